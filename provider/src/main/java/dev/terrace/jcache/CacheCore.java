@@ -1,0 +1,164 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.copy.Copier;
+import dev.terrace.jcache.event.EventDispatcher;
+import dev.terrace.jcache.expiry.ExpiryCalculator;
+import dev.terrace.jcache.management.TerraceStatistics;
+import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.tier.TieredStore;
+import java.time.Clock;
+import java.util.Objects;
+import javax.cache.event.EventType;
+import javax.cache.integration.CacheWriter;
+import javax.cache.integration.CacheWriterException;
+
+/**
+ * The state of one cache that every JCache operation works on, and the steps operations share while they
+ * hold a key inside the store's atomic compute: telling live entries from expired ones, computing expiry
+ * instants, writing through, and publishing events.
+ */
+final class CacheCore<K, V> {
+
+    final String name;
+    final TieredStore<K> store;
+    final Copier copier;
+    final ExpiryCalculator expiry;
+    final EventDispatcher<K, V> events;
+    final TerraceStatistics statistics;
+    final Clock clock;
+    /** The writer when the cache writes through, else {@code null}. */
+    final CacheWriter<K, V> writer;
+
+    CacheCore(
+            String name,
+            TieredStore<K> store,
+            Copier copier,
+            ExpiryCalculator expiry,
+            EventDispatcher<K, V> events,
+            TerraceStatistics statistics,
+            Clock clock,
+            CacheWriter<K, V> writer) {
+        this.name = name;
+        this.store = store;
+        this.copier = copier;
+        this.expiry = expiry;
+        this.events = events;
+        this.statistics = statistics;
+        this.clock = clock;
+        this.writer = writer;
+    }
+
+    /** The value a caller receives for {@code entry}. */
+    V valueOf(TierEntry entry) {
+        return copier.fromStored(entry.value());
+    }
+
+    /** Whether {@code entry} holds a value equal to {@code value}. */
+    boolean holds(TierEntry entry, V value) {
+        return Objects.equals(valueOf(entry), value);
+    }
+
+    /**
+     * {@code current} if it is live at {@code now}; {@code null} if it is absent or expired, publishing the
+     * expiry. Call while holding the key.
+     */
+    TierEntry live(K key, TierEntry current, long now) {
+        if (current == null || !current.isExpired(now)) {
+            return current;
+        }
+        if (events.hasListeners()) {
+            events.publish(EventType.EXPIRED, key, null, valueOf(current));
+        }
+        return null;
+    }
+
+    /**
+     * The entry that stores {@code value} for a key that held none, publishing its creation; {@code null} when
+     * the expiry policy makes it expire at once, in which case nothing is stored and nothing published.
+     */
+    TierEntry created(K key, V value, Object stored, long now) {
+        long expiresAt = expiry.forCreation(now);
+        if (expiresAt <= now) {
+            return null;
+        }
+        if (events.hasListeners()) {
+            events.publish(EventType.CREATED, key, value, null);
+        }
+        return new TierEntry(stored, expiresAt);
+    }
+
+    /** The entry that replaces the live entry {@code previous} with {@code value}, publishing the update. */
+    TierEntry updated(K key, TierEntry previous, V value, Object stored, long now) {
+        long expiresAt = expiry.forUpdate(now);
+        if (expiresAt == ExpiryCalculator.UNCHANGED) {
+            expiresAt = previous.expiresAt();
+        }
+        if (events.hasListeners()) {
+            events.publish(EventType.UPDATED, key, value, valueOf(previous));
+        }
+        return new TierEntry(stored, expiresAt);
+    }
+
+    /** {@code entry} with the expiry instant the policy gives an access at {@code now}. */
+    TierEntry accessed(TierEntry entry, long now) {
+        long expiresAt = expiry.forAccess(now);
+        return expiresAt == ExpiryCalculator.UNCHANGED ? entry : entry.withExpiresAt(expiresAt);
+    }
+
+    /** Publishes the removal of the live entry {@code previous}. */
+    void removed(K key, TierEntry previous) {
+        if (events.hasListeners()) {
+            events.publish(EventType.REMOVED, key, null, valueOf(previous));
+        }
+    }
+
+    /** Applies the access expiry to the entry of {@code key} if it is still {@code seen}. */
+    void touch(K key, TierEntry seen, long now) {
+        long expiresAt = expiry.forAccess(now);
+        if (expiresAt == ExpiryCalculator.UNCHANGED || expiresAt == seen.expiresAt()) {
+            return;
+        }
+        store.compute(key, current -> seen.equals(current) ? current.withExpiresAt(expiresAt) : current);
+    }
+
+    /** Drops the entry of {@code key} if it has expired, publishing the expiry to listeners. */
+    void expire(K key) {
+        try {
+            store.compute(key, current -> live(key, current, clock.millis()));
+            events.flush();
+        } catch (RuntimeException e) {
+            events.flushAfterFailure(e);
+            throw e;
+        }
+    }
+
+    /** Writes {@code key} and {@code value} through to the writer, if the cache writes through. */
+    void writeThrough(K key, V value) {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.write(new TerraceCacheEntry<>(key, value));
+        } catch (RuntimeException e) {
+            throw asWriterException(e);
+        }
+    }
+
+    /** Deletes {@code key} through the writer, if the cache writes through. */
+    void deleteThrough(K key) {
+        if (writer == null) {
+            return;
+        }
+        try {
+            writer.delete(key);
+        } catch (RuntimeException e) {
+            throw asWriterException(e);
+        }
+    }
+
+    static CacheWriterException asWriterException(Exception e) {
+        return e instanceof CacheWriterException writerException
+                ? writerException
+                : new CacheWriterException("The cache writer failed: " + e, e);
+    }
+}

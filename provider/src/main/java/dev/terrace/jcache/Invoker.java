@@ -1,0 +1,101 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.processor.ProcessorEntry;
+import dev.terrace.jcache.tier.TierEntry;
+import java.util.function.Function;
+import javax.cache.processor.EntryProcessor;
+import javax.cache.processor.EntryProcessorException;
+
+/**
+ * Runs entry processors atomically on their key in the authoritative tier, then applies their net effect:
+ * writing through, choosing the expiry, publishing the event and counting statistics.
+ */
+final class Invoker<K, V> {
+
+    private final CacheCore<K, V> core;
+    /** Loads a missing value when a processor reads it, or {@code null} when the cache does not read through. */
+    private final Function<K, V> loader;
+
+    Invoker(CacheCore<K, V> core, Function<K, V> loader) {
+        this.core = core;
+        this.loader = loader;
+    }
+
+    /** Runs {@code processor} on the entry of {@code key} and returns its result. */
+    <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
+        Outcome<T> outcome = new Outcome<>();
+        try {
+            core.store.compute(core.copier.copyKey(key), current -> {
+                long now = core.clock.millis();
+                TierEntry live = core.live(key, current, now);
+                V original = live == null ? null : core.valueOf(live);
+                ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, original, loader);
+                outcome.existed = live != null;
+                outcome.result = process(processor, entry, arguments);
+                return apply(key, live, entry, now, outcome);
+            });
+        } catch (RuntimeException e) {
+            core.events.flushAfterFailure(e);
+            throw e;
+        }
+        if (outcome.existed) {
+            core.statistics.recordHits(1);
+        } else {
+            core.statistics.recordMisses(1);
+        }
+        if (outcome.put) {
+            core.statistics.recordPuts(1);
+        }
+        if (outcome.removed) {
+            core.statistics.recordRemovals(1);
+        }
+        core.events.flush();
+        return outcome.result;
+    }
+
+    private TierEntry apply(K key, TierEntry live, ProcessorEntry<K, V> entry, long now, Outcome<?> outcome) {
+        switch (entry.action()) {
+            case NONE:
+                return (live != null && entry.wasAccessed()) ? core.accessed(live, now) : live;
+            case LOADED:
+                return core.created(key, entry.value(), core.copier.toStored(entry.value()), now);
+            case CREATED: {
+                core.writeThrough(key, entry.value());
+                TierEntry created = core.created(key, entry.value(), core.copier.toStored(entry.value()), now);
+                outcome.put = created != null;
+                return created;
+            }
+            case UPDATED:
+                core.writeThrough(key, entry.value());
+                outcome.put = true;
+                return core.updated(key, live, entry.value(), core.copier.toStored(entry.value()), now);
+            case REMOVED:
+                core.deleteThrough(key);
+                if (live != null) {
+                    core.removed(key, live);
+                    outcome.removed = true;
+                }
+                return null;
+            default:
+                throw new IllegalStateException("Unknown entry processor action " + entry.action());
+        }
+    }
+
+    private static <K, V, T> T process(
+            EntryProcessor<K, V, T> processor, ProcessorEntry<K, V> entry, Object... arguments) {
+        try {
+            return processor.process(entry, arguments);
+        } catch (EntryProcessorException e) {
+            throw e;
+        } catch (RuntimeException e) {
+            throw new EntryProcessorException("The entry processor threw: " + e, e);
+        }
+    }
+
+    private static final class Outcome<T> {
+        T result;
+        boolean existed;
+        boolean put;
+        boolean removed;
+    }
+}

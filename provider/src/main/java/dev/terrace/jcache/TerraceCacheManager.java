@@ -1,0 +1,237 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.config.TerraceSettings;
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashSet;
+import java.util.Objects;
+import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.configuration.Configuration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.spi.CachingProvider;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Terrace's cache manager: owns the caches created under one URI and class loader, and the settings (tier
+ * stack, tier sizes) it gives them.
+ */
+public final class TerraceCacheManager implements CacheManager {
+
+    private static final Logger LOG = LoggerFactory.getLogger(TerraceCacheManager.class);
+    private static final AtomicInteger MANAGER_IDS = new AtomicInteger();
+
+    private final TerraceCachingProvider provider;
+    private final URI uri;
+    private final ClassLoader classLoader;
+    private final Properties properties;
+    private final TerraceSettings settings;
+    private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
+    private final ExecutorService executor;
+    private volatile boolean closed;
+
+    TerraceCacheManager(TerraceCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
+        this.provider = provider;
+        this.uri = uri;
+        this.classLoader = classLoader;
+        this.properties = properties;
+        this.settings = TerraceSettings.from(properties);
+        this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
+        LOG.info(
+                "Cache manager {} started: tier stack {}, heap tier of {} entries per cache",
+                uri,
+                settings.stack().id(),
+                settings.heapMaxEntries());
+    }
+
+    /** The settings this manager gives its caches. */
+    public TerraceSettings settings() {
+        return settings;
+    }
+
+    @Override
+    public CachingProvider getCachingProvider() {
+        return provider;
+    }
+
+    @Override
+    public URI getURI() {
+        return uri;
+    }
+
+    @Override
+    public ClassLoader getClassLoader() {
+        return classLoader;
+    }
+
+    @Override
+    public Properties getProperties() {
+        return properties;
+    }
+
+    @Override
+    public <K, V, C extends Configuration<K, V>> Cache<K, V> createCache(String cacheName, C configuration) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(configuration, "configuration");
+        MutableConfiguration<K, V> copy = copyOf(configuration);
+        synchronized (caches) {
+            if (caches.containsKey(cacheName)) {
+                throw new CacheException("A cache named '" + cacheName + "' exists already in cache manager " + uri);
+            }
+            TerraceCache<K, V> cache = new TerraceCache<>(cacheName, this, copy, executor);
+            caches.put(cacheName, cache);
+            return cache;
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Cache<K, V> getCache(String cacheName, Class<K> keyType, Class<V> valueType) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        Objects.requireNonNull(keyType, "keyType");
+        Objects.requireNonNull(valueType, "valueType");
+        TerraceCache<?, ?> cache = caches.get(cacheName);
+        if (cache == null) {
+            return null;
+        }
+        CompleteConfiguration<?, ?> configuration = cache.configuration();
+        if (configuration.getKeyType() != keyType) {
+            throw new ClassCastException("Cache '" + cacheName + "' has keys of type "
+                    + configuration.getKeyType().getName() + ", not " + keyType.getName());
+        }
+        if (configuration.getValueType() != valueType) {
+            throw new ClassCastException("Cache '" + cacheName + "' has values of type "
+                    + configuration.getValueType().getName() + ", not " + valueType.getName());
+        }
+        return (Cache<K, V>) cache;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K, V> Cache<K, V> getCache(String cacheName) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        return (Cache<K, V>) caches.get(cacheName);
+    }
+
+    @Override
+    public Iterable<String> getCacheNames() {
+        requireOpen();
+        return Collections.unmodifiableSet(new LinkedHashSet<>(caches.keySet()));
+    }
+
+    @Override
+    public void destroyCache(String cacheName) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        TerraceCache<?, ?> cache;
+        synchronized (caches) {
+            cache = caches.remove(cacheName);
+        }
+        if (cache != null) {
+            cache.destroy();
+        }
+    }
+
+    @Override
+    public void enableManagement(String cacheName, boolean enabled) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        TerraceCache<?, ?> cache = caches.get(cacheName);
+        if (cache != null) {
+            cache.setManagementEnabled(enabled);
+        }
+    }
+
+    @Override
+    public void enableStatistics(String cacheName, boolean enabled) {
+        requireOpen();
+        Objects.requireNonNull(cacheName, "cacheName");
+        TerraceCache<?, ?> cache = caches.get(cacheName);
+        if (cache != null) {
+            cache.setStatisticsEnabled(enabled);
+        }
+    }
+
+    @Override
+    public void close() {
+        if (closed) {
+            return;
+        }
+        synchronized (caches) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            for (TerraceCache<?, ?> cache : new ArrayList<>(caches.values())) {
+                try {
+                    cache.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("Closing cache {} of manager {} failed", cache.getName(), uri, e);
+                }
+            }
+            caches.clear();
+        }
+        executor.shutdown();
+        provider.forget(this);
+        LOG.info("Cache manager {} closed", uri);
+    }
+
+    @Override
+    public boolean isClosed() {
+        return closed;
+    }
+
+    @Override
+    public <T> T unwrap(Class<T> clazz) {
+        if (clazz.isInstance(this)) {
+            return clazz.cast(this);
+        }
+        throw new IllegalArgumentException("A Terrace cache manager unwraps to "
+                + getClass().getName() + " or its supertypes, not to " + clazz.getName());
+    }
+
+    /** Called by a cache that was closed on its own, so that the manager no longer hands it out. */
+    void forget(TerraceCache<?, ?> cache) {
+        caches.remove(cache.getName(), cache);
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("Cache manager " + uri + " is closed");
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private static <K, V> MutableConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+        if (configuration instanceof CompleteConfiguration<?, ?> complete) {
+            return new MutableConfiguration<>((CompleteConfiguration<K, V>) complete);
+        }
+        MutableConfiguration<K, V> copy = new MutableConfiguration<>();
+        copy.setTypes(configuration.getKeyType(), configuration.getValueType());
+        copy.setStoreByValue(configuration.isStoreByValue());
+        return copy;
+    }
+
+    private static ThreadFactory daemonThreads(String prefix) {
+        AtomicInteger ids = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + "-" + ids.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,83 @@
+package dev.terrace.jcache.copy;
+
+import java.math.BigDecimal;
+import java.math.BigInteger;
+import java.net.URI;
+import java.net.URL;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.LocalDateTime;
+import java.time.LocalTime;
+import java.time.OffsetDateTime;
+import java.time.ZonedDateTime;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Store-by-value: keys and values are copied by serialization, except instances of JDK types that are
+ * immutable, which are shared since no caller can change them.
+ */
+public final class ValueCopier implements Copier {
+
+    private static final Set<Class<?>> IMMUTABLE = Set.of(
+            String.class,
+            Boolean.class,
+            Byte.class,
+            Short.class,
+            Character.class,
+            Integer.class,
+            Long.class,
+            Float.class,
+            Double.class,
+            BigInteger.class,
+            BigDecimal.class,
+            UUID.class,
+            URI.class,
+            URL.class,
+            Instant.class,
+            Duration.class,
+            LocalDate.class,
+            LocalTime.class,
+            LocalDateTime.class,
+            OffsetDateTime.class,
+            ZonedDateTime.class,
+            Class.class);
+
+    private final JavaSerializer serializer;
+
+    public ValueCopier(JavaSerializer serializer) {
+        this.serializer = serializer;
+    }
+
+    /** Whether instances of {@code type} can be shared instead of copied. */
+    static boolean isImmutable(Class<?> type) {
+        return IMMUTABLE.contains(type) || type.isEnum();
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <K> K copyKey(K key) {
+        if (isImmutable(key.getClass())) {
+            return key;
+        }
+        return (K) serializer.deserialize(serializer.serialize(key));
+    }
+
+    @Override
+    public Object toStored(Object value) {
+        if (isImmutable(value.getClass())) {
+            return value;
+        }
+        return new SerializedValue(serializer.serialize(value));
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <V> V fromStored(Object stored) {
+        if (stored instanceof SerializedValue serialized) {
+            return (V) serializer.deserialize(serialized.bytes());
+        }
+        return (V) stored;
+    }
+}

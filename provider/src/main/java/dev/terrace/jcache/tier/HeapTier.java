@@ -1,0 +1,142 @@
+package dev.terrace.jcache.tier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+
+/**
+ * The heap tier (L1): a Caffeine cache bounded by entry count with Caffeine's W-TinyLFU eviction.
+ *
+ * <p>Caffeine drops an entry a grace period after its expiry instant rather than exactly at it, so that the
+ * cache layer, which checks expiry against its own clock on every read, is the one that observes the expiry
+ * and emits the event synchronously with the read that saw it. Entries nobody reads are still reclaimed, one
+ * grace period later, and reported to the {@link TierListener} as expired.
+ */
+public final class HeapTier<K> implements Tier<K> {
+
+    /** How long after its expiry instant Caffeine reclaims an entry that nobody read. */
+    static final long RECLAIM_GRACE_MILLIS = 1_000;
+
+    private final Cache<K, TierEntry> cache;
+    private final ConcurrentMap<K, TierEntry> map;
+    private final long maxEntries;
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     */
+    public HeapTier(long maxEntries, Clock clock, TierListener<K> listener) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("heap tier max entries must be positive, was " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+        this.cache = Caffeine.newBuilder()
+                .maximumSize(maxEntries)
+                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                // Maintenance runs on the calling thread: evictions are visible when the write returns, and
+                // no shared pool thread is borrowed.
+                .executor(Runnable::run)
+                .expireAfter(new EntryExpiry<K>(clock))
+                .evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+                    if (key != null && entry != null && cause.wasEvicted()) {
+                        listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
+                    }
+                })
+                .build();
+        this.map = cache.asMap();
+    }
+
+    @Override
+    public String name() {
+        return "heap";
+    }
+
+    /** The most entries this tier holds. */
+    public long maxEntries() {
+        return maxEntries;
+    }
+
+    @Override
+    public TierEntry get(K key) {
+        return cache.getIfPresent(key);
+    }
+
+    @Override
+    public void put(K key, TierEntry entry) {
+        map.put(key, entry);
+    }
+
+    @Override
+    public void remove(K key) {
+        map.remove(key);
+    }
+
+    @Override
+    public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
+        return map.compute(key, (k, current) -> remapping.apply(current));
+    }
+
+    @Override
+    public Iterator<K> keys() {
+        return map.keySet().iterator();
+    }
+
+    @Override
+    public long size() {
+        return cache.estimatedSize();
+    }
+
+    @Override
+    public void clear() {
+        cache.invalidateAll();
+    }
+
+    /** Runs Caffeine's pending maintenance (evictions) now. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    @Override
+    public void close() {
+        cache.invalidateAll();
+        cache.cleanUp();
+    }
+
+    private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
+        private final Clock clock;
+
+        EntryExpiry(Clock clock) {
+            this.clock = clock;
+        }
+
+        @Override
+        public long expireAfterCreate(K key, TierEntry entry, long currentTime) {
+            return nanosUntilReclaim(entry);
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, TierEntry entry, long currentTime, long currentDuration) {
+            return nanosUntilReclaim(entry);
+        }
+
+        @Override
+        public long expireAfterRead(K key, TierEntry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+        private long nanosUntilReclaim(TierEntry entry) {
+            if (entry.expiresAt() == TierEntry.ETERNAL) {
+                return Long.MAX_VALUE;
+            }
+            long millis = Math.max(0, entry.expiresAt() - clock.millis()) + RECLAIM_GRACE_MILLIS;
+            return TimeUnit.MILLISECONDS.toNanos(millis);
+        }
+    }
+}

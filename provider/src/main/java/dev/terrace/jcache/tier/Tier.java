@@ -1,0 +1,51 @@
+package dev.terrace.jcache.tier;
+
+import java.util.Iterator;
+import java.util.function.UnaryOperator;
+
+/**
+ * One storage tier of a cache (heap, disk, Redis). A tier knows nothing of JCache: it stores {@link
+ * TierEntry entries} by key and reports what it drops on its own to its {@link TierListener}.
+ *
+ * <p>Tiers may return entries whose expiry instant has passed; the layers above decide what an expired entry
+ * means (the JCache layer treats it as absent and emits an {@code EXPIRED} event). A tier may drop expired
+ * entries on its own, reporting them as expired.
+ *
+ * @param <K> the key type
+ */
+public interface Tier<K> extends AutoCloseable {
+
+    /** A short name for logs and statistics, such as {@code heap}. */
+    String name();
+
+    /** The entry held for {@code key}, or {@code null} when the tier holds none. */
+    TierEntry get(K key);
+
+    /** Stores {@code entry} for {@code key}, replacing what the tier held. */
+    void put(K key, TierEntry entry);
+
+    /** Drops what the tier holds for {@code key}, if anything. */
+    void remove(K key);
+
+    /**
+     * Atomically replaces the entry of {@code key} with what {@code remapping} returns for the current one
+     * ({@code null} when absent); a {@code null} result removes the entry. No other change to the same key in
+     * this tier can interleave. Exceptions thrown by {@code remapping} propagate and leave the entry as it was.
+     *
+     * @return the entry held afterwards, or {@code null}
+     */
+    TierEntry compute(K key, UnaryOperator<TierEntry> remapping);
+
+    /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
+    Iterator<K> keys();
+
+    /** How many entries the tier holds, expired ones not yet dropped included. */
+    long size();
+
+    /** Drops every entry without reporting them as evicted. */
+    void clear();
+
+    /** Releases the tier's resources; the tier is unusable afterwards. */
+    @Override
+    void close();
+}
