@@ -67,7 +67,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             String name, TerraceCacheManager manager, MutableConfiguration<K, V> configuration, Executor executor) {
         this.manager = manager;
         this.configuration = configuration;
-        Clock clock = Clock.systemUTC();
+        Clock clock = manager.settings().clock();
         Copier copier = configuration.isStoreByValue()
                 ? new ValueCopier(new JavaSerializer(manager.getClassLoader()))
                 : ReferenceCopier.INSTANCE;
