@@ -1,5 +1,6 @@
 package dev.terrace.jcache;
 
+import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.copy.Copier;
 import dev.terrace.jcache.copy.JavaSerializer;
 import dev.terrace.jcache.copy.ReferenceCopier;
@@ -68,14 +69,20 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.manager = manager;
         this.configuration = configuration;
         Clock clock = manager.settings().clock();
-        Copier copier = configuration.isStoreByValue()
-                ? new ValueCopier(new JavaSerializer(manager.getClassLoader()))
-                : ReferenceCopier.INSTANCE;
+        JavaSerializer serializer = new JavaSerializer(manager.getClassLoader());
+        Copier copier = configuration.isStoreByValue() ? new ValueCopier(serializer) : ReferenceCopier.INSTANCE;
         ExpiryCalculator expiry = new ExpiryCalculator(create(configuration.getExpiryPolicyFactory()), name);
         this.loader = create(configuration.getCacheLoaderFactory());
         CacheWriter<K, V> writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
-        this.store = TierStacks.build(manager.settings(), clock, new DropReporter<>(statistics, events, copier));
+        this.store = TierStacks.build(
+                manager.settings(),
+                manager.getURI(),
+                name,
+                configuration.isStoreByValue(),
+                new Codec(serializer),
+                clock,
+                new DropReporter<>(statistics, events, copier));
         this.core = new CacheCore<>(
                 name, store, copier, expiry, events, statistics, clock, configuration.isWriteThrough() ? writer : null);
         this.readThrough = loader == null ? null : new ReadThrough<>(core, loader, executor);
@@ -512,10 +519,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
 
     /** Closes the cache and drops its data from every tier. */
     void destroy() {
-        if (!closed) {
-            store.clear();
-        }
         close();
+        store.destroy();
     }
 
     @Override

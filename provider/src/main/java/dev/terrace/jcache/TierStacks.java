@@ -1,26 +1,125 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.config.TierStack;
+import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.tier.HeapTier;
 import dev.terrace.jcache.tier.Tier;
 import dev.terrace.jcache.tier.TierListener;
 import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.tier.disk.DiskTier;
+import dev.terrace.jcache.tier.disk.StoreInUseException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Builds the tiers of a cache from its manager's settings. */
 final class TierStacks {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TierStacks.class);
+    private static final AtomicInteger INSTANCES = new AtomicInteger();
+
     private TierStacks() {}
 
     /**
-     * The store for one cache. Only the authoritative tier reports what it drops to {@code authorityListener}:
-     * a near tier dropping a copy loses nothing.
+     * The store for one cache. Only the authoritative tier reports what it drops to {@code authorityListener}
+     * (a near tier dropping a copy loses nothing); when it drops an entry, the near copies go too.
      */
-    static <K> TieredStore<K> build(TerraceSettings settings, Clock clock, TierListener<K> authorityListener) {
-        List<Tier<K>> tiers = switch (settings.stack()) {
-            case HEAP -> List.of(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener));
+    static <K> TieredStore<K> build(
+            TerraceSettings settings,
+            URI managerUri,
+            String cacheName,
+            boolean storeByValue,
+            Codec codec,
+            Clock clock,
+            TierListener<K> authorityListener) {
+        if (!storeByValue && settings.stack() != TierStack.HEAP) {
+            // The cache holds the caller's own objects: only the heap can hold references.
+            LOG.info(
+                    "Cache {} is store-by-reference: it keeps its entries on the heap tier only, not in the {} stack",
+                    cacheName,
+                    settings.stack().id());
+            return new TieredStore<>(List.of(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener)));
+        }
+        AtomicReference<TieredStore<K>> store = new AtomicReference<>();
+        TierListener<K> dropBelow = (tier, key, entry, expired) -> {
+            TieredStore<K> built = store.get();
+            if (built != null) {
+                built.removeNearCopies(key);
+            }
+            authorityListener.onDropped(tier, key, entry, expired);
         };
-        return new TieredStore<>(tiers);
+        List<Tier<K>> tiers = new ArrayList<>();
+        switch (settings.stack()) {
+            case HEAP -> tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener));
+            case HEAP_DISK -> {
+                tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, TierListener.none()));
+                tiers.add(disk(settings, managerUri, cacheName, codec, clock, dropBelow));
+            }
+            case DISK -> tiers.add(disk(settings, managerUri, cacheName, codec, clock, authorityListener));
+        }
+        TieredStore<K> built = new TieredStore<>(tiers);
+        store.set(built);
+        return built;
+    }
+
+    private static <K> DiskTier<K> disk(
+            TerraceSettings settings,
+            URI managerUri,
+            String cacheName,
+            Codec codec,
+            Clock clock,
+            TierListener<K> listener) {
+        Path root = settings.diskPath();
+        if (settings.diskPerProcessPath()) {
+            root = root.resolve("pid-" + ProcessHandle.current().pid());
+        }
+        Path directory = root.resolve(safeName(managerUri.toString())).resolve(safeName(cacheName));
+        try {
+            return DiskTier.open(
+                    new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync()),
+                    codec,
+                    clock,
+                    listener);
+        } catch (StoreInUseException e) {
+            if (!e.inThisProcess()) {
+                throw e;
+            }
+            // Another manager of this process (same URI, another class loader) has this cache open. Sharing the
+            // store would leave each manager's heap copies stale, so this one gets a store of its own that does
+            // not outlive it.
+            Path own = directory.resolveSibling(directory.getFileName() + ".instance-" + INSTANCES.incrementAndGet());
+            LOG.warn(
+                    "Disk store {} is already open in this process by another cache manager with the same URI;"
+                            + " cache {} uses the temporary store {}, which is deleted when it closes",
+                    directory,
+                    cacheName,
+                    own);
+            return DiskTier.open(
+                    new DiskTier.Options(own, settings.diskMaxBytes(), settings.diskFsync(), true),
+                    codec,
+                    clock,
+                    listener);
+        }
+    }
+
+    /** A file name for {@code name}: its safe characters, and a hash so that different names never collide. */
+    static String safeName(String name) {
+        String readable = name.replaceAll("[^A-Za-z0-9._-]", "_");
+        if (readable.length() > 80) {
+            readable = readable.substring(0, 80);
+        }
+        int hash = 0;
+        for (byte b : name.getBytes(StandardCharsets.UTF_8)) {
+            hash = 31 * hash + b;
+        }
+        return readable + "-" + Integer.toHexString(hash);
     }
 }

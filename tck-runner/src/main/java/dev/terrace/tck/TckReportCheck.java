@@ -44,7 +44,7 @@ public final class TckReportCheck {
     static final int EXIT_VIOLATION = 1;
     static final int EXIT_USAGE = 2;
 
-    private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*");
+    private static final Pattern STACK_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._+-]*");
     private static final int MAX_MESSAGE_LINES = 4;
     private static final int MAX_LINE_LENGTH = 240;
 

@@ -1,5 +1,6 @@
 package dev.terrace.jcache.config;
 
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Objects;
 import java.util.Properties;
@@ -10,26 +11,51 @@ import java.util.Properties;
  * properties of the same name, then to the defaults.
  *
  * <ul>
- *   <li>{@code terrace.stack}: the tier stack, {@code heap} by default;
+ *   <li>{@code terrace.stack}: the tier stack: {@code heap} (default), {@code heap+disk} or {@code disk};
  *   <li>{@code terrace.l1.max-entries}: the most entries the heap tier of each cache holds, {@value
  *       #DEFAULT_HEAP_MAX_ENTRIES} by default;
+ *   <li>{@code terrace.l2.path}: the directory disk stores live under, one subdirectory per manager and
+ *       cache; {@code <java.io.tmpdir>/terrace} by default;
+ *   <li>{@code terrace.l2.max-size-mb}: the most megabytes the files of each cache's disk store take, {@value
+ *       #DEFAULT_DISK_MAX_MB} by default;
+ *   <li>{@code terrace.l2.fsync}: {@code true} to force every disk write to the device (survives power loss,
+ *       costs milliseconds per write); {@code false} by default (writes survive the death of the process);
+ *   <li>{@code terrace.l2.per-process-path}: {@code true} to give each process its own disk stores (a
+ *       subdirectory named by the process id) instead of failing when another process uses them;
  *   <li>{@code terrace.clock}: a {@link Clock} object (not a string) that expiry is measured with, the system
  *       clock by default; tests put a controllable clock here to test expiry without waiting.
  * </ul>
  */
-public record TerraceSettings(TierStack stack, long heapMaxEntries, Clock clock) {
+public record TerraceSettings(
+        TierStack stack,
+        long heapMaxEntries,
+        Path diskPath,
+        long diskMaxBytes,
+        boolean diskFsync,
+        boolean diskPerProcessPath,
+        Clock clock) {
 
     public static final String STACK = "terrace.stack";
     public static final String HEAP_MAX_ENTRIES = "terrace.l1.max-entries";
+    public static final String DISK_PATH = "terrace.l2.path";
+    public static final String DISK_MAX_MB = "terrace.l2.max-size-mb";
+    public static final String DISK_FSYNC = "terrace.l2.fsync";
+    public static final String DISK_PER_PROCESS_PATH = "terrace.l2.per-process-path";
     public static final String CLOCK = "terrace.clock";
     public static final long DEFAULT_HEAP_MAX_ENTRIES = 10_000;
+    public static final long DEFAULT_DISK_MAX_MB = 256;
 
     public TerraceSettings {
         Objects.requireNonNull(stack, "stack");
+        Objects.requireNonNull(diskPath, "diskPath");
         Objects.requireNonNull(clock, "clock");
         if (heapMaxEntries <= 0) {
             throw new IllegalArgumentException(
                     HEAP_MAX_ENTRIES + " must be a positive number of entries, was " + heapMaxEntries);
+        }
+        if (diskMaxBytes < 1024 * 1024) {
+            throw new IllegalArgumentException(
+                    DISK_MAX_MB + " must be at least 1 (megabyte), was " + diskMaxBytes / (1024 * 1024));
         }
     }
 
@@ -38,20 +64,40 @@ public record TerraceSettings(TierStack stack, long heapMaxEntries, Clock clock)
         TierStack stack = TierStack.parse(lookup(properties, STACK, TierStack.HEAP.id()));
         long heapMaxEntries = parseLong(
                 HEAP_MAX_ENTRIES, lookup(properties, HEAP_MAX_ENTRIES, Long.toString(DEFAULT_HEAP_MAX_ENTRIES)));
+        Path diskPath = Path.of(lookup(
+                properties,
+                DISK_PATH,
+                Path.of(System.getProperty("java.io.tmpdir"), "terrace").toString()));
+        long diskMaxMb = parseLong(DISK_MAX_MB, lookup(properties, DISK_MAX_MB, Long.toString(DEFAULT_DISK_MAX_MB)));
+        if (diskMaxMb < 1 || diskMaxMb > Long.MAX_VALUE / (1024 * 1024)) {
+            throw new IllegalArgumentException(
+                    DISK_MAX_MB + " must be a positive number of megabytes, was " + diskMaxMb);
+        }
+        boolean fsync = parseBoolean(DISK_FSYNC, lookup(properties, DISK_FSYNC, "false"));
+        boolean perProcess = parseBoolean(DISK_PER_PROCESS_PATH, lookup(properties, DISK_PER_PROCESS_PATH, "false"));
         Object clock = properties == null ? null : properties.get(CLOCK);
         if (clock != null && !(clock instanceof Clock)) {
             throw new IllegalArgumentException(CLOCK + " must be a java.time.Clock object, was a "
                     + clock.getClass().getName());
         }
-        return new TerraceSettings(stack, heapMaxEntries, clock == null ? Clock.systemUTC() : (Clock) clock);
+        return new TerraceSettings(
+                stack,
+                heapMaxEntries,
+                diskPath,
+                diskMaxMb * 1024 * 1024,
+                fsync,
+                perProcess,
+                clock == null ? Clock.systemUTC() : (Clock) clock);
     }
 
     private static String lookup(Properties properties, String name, String fallback) {
-        String value = properties == null ? null : properties.getProperty(name);
+        Object value = properties == null ? null : properties.get(name);
         if (value == null) {
             value = System.getProperty(name);
         }
-        return value == null || value.isBlank() ? fallback : value.trim();
+        return value == null || value.toString().isBlank()
+                ? fallback
+                : value.toString().trim();
     }
 
     private static long parseLong(String name, String value) {
@@ -60,5 +106,13 @@ public record TerraceSettings(TierStack stack, long heapMaxEntries, Clock clock)
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, was '" + value + "'", e);
         }
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.toLowerCase(java.util.Locale.ROOT)) {
+            case "true" -> true;
+            case "false" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
+        };
     }
 }

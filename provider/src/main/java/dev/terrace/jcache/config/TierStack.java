@@ -4,20 +4,31 @@ import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
 
-/** Which tiers a cache layers, nearest first. */
+/** Which tiers a cache layers, nearest first; the last one is authoritative. */
 public enum TierStack {
     /** The heap tier alone. */
-    HEAP("heap");
+    HEAP("heap", false),
+    /** A heap tier over a disk tier that holds every entry and survives restarts. */
+    HEAP_DISK("heap+disk", true),
+    /** The disk tier alone. */
+    DISK("disk", true);
 
     private final String id;
+    private final boolean hasDisk;
 
-    TierStack(String id) {
+    TierStack(String id, boolean hasDisk) {
         this.id = id;
+        this.hasDisk = hasDisk;
     }
 
-    /** The name used in configuration, such as {@code heap}. */
+    /** The name used in configuration, such as {@code heap+disk}. */
     public String id() {
         return id;
+    }
+
+    /** Whether the stack has a disk tier. */
+    public boolean hasDisk() {
+        return hasDisk;
     }
 
     /**
@@ -26,13 +37,13 @@ public enum TierStack {
      * @throws IllegalArgumentException naming the allowed values when {@code id} is unknown
      */
     public static TierStack parse(String id) {
-        String wanted = id.trim().toLowerCase(Locale.ROOT);
+        String wanted = id.trim().toLowerCase(Locale.ROOT).replace(" ", "");
         for (TierStack stack : values()) {
             if (stack.id.equals(wanted)) {
                 return stack;
             }
         }
-        throw new IllegalArgumentException("Unknown tier stack '" + id + "'; allowed: "
+        throw new IllegalArgumentException("Unknown tier stack '" + id + "' in terrace.stack; allowed: "
                 + Arrays.stream(values()).map(TierStack::id).collect(Collectors.joining(", ")));
     }
 }

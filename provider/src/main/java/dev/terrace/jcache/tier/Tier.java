@@ -45,7 +45,13 @@ public interface Tier<K> extends AutoCloseable {
     /** Drops every entry without reporting them as evicted. */
     void clear();
 
-    /** Releases the tier's resources; the tier is unusable afterwards. */
+    /** Releases the tier's resources; the tier is unusable afterwards. Persistent tiers keep their data. */
     @Override
     void close();
+
+    /** Closes the tier and deletes what it persisted, for a cache that is destroyed. */
+    default void destroy() {
+        clear();
+        close();
+    }
 }

@@ -3,6 +3,8 @@ package dev.terrace.jcache.tier;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
 /**
@@ -11,13 +13,20 @@ import java.util.function.UnaryOperator;
  * reads.
  *
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
- * authority first, atomically, and then replace the near copies.
+ * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
+ * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
+ * a write cannot leave that older value in a near tier.
  */
 public final class TieredStore<K> implements AutoCloseable {
+
+    private static final int STRIPES = 256;
 
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
     private final List<Tier<K>> nearTiers;
+    private final LongAdder[] hits;
+    private final LongAdder[] misses;
+    private final ReentrantLock[] stripes;
 
     /** @param tiers the tiers, nearest first; the last one is authoritative */
     public TieredStore(List<Tier<K>> tiers) {
@@ -27,6 +36,14 @@ public final class TieredStore<K> implements AutoCloseable {
         this.tiers = List.copyOf(tiers);
         this.authority = this.tiers.get(this.tiers.size() - 1);
         this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
+        this.hits = adders(this.tiers.size());
+        this.misses = adders(this.tiers.size());
+        this.stripes = nearTiers.isEmpty() ? null : new ReentrantLock[STRIPES];
+        if (stripes != null) {
+            for (int i = 0; i < STRIPES; i++) {
+                stripes[i] = new ReentrantLock();
+            }
+        }
     }
 
     /** The tiers, nearest first. */
@@ -39,28 +56,47 @@ public final class TieredStore<K> implements AutoCloseable {
         return authority;
     }
 
+    /** How many reads tier {@code index} (0 = nearest) answered. */
+    public long hits(int index) {
+        return hits[index].sum();
+    }
+
+    /** How many reads tier {@code index} (0 = nearest) did not answer. */
+    public long misses(int index) {
+        return misses[index].sum();
+    }
+
     /** The entry of {@code key} from the nearest tier that holds one, promoted into the tiers above it. */
     public TierEntry get(K key) {
         if (nearTiers.isEmpty()) {
-            return authority.get(key);
+            return count(0, authority.get(key));
         }
-        List<Tier<K>> missed = null;
-        for (Tier<K> tier : tiers) {
-            TierEntry entry = tier.get(key);
+        for (int i = 0; i < nearTiers.size(); i++) {
+            TierEntry entry = count(i, nearTiers.get(i).get(key));
             if (entry != null) {
-                if (missed != null) {
-                    for (Tier<K> near : missed) {
-                        near.put(key, entry);
-                    }
-                }
                 return entry;
             }
-            if (missed == null) {
-                missed = new ArrayList<>(tiers.size());
-            }
-            missed.add(tier);
         }
-        return null;
+        ReentrantLock stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            // Under the key's lock no write can change the key between this read and the promotion.
+            for (int i = 0; i < nearTiers.size(); i++) {
+                TierEntry entry = nearTiers.get(i).get(key);
+                if (entry != null) {
+                    return entry;
+                }
+            }
+            TierEntry entry = count(tiers.size() - 1, authority.get(key));
+            if (entry != null) {
+                for (Tier<K> near : nearTiers) {
+                    near.put(key, entry);
+                }
+            }
+            return entry;
+        } finally {
+            stripe.unlock();
+        }
     }
 
     /**
@@ -70,20 +106,33 @@ public final class TieredStore<K> implements AutoCloseable {
      * @return the entry held afterwards, or {@code null}
      */
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        TierEntry result = authority.compute(key, remapping);
-        for (Tier<K> near : nearTiers) {
-            if (result == null) {
-                near.remove(key);
-            } else {
-                near.put(key, result);
-            }
+        if (nearTiers.isEmpty()) {
+            return authority.compute(key, remapping);
         }
-        return result;
+        ReentrantLock stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            TierEntry result = authority.compute(key, remapping);
+            for (Tier<K> near : nearTiers) {
+                if (result == null) {
+                    near.remove(key);
+                } else {
+                    near.put(key, result);
+                }
+            }
+            return result;
+        } finally {
+            stripe.unlock();
+        }
     }
 
     /** Drops {@code key} from every tier. */
     public void remove(K key) {
-        authority.remove(key);
+        compute(key, current -> null);
+    }
+
+    /** Drops the near copies of {@code key}, as when the authority dropped the entry itself. */
+    public void removeNearCopies(K key) {
         for (Tier<K> near : nearTiers) {
             near.remove(key);
         }
@@ -107,10 +156,42 @@ public final class TieredStore<K> implements AutoCloseable {
         }
     }
 
+    /** Closes every tier and deletes what they persisted. */
+    public void destroy() {
+        for (Tier<K> tier : tiers) {
+            tier.destroy();
+        }
+    }
+
     @Override
     public void close() {
         for (Tier<K> tier : tiers) {
             tier.close();
         }
+    }
+
+    @Override
+    public String toString() {
+        List<String> names = new ArrayList<>();
+        tiers.forEach(tier -> names.add(tier.name()));
+        return String.join("+", names);
+    }
+
+    private TierEntry count(int index, TierEntry entry) {
+        (entry == null ? misses : hits)[index].increment();
+        return entry;
+    }
+
+    private ReentrantLock stripeOf(K key) {
+        int hash = key.hashCode();
+        return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
+    }
+
+    private static LongAdder[] adders(int count) {
+        LongAdder[] adders = new LongAdder[count];
+        for (int i = 0; i < count; i++) {
+            adders[i] = new LongAdder();
+        }
+        return adders;
     }
 }

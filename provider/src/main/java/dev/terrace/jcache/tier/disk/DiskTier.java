@@ -1,0 +1,514 @@
+package dev.terrace.jcache.tier.disk;
+
+import dev.terrace.jcache.copy.Codec;
+import dev.terrace.jcache.tier.Tier;
+import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.tier.TierListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Iterator;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.UnaryOperator;
+import java.util.zip.CRC32C;
+import javax.cache.CacheException;
+import org.mapdb.DB;
+import org.mapdb.DBMaker;
+import org.mapdb.HTreeMap;
+import org.mapdb.Serializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier (L2): a MapDB store on local disk, bounded in bytes, that survives restarts and crashes.
+ *
+ * <p>MapDB's own write-ahead log does not survive {@code kill -9} reliably, so this tier does not trust
+ * MapDB's file after an unclean shutdown. Every change is first appended to a {@link Journal} of
+ * checksummed records that always holds every live entry; MapDB (memory-mapped, without transactions) is the
+ * fast index over it. After a clean shutdown the MapDB file is used as it is; after a crash it is discarded
+ * and rebuilt from the journal, whose torn tail, if any, is cut off. Every value in MapDB carries a checksum
+ * over its key and contents that is verified before it is served; a value that fails is dropped.
+ *
+ * <p>An acknowledged write (the call returned) is in the journal, in the operating system's page cache: it
+ * survives the death of the process. With {@code fsync} each append is also forced to the device.
+ *
+ * <p>The tier stays within its byte bound by compaction: when the live data outgrows its share of the bound,
+ * or the journal grows to twice the live data, the journal is rewritten with only the live entries, in the
+ * order they were written, dropping the oldest (evictions) and the expired ones.
+ */
+public final class DiskTier<K> implements Tier<K> {
+
+    /**
+     * How the disk tier is set up. {@code maxBytes} bounds all the store's files together; a {@code temporary}
+     * store deletes its files when it closes.
+     */
+    public record Options(Path directory, long maxBytes, boolean fsync, boolean temporary) {
+
+        public Options(Path directory, long maxBytes, boolean fsync) {
+            this(directory, maxBytes, fsync, false);
+        }
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
+    private static final int VALUE_HEADER = 4 + 8 + 8;
+    private static final int ENTRY_OVERHEAD = 64;
+    private static final long MIN_JOURNAL_BYTES = 1 << 20;
+    private static final int STRIPES = 64;
+
+    private final Options options;
+    private final Codec codec;
+    private final Clock clock;
+    private final TierListener<K> listener;
+    private final StoreDirectory directory;
+    private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
+    private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
+    private final AtomicLong seq = new AtomicLong();
+    private final AtomicLong liveBytes = new AtomicLong();
+    private final long liveBudget;
+    private DB db;
+    private HTreeMap<byte[], byte[]> map;
+    private Journal journal;
+    private volatile boolean closed;
+
+    private DiskTier(Options options, Codec codec, Clock clock, TierListener<K> listener) {
+        this.options = options;
+        this.codec = codec;
+        this.clock = clock;
+        this.listener = listener;
+        // The journal may reach twice the live data before compaction, and MapDB's file about as much again.
+        this.liveBudget = Math.max(64 * 1024, options.maxBytes() / 4);
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
+        }
+        this.directory = StoreDirectory.acquire(options.directory());
+    }
+
+    /**
+     * Opens the store in {@code options.directory()}, recovering it from its journal when the last shutdown was
+     * not clean.
+     *
+     * @throws CacheException naming the directory when it is in use or cannot be opened
+     */
+    public static <K> DiskTier<K> open(Options options, Codec codec, Clock clock, TierListener<K> listener) {
+        DiskTier<K> tier = new DiskTier<>(options, codec, clock, listener);
+        if (options.temporary()) {
+            try {
+                tier.directory.deleteContents();
+            } catch (IOException e) {
+                throw new CacheException("Cannot empty the temporary disk store " + options.directory(), e);
+            }
+        }
+        try {
+            tier.start();
+        } catch (IOException | RuntimeException e) {
+            try {
+                tier.directory.close();
+            } catch (IOException suppressed) {
+                e.addSuppressed(suppressed);
+            }
+            throw new CacheException(
+                    "Cannot open the disk store " + options.directory().toAbsolutePath() + ": " + e, e);
+        }
+        return tier;
+    }
+
+    private void start() throws IOException {
+        StoreDirectory.CleanState clean = directory.lastCleanShutdown();
+        if (clean != null && tryOpenData()) {
+            seq.set(clean.seq());
+            liveBytes.set(clean.liveBytes());
+            journal = Journal.open(directory.journalFile(), options.fsync());
+        } else {
+            if (clean == null) {
+                LOG.warn(
+                        "Disk store {} was not shut down cleanly: rebuilding it from its journal",
+                        directory.directory().toAbsolutePath());
+            }
+            rebuildFromJournal();
+        }
+        directory.markInUse();
+        LOG.info(
+                "Disk store {} open: {} entries, {} live bytes, bound {} bytes",
+                directory.directory().toAbsolutePath(),
+                map.sizeLong(),
+                liveBytes.get(),
+                options.maxBytes());
+    }
+
+    /** Opens the MapDB file as it is; false (with the file moved aside) when MapDB cannot read it. */
+    private boolean tryOpenData() throws IOException {
+        try {
+            openData();
+            return true;
+        } catch (RuntimeException e) {
+            closeDataQuietly();
+            Path aside = directory.moveAside(directory.dataFile());
+            LOG.warn(
+                    "Disk store file {} could not be opened ({}); moved it to {} and rebuilding from the journal",
+                    directory.dataFile().toAbsolutePath(),
+                    e.toString(),
+                    aside);
+            return false;
+        }
+    }
+
+    private void openData() {
+        db = DBMaker.fileDB(directory.dataFile().toFile())
+                .fileMmapEnableIfSupported()
+                .fileMmapPreclearDisable()
+                .cleanerHackEnable()
+                .make();
+        map = db.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
+                .counterEnable()
+                .createOrOpen();
+    }
+
+    private void rebuildFromJournal() throws IOException {
+        closeDataQuietly();
+        Files.deleteIfExists(directory.dataFile());
+        openData();
+        liveBytes.set(0);
+        Journal.Replay replay = Journal.replay(directory.journalFile(), record -> {
+            seq.accumulateAndGet(record.seq(), Math::max);
+            if (record.type() == Journal.PUT) {
+                byte[] value = storedValue(record.key(), record.seq(), record.expiresAt(), record.value());
+                byte[] previous = map.put(record.key(), value);
+                liveBytes.addAndGet(footprint(record.key(), value) - footprint(record.key(), previous));
+            } else {
+                byte[] previous = map.remove(record.key());
+                liveBytes.addAndGet(-footprint(record.key(), previous));
+            }
+        });
+        if (replay.badHeader()) {
+            if (Files.exists(directory.journalFile())) {
+                Path aside = directory.moveAside(directory.journalFile());
+                LOG.warn(
+                        "Disk store journal {} is not a Terrace journal or is damaged at its start; moved it to {}"
+                                + " and starting empty",
+                        directory.journalFile().toAbsolutePath(),
+                        aside);
+            }
+        } else if (replay.truncatedBytes() > 0) {
+            LOG.warn(
+                    "Disk store journal {}: cut {} bytes of torn or damaged records after {} intact records",
+                    directory.journalFile().toAbsolutePath(),
+                    replay.truncatedBytes(),
+                    replay.records());
+        }
+        journal = Journal.open(directory.journalFile(), options.fsync());
+    }
+
+    @Override
+    public String name() {
+        return "disk";
+    }
+
+    @Override
+    public TierEntry get(K key) {
+        requireOpen();
+        byte[] keyBytes = codec.encodeKey(key);
+        byte[] stored = map.get(keyBytes);
+        return stored == null ? null : decode(key, keyBytes, stored);
+    }
+
+    @Override
+    public void put(K key, TierEntry entry) {
+        compute(key, current -> entry);
+    }
+
+    @Override
+    public void remove(K key) {
+        compute(key, current -> null);
+    }
+
+    @Override
+    public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
+        requireOpen();
+        byte[] keyBytes = codec.encodeKey(key);
+        TierEntry result;
+        compaction.readLock().lock();
+        try {
+            ReentrantLock stripe = stripes[Math.floorMod(java.util.Arrays.hashCode(keyBytes), STRIPES)];
+            stripe.lock();
+            try {
+                byte[] stored = map.get(keyBytes);
+                TierEntry current = stored == null ? null : decode(key, keyBytes, stored);
+                result = remapping.apply(current);
+                if (result != current) {
+                    write(keyBytes, current == null ? null : stored, result);
+                }
+            } finally {
+                stripe.unlock();
+            }
+        } finally {
+            compaction.readLock().unlock();
+        }
+        compactIfNeeded();
+        return result;
+    }
+
+    private void write(byte[] keyBytes, byte[] previous, TierEntry next) {
+        try {
+            if (next == null) {
+                if (previous != null) {
+                    journal.append(new Journal.Entry(Journal.REMOVE, seq.incrementAndGet(), 0, keyBytes, new byte[0]));
+                    map.remove(keyBytes);
+                    liveBytes.addAndGet(-footprint(keyBytes, previous));
+                }
+                return;
+            }
+            long recordSeq = seq.incrementAndGet();
+            byte[] payload = codec.encodeValue(next.value());
+            journal.append(new Journal.Entry(Journal.PUT, recordSeq, next.expiresAt(), keyBytes, payload));
+            byte[] value = storedValue(keyBytes, recordSeq, next.expiresAt(), payload);
+            byte[] replaced = map.put(keyBytes, value);
+            liveBytes.addAndGet(footprint(keyBytes, value) - footprint(keyBytes, replaced));
+        } catch (IOException e) {
+            throw new CacheException(
+                    "Cannot write to the disk store " + directory.directory().toAbsolutePath(), e);
+        }
+    }
+
+    @Override
+    public Iterator<K> keys() {
+        requireOpen();
+        Iterator<byte[]> keys = map.keySet().iterator();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public K next() {
+                return (K) codec.decodeKey(keys.next());
+            }
+        };
+    }
+
+    @Override
+    public long size() {
+        requireOpen();
+        return map.sizeLong();
+    }
+
+    @Override
+    public void clear() {
+        requireOpen();
+        compaction.writeLock().lock();
+        try {
+            journal.reset();
+            map.clear();
+            liveBytes.set(0);
+        } catch (IOException e) {
+            throw new CacheException(
+                    "Cannot clear the disk store " + directory.directory().toAbsolutePath(), e);
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    /** The bytes the store's files take on disk now. */
+    public long diskBytes() {
+        return directory.diskBytes();
+    }
+
+    /** The bytes of the live entries, as the size bound counts them. */
+    public long liveBytes() {
+        return liveBytes.get();
+    }
+
+    /** The directory the store keeps its files in. */
+    public Path directory() {
+        return directory.directory();
+    }
+
+    @Override
+    public void close() {
+        compaction.writeLock().lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            journal.close();
+            db.close();
+            directory.markClean(seq.get(), liveBytes.get());
+            if (options.temporary()) {
+                directory.delete();
+            } else {
+                directory.close();
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn(
+                    "Closing disk store {} failed; it will be rebuilt from its journal at the next start",
+                    directory.directory().toAbsolutePath(),
+                    e);
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    /** Closes the store and deletes its files. */
+    @Override
+    public void destroy() {
+        close();
+        try {
+            directory.delete();
+        } catch (IOException e) {
+            LOG.warn("Could not delete disk store {}", directory.directory().toAbsolutePath(), e);
+        }
+    }
+
+    private TierEntry decode(K key, byte[] keyBytes, byte[] stored) {
+        if (stored.length < VALUE_HEADER
+                || checksum(keyBytes, stored) != ByteBuffer.wrap(stored).getInt(0)) {
+            LOG.warn("Disk store {}: dropped an entry whose checksum does not match", directory.directory());
+            dropCorrupt(keyBytes, stored);
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        long expiresAt = buffer.getLong(12);
+        try {
+            return new TierEntry(codec.decodeValue(stored, VALUE_HEADER, stored.length - VALUE_HEADER), expiresAt);
+        } catch (RuntimeException e) {
+            LOG.warn(
+                    "Disk store {}: dropped an entry of key {} that cannot be decoded: {}",
+                    directory.directory(),
+                    key,
+                    e.toString());
+            dropCorrupt(keyBytes, stored);
+            return null;
+        }
+    }
+
+    private void dropCorrupt(byte[] keyBytes, byte[] stored) {
+        if (map.remove(keyBytes, stored)) {
+            liveBytes.addAndGet(-footprint(keyBytes, stored));
+        }
+    }
+
+    private void compactIfNeeded() {
+        long live = liveBytes.get();
+        long journalBytes = journal.size();
+        if (live <= liveBudget && journalBytes <= Math.max(MIN_JOURNAL_BYTES, 2 * live)) {
+            return;
+        }
+        compaction.writeLock().lock();
+        try {
+            live = liveBytes.get();
+            journalBytes = journal.size();
+            if (closed || (live <= liveBudget && journalBytes <= Math.max(MIN_JOURNAL_BYTES, 2 * live))) {
+                return;
+            }
+            compact(live > liveBudget ? live - liveBudget * 8 / 10 : 0);
+        } catch (IOException e) {
+            LOG.warn(
+                    "Compacting disk store {} failed; will retry",
+                    directory.directory().toAbsolutePath(),
+                    e);
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    /** Rewrites the journal with the live entries, oldest first, dropping the first {@code evictBytes}. */
+    private void compact(long evictBytes) throws IOException {
+        long now = clock.millis();
+        long[] evicted = {0};
+        try (Journal.Rewrite rewrite = journal.startRewrite()) {
+            journal.force();
+            Journal.replay(journal.path(), record -> {
+                if (record.type() != Journal.PUT) {
+                    return;
+                }
+                byte[] stored = map.get(record.key());
+                if (stored == null
+                        || stored.length < VALUE_HEADER
+                        || ByteBuffer.wrap(stored).getLong(4) != record.seq()) {
+                    return;
+                }
+                boolean expired = record.expiresAt() <= now;
+                if (expired || evicted[0] < evictBytes) {
+                    map.remove(record.key());
+                    long size = footprint(record.key(), stored);
+                    liveBytes.addAndGet(-size);
+                    if (!expired) {
+                        evicted[0] += size;
+                    }
+                    report(record, expired);
+                    return;
+                }
+                try {
+                    rewrite.append(record);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            journal.install(rewrite);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        LOG.debug(
+                "Disk store {} compacted: {} live bytes, journal {} bytes, {} bytes evicted",
+                directory.directory(),
+                liveBytes.get(),
+                journal.size(),
+                evicted[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void report(Journal.Entry record, boolean expired) {
+        try {
+            K key = (K) codec.decodeKey(record.key());
+            TierEntry entry =
+                    new TierEntry(codec.decodeValue(record.value(), 0, record.value().length), record.expiresAt());
+            listener.onDropped(this, key, entry, expired);
+        } catch (RuntimeException e) {
+            LOG.warn("Disk store {}: could not report a dropped entry: {}", directory.directory(), e.toString());
+        }
+    }
+
+    private static byte[] storedValue(byte[] keyBytes, long recordSeq, long expiresAt, byte[] payload) {
+        byte[] stored = new byte[VALUE_HEADER + payload.length];
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        buffer.putInt(0).putLong(recordSeq).putLong(expiresAt).put(payload);
+        buffer.putInt(0, checksum(keyBytes, stored));
+        return stored;
+    }
+
+    private static int checksum(byte[] keyBytes, byte[] stored) {
+        CRC32C crc = new CRC32C();
+        crc.update(keyBytes, 0, keyBytes.length);
+        crc.update(stored, 4, stored.length - 4);
+        return (int) crc.getValue();
+    }
+
+    private static long footprint(byte[] keyBytes, byte[] stored) {
+        return stored == null ? 0 : keyBytes.length + stored.length + ENTRY_OVERHEAD;
+    }
+
+    private void closeDataQuietly() {
+        if (db != null) {
+            try {
+                db.close();
+            } catch (RuntimeException e) {
+                LOG.debug("Closing a damaged MapDB file failed", e);
+            }
+            db = null;
+            map = null;
+        }
+    }
+
+    private void requireOpen() {
+        if (closed) {
+            throw new IllegalStateException("The disk store " + directory.directory() + " is closed");
+        }
+    }
+}
