@@ -55,7 +55,7 @@ final class CacheCore<K, V> {
 
     /** Whether {@code entry} holds a value equal to {@code value}. */
     boolean holds(TierEntry entry, V value) {
-        return Objects.equals(valueOf(entry), value);
+        return Objects.deepEquals(valueOf(entry), value);
     }
 
     /**

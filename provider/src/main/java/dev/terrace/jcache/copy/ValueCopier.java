@@ -16,7 +16,7 @@ import java.util.UUID;
 
 /**
  * Store-by-value: keys and values are copied by serialization, except instances of JDK types that are
- * immutable, which are shared since no caller can change them.
+ * immutable, which are shared since no caller can change them, and byte arrays, which are copied as arrays.
  */
 public final class ValueCopier implements Copier {
 
@@ -69,6 +69,9 @@ public final class ValueCopier implements Copier {
         if (isImmutable(value.getClass())) {
             return value;
         }
+        if (value instanceof byte[] bytes) {
+            return bytes.clone();
+        }
         return new SerializedValue(serializer.serialize(value));
     }
 
@@ -77,6 +80,9 @@ public final class ValueCopier implements Copier {
     public <V> V fromStored(Object stored) {
         if (stored instanceof SerializedValue serialized) {
             return (V) serializer.deserialize(serialized.bytes());
+        }
+        if (stored instanceof byte[] bytes) {
+            return (V) bytes.clone();
         }
         return (V) stored;
     }
