@@ -8,6 +8,9 @@ need() { command -v "$1" >/dev/null 2>&1; }
 missing=()
 need java || missing+=(openjdk-17-jdk-headless)
 need mvn || missing+=(maven)
+# The Redis tier's tests start and kill their own redis-server processes on loopback ports.
+need redis-server || missing+=(redis-server)
+need redis-cli || missing+=(redis-tools)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian's packages"
   apt-get update -qq

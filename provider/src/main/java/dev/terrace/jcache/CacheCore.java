@@ -5,6 +5,7 @@ import dev.terrace.jcache.event.EventDispatcher;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.management.TerraceStatistics;
 import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.tier.TierUnavailableException;
 import dev.terrace.jcache.tier.TieredStore;
 import java.time.Clock;
 import java.util.Objects;
@@ -118,7 +119,11 @@ final class CacheCore<K, V> {
         if (expiresAt == ExpiryCalculator.UNCHANGED || expiresAt == seen.expiresAt()) {
             return;
         }
-        store.compute(key, current -> seen.equals(current) ? current.withExpiresAt(expiresAt) : current);
+        try {
+            store.compute(key, current -> seen.equals(current) ? current.withExpiresAt(expiresAt) : current);
+        } catch (TierUnavailableException e) {
+            // A read never fails for want of a tier: the new expiry is applied at the next access.
+        }
     }
 
     /** Drops the entry of {@code key} if it has expired, publishing the expiry to listeners. */
@@ -126,6 +131,8 @@ final class CacheCore<K, V> {
         try {
             store.compute(key, current -> live(key, current, clock.millis()));
             events.flush();
+        } catch (TierUnavailableException e) {
+            events.flushAfterFailure(e);
         } catch (RuntimeException e) {
             events.flushAfterFailure(e);
             throw e;

@@ -1,6 +1,8 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.tier.TierUnavailableException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Collections;
@@ -12,9 +14,14 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.Executor;
+import java.util.concurrent.Phaser;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheLoaderException;
 import javax.cache.integration.CompletionListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Loading through a cache's {@link CacheLoader}: read-through of missing keys, loaded once per key in this
@@ -25,10 +32,14 @@ import javax.cache.integration.CompletionListener;
  */
 final class ReadThrough<K, V> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ReadThrough.class);
+
     private final CacheCore<K, V> core;
     private final CacheLoader<K, V> loader;
     private final Executor executor;
     private final ConcurrentMap<K, CompletableFuture<V>> inFlight = new ConcurrentHashMap<>();
+    /** Counts background loads still running; the cache itself is its one permanent party. */
+    private final Phaser background = new Phaser(1);
 
     ReadThrough(CacheCore<K, V> core, CacheLoader<K, V> loader, Executor executor) {
         this.core = core;
@@ -51,7 +62,11 @@ final class ReadThrough<K, V> {
         try {
             V value = loadOne(key);
             if (value != null) {
-                storeLoaded(key, value, false);
+                try {
+                    storeLoaded(key, value, false);
+                } catch (TierUnavailableException e) {
+                    // The caller still gets what the loader found; it is cached once the tier is back.
+                }
             }
             mine.complete(value);
             return value;
@@ -96,6 +111,7 @@ final class ReadThrough<K, V> {
      * tells {@code listener}.
      */
     void loadAllInBackground(Set<? extends K> keys, boolean replaceExisting, CompletionListener listener) {
+        background.register();
         executor.execute(() -> {
             try {
                 List<K> toLoad = new ArrayList<>(keys.size());
@@ -126,8 +142,26 @@ final class ReadThrough<K, V> {
                 if (listener != null) {
                     listener.onException(e);
                 }
+            } finally {
+                background.arriveAndDeregister();
             }
         });
+    }
+
+    /**
+     * Waits, at most {@code timeout}, for background loads to finish, so that a closing cache does not close
+     * its loader while a load still uses it.
+     */
+    void awaitBackgroundLoads(Duration timeout) {
+        int phase = background.arrive();
+        try {
+            background.awaitAdvanceInterruptibly(phase, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (TimeoutException e) {
+            LOG.warn(
+                    "Cache {}: background loads still running after {}; closing the loader anyway", core.name, timeout);
+        }
     }
 
     private boolean isLive(K key) {

@@ -15,6 +15,7 @@ import dev.terrace.jcache.tier.TieredStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -77,6 +78,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         this.store = TierStacks.build(
                 manager.settings(),
+                manager::redis,
                 manager.getURI(),
                 name,
                 configuration.isStoreByValue(),
@@ -507,6 +509,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             closed = true;
         }
         manager.forget(this);
+        if (readThrough != null) {
+            readThrough.awaitBackgroundLoads(Duration.ofSeconds(30));
+        }
         MBeans.unregister(configurationBeanName);
         MBeans.unregister(statisticsBeanName);
         core.events.close();

@@ -1,6 +1,7 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.tier.redis.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -39,6 +40,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final TerraceSettings settings;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
+    private RedisConnection redis;
     private volatile boolean closed;
 
     TerraceCacheManager(TerraceCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -53,6 +55,14 @@ public final class TerraceCacheManager implements CacheManager {
                 uri,
                 settings.stack().id(),
                 settings.heapMaxEntries());
+    }
+
+    /** This manager's connection to Redis, opened when its first cache needs it. */
+    synchronized RedisConnection redis() {
+        if (redis == null) {
+            redis = RedisConnection.open(settings.redis());
+        }
+        return redis;
     }
 
     /** The settings this manager gives its caches. */
@@ -186,6 +196,12 @@ public final class TerraceCacheManager implements CacheManager {
             caches.clear();
         }
         executor.shutdown();
+        synchronized (this) {
+            if (redis != null) {
+                redis.close();
+                redis = null;
+            }
+        }
         provider.forget(this);
         LOG.info("Cache manager {} closed", uri);
     }

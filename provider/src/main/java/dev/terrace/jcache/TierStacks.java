@@ -9,6 +9,8 @@ import dev.terrace.jcache.tier.TierListener;
 import dev.terrace.jcache.tier.TieredStore;
 import dev.terrace.jcache.tier.disk.DiskTier;
 import dev.terrace.jcache.tier.disk.StoreInUseException;
+import dev.terrace.jcache.tier.redis.RedisConnection;
+import dev.terrace.jcache.tier.redis.RedisTier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,6 +37,7 @@ final class TierStacks {
      */
     static <K> TieredStore<K> build(
             TerraceSettings settings,
+            Supplier<RedisConnection> redis,
             URI managerUri,
             String cacheName,
             boolean storeByValue,
@@ -64,9 +68,33 @@ final class TierStacks {
                 tiers.add(disk(settings, managerUri, cacheName, codec, clock, dropBelow));
             }
             case DISK -> tiers.add(disk(settings, managerUri, cacheName, codec, clock, authorityListener));
+            case REDIS, HEAP_REDIS, HEAP_DISK_REDIS -> {
+                if (settings.stack() != TierStack.REDIS) {
+                    tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, TierListener.none()));
+                }
+                if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
+                    tiers.add(disk(settings, managerUri, cacheName, codec, clock, TierListener.none()));
+                }
+                tiers.add(new RedisTier<K>(redis.get(), safeName(managerUri.toString()), cacheName, codec));
+            }
         }
         TieredStore<K> built = new TieredStore<>(tiers);
         store.set(built);
+        if (built.authority() instanceof RedisTier<K> redisTier) {
+            // Near copies kept on disk may predate changes made elsewhere while this process was down.
+            built.clearNearCopies();
+            redisTier.subscribe(new RedisTier.Invalidations<>() {
+                @Override
+                public void changed(K key) {
+                    built.invalidateNearCopies(key);
+                }
+
+                @Override
+                public void unknown() {
+                    built.clearNearCopies();
+                }
+            });
+        }
         return built;
     }
 

@@ -11,7 +11,9 @@ import java.util.Properties;
  * properties of the same name, then to the defaults.
  *
  * <ul>
- *   <li>{@code terrace.stack}: the tier stack: {@code heap} (default), {@code heap+disk} or {@code disk};
+ *   <li>{@code terrace.stack}: the tier stack: {@code heap} (default), {@code heap+disk}, {@code disk},
+ *       {@code redis}, {@code heap+redis} or {@code heap+disk+redis}; Redis is reached as {@link
+ *       RedisSettings} say;
  *   <li>{@code terrace.l1.max-entries}: the most entries the heap tier of each cache holds, {@value
  *       #DEFAULT_HEAP_MAX_ENTRIES} by default;
  *   <li>{@code terrace.l2.path}: the directory disk stores live under, one subdirectory per manager and
@@ -33,6 +35,7 @@ public record TerraceSettings(
         long diskMaxBytes,
         boolean diskFsync,
         boolean diskPerProcessPath,
+        RedisSettings redis,
         Clock clock) {
 
     public static final String STACK = "terrace.stack";
@@ -80,6 +83,7 @@ public record TerraceSettings(
             throw new IllegalArgumentException(CLOCK + " must be a java.time.Clock object, was a "
                     + clock.getClass().getName());
         }
+        RedisSettings redis = stack.hasRedis() ? RedisSettings.from(properties) : null;
         return new TerraceSettings(
                 stack,
                 heapMaxEntries,
@@ -87,6 +91,7 @@ public record TerraceSettings(
                 diskMaxMb * 1024 * 1024,
                 fsync,
                 perProcess,
+                redis,
                 clock == null ? Clock.systemUTC() : (Clock) clock);
     }
 

@@ -11,7 +11,13 @@ public enum TierStack {
     /** A heap tier over a disk tier that holds every entry and survives restarts. */
     HEAP_DISK("heap+disk", true),
     /** The disk tier alone. */
-    DISK("disk", true);
+    DISK("disk", true),
+    /** The Redis tier alone: shared by every process, authoritative. */
+    REDIS("redis", false),
+    /** A heap tier of near copies over Redis. */
+    HEAP_REDIS("heap+redis", false),
+    /** Heap and disk near copies over Redis. */
+    HEAP_DISK_REDIS("heap+disk+redis", true);
 
     private final String id;
     private final boolean hasDisk;
@@ -19,6 +25,11 @@ public enum TierStack {
     TierStack(String id, boolean hasDisk) {
         this.id = id;
         this.hasDisk = hasDisk;
+    }
+
+    /** Whether the stack has the Redis tier. */
+    public boolean hasRedis() {
+        return id.endsWith("redis");
     }
 
     /** The name used in configuration, such as {@code heap+disk}. */

@@ -69,7 +69,7 @@ public final class TieredStore<K> implements AutoCloseable {
     /** The entry of {@code key} from the nearest tier that holds one, promoted into the tiers above it. */
     public TierEntry get(K key) {
         if (nearTiers.isEmpty()) {
-            return count(0, authority.get(key));
+            return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
             TierEntry entry = count(i, nearTiers.get(i).get(key));
@@ -87,7 +87,7 @@ public final class TieredStore<K> implements AutoCloseable {
                     return entry;
                 }
             }
-            TierEntry entry = count(tiers.size() - 1, authority.get(key));
+            TierEntry entry = count(tiers.size() - 1, authorityGet(key));
             if (entry != null) {
                 for (Tier<K> near : nearTiers) {
                     near.put(key, entry);
@@ -112,7 +112,15 @@ public final class TieredStore<K> implements AutoCloseable {
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
-            TierEntry result = authority.compute(key, remapping);
+            TierEntry result;
+            try {
+                result = authority.compute(key, remapping);
+            } catch (TierUnavailableException e) {
+                // The change was not applied; a near copy of the key might disagree with it once the authority
+                // is back, so it goes.
+                removeNearCopies(key);
+                throw e;
+            }
             for (Tier<K> near : nearTiers) {
                 if (result == null) {
                     near.remove(key);
@@ -135,6 +143,43 @@ public final class TieredStore<K> implements AutoCloseable {
     public void removeNearCopies(K key) {
         for (Tier<K> near : nearTiers) {
             near.remove(key);
+        }
+    }
+
+    /**
+     * Drops the near copies of {@code key} because it changed elsewhere (another process wrote it). Takes the
+     * key's lock, so a read that is promoting a value it fetched before that change finishes first and its
+     * promotion is dropped here, never left behind.
+     */
+    public void invalidateNearCopies(K key) {
+        if (nearTiers.isEmpty()) {
+            return;
+        }
+        ReentrantLock stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            removeNearCopies(key);
+        } finally {
+            stripe.unlock();
+        }
+    }
+
+    /** Drops every near copy, when this process cannot tell which keys changed elsewhere. */
+    public void clearNearCopies() {
+        if (nearTiers.isEmpty()) {
+            return;
+        }
+        for (ReentrantLock stripe : stripes) {
+            stripe.lock();
+        }
+        try {
+            for (Tier<K> near : nearTiers) {
+                near.clear();
+            }
+        } finally {
+            for (ReentrantLock stripe : stripes) {
+                stripe.unlock();
+            }
         }
     }
 
@@ -175,6 +220,15 @@ public final class TieredStore<K> implements AutoCloseable {
         List<String> names = new ArrayList<>();
         tiers.forEach(tier -> names.add(tier.name()));
         return String.join("+", names);
+    }
+
+    /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
+    private TierEntry authorityGet(K key) {
+        try {
+            return authority.get(key);
+        } catch (TierUnavailableException e) {
+            return null;
+        }
     }
 
     private TierEntry count(int index, TierEntry entry) {

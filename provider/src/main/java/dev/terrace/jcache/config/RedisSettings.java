@@ -1,0 +1,138 @@
+package dev.terrace.jcache.config;
+
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.function.Function;
+
+/**
+ * How a cache manager reaches Redis, for stacks with the Redis tier. Read from the manager's properties,
+ * then system properties, then the defaults:
+ *
+ * <ul>
+ *   <li>{@code terrace.l3.mode}: {@code single} (default), {@code sentinel} or {@code cluster};
+ *   <li>{@code terrace.l3.address}: for {@code single}, {@code redis://host:port} (or {@code rediss://} for
+ *       TLS), {@code redis://127.0.0.1:6379} by default;
+ *   <li>{@code terrace.l3.nodes}: for {@code sentinel} and {@code cluster}, comma-separated addresses;
+ *   <li>{@code terrace.l3.master-name}: for {@code sentinel}, the monitored master's name;
+ *   <li>{@code terrace.l3.database}: the database number ({@code single} and {@code sentinel}), 0 by default;
+ *   <li>{@code terrace.l3.username}, {@code terrace.l3.password}: credentials; {@code
+ *       terrace.l3.password-env} names an environment variable to read the password from instead. The
+ *       password is never logged;
+ *   <li>{@code terrace.l3.connect-timeout-ms} (default 2000), {@code terrace.l3.timeout-ms} (default 1000),
+ *       {@code terrace.l3.pool-size} (default 16): connection settings;
+ *   <li>{@code terrace.l3.namespace}: a prefix that separates this application's keys from others', {@code
+ *       terrace} by default.
+ * </ul>
+ */
+public record RedisSettings(
+        Mode mode,
+        String address,
+        List<String> nodes,
+        String masterName,
+        int database,
+        String username,
+        String password,
+        Duration connectTimeout,
+        Duration timeout,
+        int poolSize,
+        String namespace) {
+
+    /** How Redis is deployed. */
+    public enum Mode {
+        SINGLE,
+        SENTINEL,
+        CLUSTER
+    }
+
+    public static RedisSettings from(Function<String, String> lookup) {
+        Mode mode = parseMode(value(lookup, "terrace.l3.mode", "single"));
+        String address = value(lookup, "terrace.l3.address", "redis://127.0.0.1:6379");
+        requireAddress("terrace.l3.address", address);
+        List<String> nodes = Arrays.stream(value(lookup, "terrace.l3.nodes", "").split(","))
+                .map(String::trim)
+                .filter(node -> !node.isEmpty())
+                .toList();
+        nodes.forEach(node -> requireAddress("terrace.l3.nodes", node));
+        if (mode != Mode.SINGLE && nodes.isEmpty()) {
+            throw new IllegalArgumentException("terrace.l3.nodes must list the "
+                    + mode.name().toLowerCase(Locale.ROOT) + " node addresses (redis://host:port, comma-separated)");
+        }
+        String masterName = value(lookup, "terrace.l3.master-name", "");
+        if (mode == Mode.SENTINEL && masterName.isEmpty()) {
+            throw new IllegalArgumentException("terrace.l3.master-name must name the master Sentinel monitors");
+        }
+        String passwordEnv = value(lookup, "terrace.l3.password-env", "");
+        String password = value(lookup, "terrace.l3.password", "");
+        if (!passwordEnv.isEmpty()) {
+            password = System.getenv(passwordEnv);
+            if (password == null) {
+                throw new IllegalArgumentException(
+                        "terrace.l3.password-env names the environment variable " + passwordEnv + ", which is not set");
+            }
+        }
+        return new RedisSettings(
+                mode,
+                address,
+                nodes,
+                masterName,
+                (int) number(lookup, "terrace.l3.database", 0, 0, 15),
+                value(lookup, "terrace.l3.username", ""),
+                password,
+                Duration.ofMillis(number(lookup, "terrace.l3.connect-timeout-ms", 2_000, 1, 600_000)),
+                Duration.ofMillis(number(lookup, "terrace.l3.timeout-ms", 1_000, 1, 600_000)),
+                (int) number(lookup, "terrace.l3.pool-size", 16, 1, 1_000),
+                value(lookup, "terrace.l3.namespace", "terrace"));
+    }
+
+    /** The settings read from {@code properties}, then system properties. */
+    public static RedisSettings from(Properties properties) {
+        return from(name -> {
+            Object value = properties == null ? null : properties.get(name);
+            return value != null ? value.toString() : System.getProperty(name);
+        });
+    }
+
+    @Override
+    public String toString() {
+        // Never print the password.
+        return "RedisSettings[mode=" + mode + ", address=" + address + ", nodes=" + nodes + ", database=" + database
+                + ", namespace=" + namespace + ", password=" + (password.isEmpty() ? "none" : "****") + "]";
+    }
+
+    private static String value(Function<String, String> lookup, String name, String fallback) {
+        String value = lookup.apply(name);
+        return value == null || value.isBlank() ? fallback : value.trim();
+    }
+
+    private static long number(Function<String, String> lookup, String name, long fallback, long min, long max) {
+        String text = value(lookup, name, Long.toString(fallback));
+        try {
+            long number = Long.parseLong(text);
+            if (number < min || number > max) {
+                throw new IllegalArgumentException(name + " must be between " + min + " and " + max + ", was " + text);
+            }
+            return number;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a whole number, was '" + text + "'", e);
+        }
+    }
+
+    private static Mode parseMode(String text) {
+        try {
+            return Mode.valueOf(text.toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "terrace.l3.mode must be single, sentinel or cluster, was '" + text + "'", e);
+        }
+    }
+
+    private static void requireAddress(String name, String address) {
+        if (!address.startsWith("redis://") && !address.startsWith("rediss://")) {
+            throw new IllegalArgumentException(
+                    name + " must be redis://host:port or rediss://host:port (TLS), was '" + address + "'");
+        }
+    }
+}

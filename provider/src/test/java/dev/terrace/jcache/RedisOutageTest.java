@@ -1,0 +1,99 @@
+package dev.terrace.jcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import dev.terrace.jcache.redis.RedisServer;
+import dev.terrace.jcache.tier.TierUnavailableException;
+import dev.terrace.jcache.tier.redis.RedisConnection;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Redis goes away and comes back: reads keep being answered from the near tiers without an exception,
+ * changes fail fast and change nothing, and the cache returns to full service on its own.
+ */
+class RedisOutageTest {
+
+    private final RedisServer server = RedisServer.start();
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    private CacheManager manager() {
+        return Caches.manager(
+                "terrace.stack", "heap+redis",
+                "terrace.l3.address", server.address(),
+                "terrace.l3.timeout-ms", "500",
+                "terrace.l3.connect-timeout-ms", "500");
+    }
+
+    private static boolean redisDown(CacheManager manager) {
+        RedisConnection redis = manager.unwrap(TerraceCacheManager.class).redis();
+        return redis.health().isDown();
+    }
+
+    @Test
+    void readsAreServedFromTheHeapWhileRedisIsDownAndServiceReturnsOnItsOwn() {
+        try (CacheManager manager = manager()) {
+            Cache<String, String> cache = manager.createCache("outage", new MutableConfiguration<>());
+            for (int i = 0; i < 10; i++) {
+                cache.put("k" + i, "v" + i);
+            }
+
+            server.kill();
+
+            assertThat(cache.get("k1")).as("a near copy, while Redis is down").isEqualTo("v1");
+            assertThat(cache.get("never-cached")).as("a miss, not an exception").isNull();
+            assertThatThrownBy(() -> cache.put("k1", "changed"))
+                    .isInstanceOf(CacheException.class)
+                    .isInstanceOf(TierUnavailableException.class)
+                    .hasMessageContaining(String.valueOf(server.port()));
+            assertThat(redisDown(manager))
+                    .as("known down: later calls fail at once")
+                    .isTrue();
+            assertThat(cache.get("k1"))
+                    .as("the near copy of a key whose change failed is dropped, never served stale later")
+                    .isNull();
+            assertThat(cache.get("k2")).isEqualTo("v2");
+
+            server.restart();
+
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> {
+                cache.put("after", "yes");
+                assertThat(cache.get("after")).isEqualTo("yes");
+            });
+            await().atMost(30, TimeUnit.SECONDS)
+                    .untilAsserted(() -> assertThat(cache.get("k2"))
+                            .as("the restarted Redis lost k2; the near copy that could not know is gone")
+                            .isNull());
+            assertThat(redisDown(manager)).isFalse();
+        }
+    }
+
+    @Test
+    void aProcessThatStartsWhileRedisIsDownWorksOnceRedisArrives() {
+        server.kill();
+        try (CacheManager manager = manager()) {
+            Cache<String, String> cache = manager.createCache("late", new MutableConfiguration<>());
+
+            assertThat(cache.get("k")).isNull();
+            assertThatThrownBy(() -> cache.put("k", "v")).isInstanceOf(CacheException.class);
+
+            server.restart();
+
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> {
+                cache.put("k", "v");
+                assertThat(cache.get("k")).isEqualTo("v");
+            });
+        }
+    }
+}
