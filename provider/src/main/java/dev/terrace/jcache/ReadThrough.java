@@ -60,14 +60,7 @@ final class ReadThrough<K, V> {
             return value == null ? null : core.copier.fromStored(core.copier.toStored(value));
         }
         try {
-            V value = loadOne(key);
-            if (value != null) {
-                try {
-                    storeLoaded(key, value, false);
-                } catch (TierUnavailableException e) {
-                    // The caller still gets what the loader found; it is cached once the tier is back.
-                }
-            }
+            V value = core.store.authority().isShared() ? loadOnceEverywhere(key) : loadAndStore(key);
             mine.complete(value);
             return value;
         } catch (RuntimeException e) {
@@ -76,6 +69,49 @@ final class ReadThrough<K, V> {
         } finally {
             inFlight.remove(key, mine);
         }
+    }
+
+    private V loadAndStore(K key) {
+        V value = loadOne(key);
+        if (value != null) {
+            try {
+                storeLoaded(key, value, false);
+            } catch (TierUnavailableException e) {
+                // The caller still gets what the loader found; it is cached once the tier is back.
+            }
+        }
+        return value;
+    }
+
+    /**
+     * Loads {@code key} while holding its lock in the shared tier, so that one process loads a missing key
+     * while the others wait for its result and then read it.
+     */
+    private V loadOnceEverywhere(K key) {
+        Object[] result = new Object[1];
+        try {
+            core.store.compute(core.copier.copyKey(key), current -> {
+                long now = core.clock.millis();
+                TierEntry live = core.live(key, current, now);
+                if (live != null) {
+                    result[0] = core.valueOf(live);
+                    return live;
+                }
+                V value = loadOne(key);
+                result[0] = value;
+                return value == null ? null : core.created(key, value, core.copier.toStored(value), now);
+            });
+            core.events.flush();
+        } catch (TierUnavailableException e) {
+            core.events.flushAfterFailure(e);
+            return loadOne(key);
+        } catch (RuntimeException e) {
+            core.events.flushAfterFailure(e);
+            throw e;
+        }
+        @SuppressWarnings("unchecked")
+        V value = (V) result[0];
+        return value;
     }
 
     /** The loader's value for {@code key}, without storing it; for entry processors, which store it. */

@@ -49,6 +49,15 @@ public interface Tier<K> extends AutoCloseable {
     @Override
     void close();
 
+    /**
+     * Whether other processes share this tier's entries (Redis). A change computed on a shared tier holds a
+     * lock that every process respects, so work done inside {@link #compute} (such as loading a missing
+     * value) is done once across all of them.
+     */
+    default boolean isShared() {
+        return false;
+    }
+
     /** Closes the tier and deletes what it persisted, for a cache that is destroyed. */
     default void destroy() {
         clear();

@@ -129,6 +129,11 @@ public final class RedisTier<K> implements Tier<K> {
     }
 
     @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    @Override
     public TierEntry get(K key) {
         RBucket<byte[]> bucket = bucket(codec.encodeKey(key));
         byte[] stored = health.call(bucket::get);
