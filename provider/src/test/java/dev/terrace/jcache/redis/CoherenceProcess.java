@@ -1,0 +1,58 @@
+package dev.terrace.jcache.redis;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.util.Properties;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+
+/**
+ * A separate JVM with a heap+redis cache, driven line by line on its input: {@code put K V}, {@code get K}
+ * (answers the value or {@code null}), {@code remove K}; it answers {@code ok} after each change.
+ * Arguments: the Redis address.
+ */
+public final class CoherenceProcess {
+
+    static final URI MANAGER = URI.create("terrace:coherence-test");
+    static final String CACHE = "shared";
+
+    private CoherenceProcess() {}
+
+    static Properties settings(String address) {
+        Properties properties = new Properties();
+        properties.setProperty("terrace.stack", "heap+redis");
+        properties.setProperty("terrace.l3.address", address);
+        return properties;
+    }
+
+    public static void main(String[] args) throws Exception {
+        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
+                .getCacheManager(MANAGER, CoherenceProcess.class.getClassLoader(), settings(args[0]))) {
+            Cache<String, String> cache = manager.createCache(CACHE, new MutableConfiguration<String, String>());
+            out.println("ready");
+            BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
+            String line;
+            while ((line = in.readLine()) != null) {
+                String[] words = line.split(" ");
+                switch (words[0]) {
+                    case "put" -> {
+                        cache.put(words[1], words[2]);
+                        out.println("ok");
+                    }
+                    case "remove" -> {
+                        cache.remove(words[1]);
+                        out.println("ok");
+                    }
+                    case "get" -> out.println(String.valueOf(cache.get(words[1])));
+                    default -> out.println("unknown command " + words[0]);
+                }
+            }
+        }
+    }
+}

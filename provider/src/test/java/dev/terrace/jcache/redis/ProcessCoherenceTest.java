@@ -1,0 +1,93 @@
+package dev.terrace.jcache.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.terrace.jcache.TerraceCache;
+import dev.terrace.jcache.tier.TieredStore;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.Caching;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Two JVMs share a cache through Redis; each keeps near copies in its heap that never stay stale. */
+class ProcessCoherenceTest {
+
+    private final RedisServer server = RedisServer.start();
+    private Process other;
+    private PrintStream toOther;
+    private BufferedReader fromOther;
+
+    @AfterEach
+    void stop() throws Exception {
+        if (other != null) {
+            toOther.close();
+            other.waitFor(30, TimeUnit.SECONDS);
+            other.destroyForcibly();
+        }
+        server.close();
+    }
+
+    @Test
+    void aChangeInOneProcessReplacesTheOthersNearCopy() throws Exception {
+        startOther();
+        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
+                .getCacheManager(
+                        CoherenceProcess.MANAGER,
+                        getClass().getClassLoader(),
+                        CoherenceProcess.settings(server.address()))) {
+            Cache<String, String> cache =
+                    manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>());
+
+            cache.put("k", "v1");
+            assertThat(ask("get k")).isEqualTo("v1");
+            // The other process now holds a heap copy of k; a change here must replace it there.
+            cache.put("k", "v2");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> ask("get k").equals("v2"));
+
+            assertThat(ask("get k")).isEqualTo("v2");
+            assertThat(cache.get("k")).isEqualTo("v2");
+            @SuppressWarnings("unchecked")
+            TieredStore<String> tiers = cache.unwrap(TerraceCache.class).tiers();
+            assertThat(tiers.tiers().get(0).get("k"))
+                    .as("this process's heap copy")
+                    .isNotNull();
+
+            assertThat(ask("put k v3")).isEqualTo("ok");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> "v3".equals(cache.get("k")));
+
+            assertThat(ask("remove k")).isEqualTo("ok");
+            await().atMost(10, TimeUnit.SECONDS).until(() -> cache.get("k") == null);
+            assertThat(ask("get k")).isEqualTo("null");
+        }
+    }
+
+    private void startOther() throws IOException {
+        other = new ProcessBuilder(List.of(
+                        ProcessHandle.current().info().command().orElse("java"),
+                        "-cp",
+                        System.getProperty("java.class.path"),
+                        "-Xmx256m",
+                        CoherenceProcess.class.getName(),
+                        server.address()))
+                .redirectError(ProcessBuilder.Redirect.INHERIT)
+                .start();
+        toOther = new PrintStream(other.getOutputStream(), true, StandardCharsets.UTF_8);
+        fromOther = new BufferedReader(new InputStreamReader(other.getInputStream(), StandardCharsets.UTF_8));
+        assertThat(fromOther.readLine()).isEqualTo("ready");
+    }
+
+    private String ask(String command) throws IOException {
+        toOther.println(command);
+        return fromOther.readLine();
+    }
+}
