@@ -2,9 +2,13 @@ package dev.terrace.jcache;
 
 import dev.terrace.jcache.processor.ProcessorEntry;
 import dev.terrace.jcache.tier.TierEntry;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Set;
 import java.util.function.Function;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorException;
+import javax.cache.processor.EntryProcessorResult;
 
 /**
  * Runs entry processors atomically on their key in the authoritative tier, then applies their net effect:
@@ -51,6 +55,31 @@ final class Invoker<K, V> {
         }
         core.events.flush();
         return outcome.result;
+    }
+
+    /**
+     * Runs {@code processor} on each of {@code keys} in turn. A failure on one key does not stop the others: it
+     * becomes that key's result, thrown when the caller asks for it, as JCache requires.
+     */
+    <T> Map<K, EntryProcessorResult<T>> invokeAll(
+            Set<? extends K> keys, EntryProcessor<K, V, T> processor, Object... arguments) {
+        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
+        for (K key : keys) {
+            try {
+                T result = invoke(key, processor, arguments);
+                if (result != null) {
+                    results.put(key, () -> result);
+                }
+            } catch (RuntimeException e) {
+                EntryProcessorException failure = e instanceof EntryProcessorException processorException
+                        ? processorException
+                        : new EntryProcessorException(e);
+                results.put(key, () -> {
+                    throw failure;
+                });
+            }
+        }
+        return results;
     }
 
     private TierEntry apply(K key, TierEntry live, ProcessorEntry<K, V> entry, long now, Outcome<?> outcome) {

@@ -10,21 +10,14 @@ import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.management.MBeans;
 import dev.terrace.jcache.management.TerraceCacheMXBean;
 import dev.terrace.jcache.management.TerraceStatistics;
-import dev.terrace.jcache.tier.TierEntry;
 import dev.terrace.jcache.tier.TieredStore;
 import java.io.Closeable;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collection;
-import java.util.HashMap;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
-import java.util.List;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -38,7 +31,6 @@ import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
 import javax.cache.processor.EntryProcessor;
-import javax.cache.processor.EntryProcessorException;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
 import org.slf4j.Logger;
@@ -46,8 +38,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * A Terrace cache: the JCache API over a {@link TieredStore}. Every JCache rule (expiry policy, loader and
- * writer, listeners, statistics, entry processors, store-by-value copies, closed state) lives here once, for
- * every tier stack.
+ * writer, listeners, statistics, entry processors, store-by-value copies, closed state) lives once, for every
+ * tier stack, in this facade and the package-private classes it hands the work to: {@code Reads},
+ * {@code Mutations}, {@code Invoker}, {@code ReadThrough} and {@code EntryIterator}. The facade checks the
+ * arguments, times and counts each call, and owns the cache's lifecycle, configuration and MXBeans.
  */
 public final class TerraceCache<K, V> implements Cache<K, V> {
 
@@ -60,6 +54,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final CacheLoader<K, V> loader;
     private final ReadThrough<K, V> readThrough;
     private final Invoker<K, V> invoker;
+    private final Reads<K, V> reads;
+    private final Mutations<K, V> mutations;
     private final TerraceStatistics statistics = new TerraceStatistics();
     private final ObjectName configurationBeanName;
     private final ObjectName statisticsBeanName;
@@ -87,9 +83,12 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                 new DropReporter<>(statistics, events, copier));
         this.core = new CacheCore<>(
                 name, store, copier, expiry, events, statistics, clock, configuration.isWriteThrough() ? writer : null);
+        this.mutations = new Mutations<>(core);
         this.readThrough = loader == null ? null : new ReadThrough<>(core, loader, executor);
-        this.invoker =
-                new Invoker<>(core, configuration.isReadThrough() && readThrough != null ? readThrough::loadOne : null);
+        // The configuration is the cache's own copy, so whether it reads through is settled here, once.
+        ReadThrough<K, V> reading = configuration.isReadThrough() ? readThrough : null;
+        this.reads = new Reads<>(core, reading);
+        this.invoker = new Invoker<>(core, reading != null ? reading::loadOne : null);
         this.configurationBeanName = MBeans.objectName(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
         this.statisticsBeanName = MBeans.objectName(MBeans.Kind.STATISTICS, manager.getURI(), name);
         for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
@@ -105,24 +104,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         Objects.requireNonNull(key, "key");
         long start = statistics.start();
-        V value = getValue(key);
+        V value = reads.get(key);
         statistics.recordGetTime(start);
         return value;
-    }
-
-    private V getValue(K key) {
-        TierEntry entry = store.get(key);
-        long now = core.clock.millis();
-        if (entry != null && !entry.isExpired(now)) {
-            statistics.recordHits(1);
-            core.touch(key, entry, now);
-            return core.valueOf(entry);
-        }
-        if (entry != null) {
-            core.expire(key);
-        }
-        statistics.recordMisses(1);
-        return isReadThrough() ? readThrough.load(key) : null;
     }
 
     @Override
@@ -130,30 +114,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKeys(keys);
         long start = statistics.start();
-        Map<K, V> result = new LinkedHashMap<>();
-        List<K> missing = new ArrayList<>();
-        for (K key : keys) {
-            TierEntry entry = store.get(key);
-            long now = core.clock.millis();
-            if (entry != null && !entry.isExpired(now)) {
-                statistics.recordHits(1);
-                core.touch(key, entry, now);
-                result.put(key, core.valueOf(entry));
-            } else {
-                if (entry != null) {
-                    core.expire(key);
-                }
-                statistics.recordMisses(1);
-                missing.add(key);
-            }
-        }
-        if (isReadThrough() && !missing.isEmpty()) {
-            readThrough.loadAll(missing).forEach((key, value) -> {
-                if (key != null && value != null) {
-                    result.put(key, value);
-                }
-            });
-        }
+        Map<K, V> result = reads.getAll(keys);
         statistics.recordGetTime(start);
         return result;
     }
@@ -162,8 +123,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     public boolean containsKey(K key) {
         requireOpen();
         Objects.requireNonNull(key, "key");
-        TierEntry entry = store.get(key);
-        return entry != null && !entry.isExpired(core.clock.millis());
+        return reads.containsKey(key);
     }
 
     @Override
@@ -184,10 +144,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Change change = putEntry(key, value, true);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        Mutations.Change change = mutations.put(key, value, true);
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
     }
 
@@ -196,14 +154,12 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Change change = putEntry(key, value, true);
+        Mutations.Change change = mutations.put(key, value, true);
         recordHit(change.previous != null);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordGetTime(start);
         statistics.recordPutTime(start);
-        return change.previous == null ? null : core.valueOf(change.previous);
+        return previousValue(change);
     }
 
     @Override
@@ -214,32 +170,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             requireEntry(entry.getKey(), entry.getValue());
         }
         long start = statistics.start();
-        Map<K, V> toStore = new LinkedHashMap<>(map);
-        RuntimeException writerFailure = null;
-        if (core.writer != null && !toStore.isEmpty()) {
-            List<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(toStore.size());
-            toStore.forEach((key, value) -> unwritten.add(new TerraceCacheEntry<>(key, value)));
-            try {
-                core.writer.writeAll(unwritten);
-            } catch (RuntimeException e) {
-                // The writer leaves in the collection the entries it did not write: only the others are cached.
-                writerFailure = CacheCore.asWriterException(e);
-                for (Cache.Entry<? extends K, ? extends V> failed : unwritten) {
-                    toStore.remove(failed.getKey());
-                }
-            }
-        }
-        long puts = 0;
-        for (Map.Entry<K, V> entry : toStore.entrySet()) {
-            if (putEntry(entry.getKey(), entry.getValue(), false).written) {
-                puts++;
-            }
-        }
-        statistics.recordPuts(puts);
+        Mutations.Bulk bulk = mutations.putAll(map);
+        statistics.recordPuts(bulk.written());
         statistics.recordPutTime(start);
-        if (writerFailure != null) {
-            throw writerFailure;
-        }
+        bulk.throwWriterFailure();
     }
 
     @Override
@@ -247,22 +181,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Object stored = core.copier.toStored(value);
-        Change change = change(core.copier.copyKey(key), (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live != null) {
-                return live;
-            }
-            core.writeThrough(key, value);
-            TierEntry created = core.created(key, value, stored, now);
-            result.written = created != null;
-            return created;
-        });
+        Mutations.Change change = mutations.putIfAbsent(key, value);
         recordHit(change.previous != null);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
         return change.previous == null;
     }
@@ -272,10 +193,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         Objects.requireNonNull(key, "key");
         long start = statistics.start();
-        Change change = removeEntry(key, true);
-        if (change.previous != null) {
-            statistics.recordRemovals(1);
-        }
+        Mutations.Change change = mutations.remove(key, true);
+        statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordRemoveTime(start);
         return change.previous != null;
     }
@@ -285,24 +204,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, oldValue);
         long start = statistics.start();
-        Change change = change(key, (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live == null) {
-                return null;
-            }
-            if (!core.holds(live, oldValue)) {
-                return core.accessed(live, now);
-            }
-            core.deleteThrough(key);
-            core.removed(key, live);
-            result.written = true;
-            return null;
-        });
+        Mutations.Change change = mutations.remove(key, oldValue);
         recordHit(change.previous != null);
-        if (change.written) {
-            statistics.recordRemovals(1);
-        }
+        statistics.recordRemovals(change.written ? 1 : 0);
         statistics.recordRemoveTime(start);
         return change.written;
     }
@@ -312,14 +216,12 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         Objects.requireNonNull(key, "key");
         long start = statistics.start();
-        Change change = removeEntry(key, true);
+        Mutations.Change change = mutations.remove(key, true);
         recordHit(change.previous != null);
-        if (change.previous != null) {
-            statistics.recordRemovals(1);
-        }
+        statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordGetTime(start);
         statistics.recordRemoveTime(start);
-        return change.previous == null ? null : core.valueOf(change.previous);
+        return previousValue(change);
     }
 
     @Override
@@ -329,24 +231,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         Objects.requireNonNull(newValue, "newValue");
         requireValueType(newValue);
         long start = statistics.start();
-        Object stored = core.copier.toStored(newValue);
-        Change change = change(key, (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live == null) {
-                return null;
-            }
-            if (!core.holds(live, oldValue)) {
-                return core.accessed(live, now);
-            }
-            core.writeThrough(key, newValue);
-            result.written = true;
-            return core.updated(key, live, newValue, stored, now);
-        });
+        Mutations.Change change = mutations.replace(key, oldValue, newValue);
         recordHit(change.previous != null);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
         return change.written;
     }
@@ -356,11 +243,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Change change = replaceEntry(key, value);
+        Mutations.Change change = mutations.replace(key, value);
         recordHit(change.written);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
         return change.written;
     }
@@ -370,14 +255,12 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Change change = replaceEntry(key, value);
+        Mutations.Change change = mutations.replace(key, value);
         recordHit(change.written);
-        if (change.written) {
-            statistics.recordPuts(1);
-        }
+        statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordGetTime(start);
         statistics.recordPutTime(start);
-        return change.previous == null ? null : core.valueOf(change.previous);
+        return previousValue(change);
     }
 
     @Override
@@ -390,44 +273,15 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public void removeAll() {
         requireOpen();
-        Set<K> keys = new LinkedHashSet<>();
-        long now = core.clock.millis();
-        for (Iterator<K> it = store.keys(); it.hasNext(); ) {
-            K key = it.next();
-            TierEntry entry = store.get(key);
-            if (entry != null && !entry.isExpired(now)) {
-                keys.add(key);
-            } else if (entry != null) {
-                core.expire(key);
-            }
-        }
-        removeKeys(keys);
+        removeKeys(reads.liveKeys());
     }
 
     private void removeKeys(Set<K> keys) {
         long start = statistics.start();
-        RuntimeException writerFailure = null;
-        if (core.writer != null && !keys.isEmpty()) {
-            Collection<K> undeleted = new ArrayList<>(keys);
-            try {
-                core.writer.deleteAll(undeleted);
-            } catch (RuntimeException e) {
-                // The writer leaves in the collection the keys it did not delete: those stay cached.
-                writerFailure = CacheCore.asWriterException(e);
-                keys.removeAll(undeleted);
-            }
-        }
-        long removals = 0;
-        for (K key : keys) {
-            if (removeEntry(key, false).previous != null) {
-                removals++;
-            }
-        }
-        statistics.recordRemovals(removals);
+        Mutations.Bulk bulk = mutations.removeAll(keys);
+        statistics.recordRemovals(bulk.written());
         statistics.recordRemoveTime(start);
-        if (writerFailure != null) {
-            throw writerFailure;
-        }
+        bulk.throwWriterFailure();
     }
 
     @Override
@@ -468,23 +322,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKeys(keys);
         Objects.requireNonNull(entryProcessor, "entryProcessor");
-        Map<K, EntryProcessorResult<T>> results = new HashMap<>();
-        for (K key : keys) {
-            try {
-                T result = invoker.invoke(key, entryProcessor, arguments);
-                if (result != null) {
-                    results.put(key, () -> result);
-                }
-            } catch (RuntimeException e) {
-                EntryProcessorException failure = e instanceof EntryProcessorException processorException
-                        ? processorException
-                        : new EntryProcessorException(e);
-                results.put(key, () -> {
-                    throw failure;
-                });
-            }
-        }
-        return results;
+        return invoker.invokeAll(keys, entryProcessor, arguments);
     }
 
     @Override
@@ -562,7 +400,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public Iterator<Cache.Entry<K, V>> iterator() {
         requireOpen();
-        return new EntryIterator();
+        return new EntryIterator<>(this, core);
     }
 
     /** The statistics of this cache, also published as its statistics MXBean when enabled. */
@@ -594,64 +432,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
     }
 
-    private boolean isReadThrough() {
-        return readThrough != null && configuration.isReadThrough();
-    }
-
-    private Change putEntry(K key, V value, boolean writeThrough) {
-        Object stored = core.copier.toStored(value);
-        return change(core.copier.copyKey(key), (current, now, result) -> {
-            if (writeThrough) {
-                core.writeThrough(key, value);
-            }
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            TierEntry next =
-                    live == null ? core.created(key, value, stored, now) : core.updated(key, live, value, stored, now);
-            result.written = next != null;
-            return next;
-        });
-    }
-
-    private Change replaceEntry(K key, V value) {
-        Object stored = core.copier.toStored(value);
-        return change(key, (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live == null) {
-                return null;
-            }
-            core.writeThrough(key, value);
-            result.written = true;
-            return core.updated(key, live, value, stored, now);
-        });
-    }
-
-    private Change removeEntry(K key, boolean writeThrough) {
-        return change(key, (current, now, result) -> {
-            if (writeThrough) {
-                core.deleteThrough(key);
-            }
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live != null) {
-                core.removed(key, live);
-            }
-            return null;
-        });
-    }
-
-    /** Runs {@code step} atomically on {@code key}, then delivers the events it published. */
-    private Change change(K key, Step step) {
-        Change change = new Change();
-        try {
-            store.compute(key, current -> step.apply(current, core.clock.millis(), change));
-        } catch (RuntimeException e) {
-            core.events.flushAfterFailure(e);
-            throw e;
-        }
-        core.events.flush();
-        return change;
+    private V previousValue(Mutations.Change change) {
+        return change.previous == null ? null : core.valueOf(change.previous);
     }
 
     private void recordHit(boolean hit) {
@@ -662,7 +444,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
     }
 
-    private void requireOpen() {
+    // Package-private because the entry iterator checks it at every step, not only when it is created.
+    void requireOpen() {
         if (closed) {
             throw new IllegalStateException("Cache " + core.name + " is closed");
         }
@@ -716,75 +499,6 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             } catch (IOException | RuntimeException e) {
                 LOG.warn("Closing {} of cache {} failed", resource.getClass().getName(), core.name, e);
             }
-        }
-    }
-
-    /** One atomic step of an operation on a key. */
-    @FunctionalInterface
-    private interface Step {
-        TierEntry apply(TierEntry current, long now, Change result);
-    }
-
-    /** What an atomic step saw and did. */
-    private static final class Change {
-        /** The live entry the key had before the step, or {@code null}. */
-        TierEntry previous;
-        /** Whether the step stored or removed an entry. */
-        boolean written;
-    }
-
-    private final class EntryIterator implements Iterator<Cache.Entry<K, V>> {
-        private final Iterator<K> keys = store.keys();
-        private K nextKey;
-        private TierEntry nextEntry;
-        private K lastKey;
-
-        @Override
-        public boolean hasNext() {
-            requireOpen();
-            while (nextEntry == null && keys.hasNext()) {
-                K key = keys.next();
-                TierEntry entry = store.get(key);
-                if (entry == null) {
-                    continue;
-                }
-                if (entry.isExpired(core.clock.millis())) {
-                    core.expire(key);
-                    continue;
-                }
-                nextKey = key;
-                nextEntry = entry;
-            }
-            return nextEntry != null;
-        }
-
-        @Override
-        public Cache.Entry<K, V> next() {
-            if (!hasNext()) {
-                throw new NoSuchElementException();
-            }
-            long start = statistics.start();
-            K key = nextKey;
-            TierEntry entry = nextEntry;
-            nextKey = null;
-            nextEntry = null;
-            lastKey = key;
-            statistics.recordHits(1);
-            core.touch(key, entry, core.clock.millis());
-            V value = core.valueOf(entry);
-            statistics.recordGetTime(start);
-            return new TerraceCacheEntry<>(key, value);
-        }
-
-        @Override
-        public void remove() {
-            requireOpen();
-            if (lastKey == null) {
-                throw new IllegalStateException("next() has not returned an entry to remove");
-            }
-            K key = lastKey;
-            lastKey = null;
-            TerraceCache.this.remove(key);
         }
     }
 }

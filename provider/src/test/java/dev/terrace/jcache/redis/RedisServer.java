@@ -80,8 +80,12 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Sends one inline command and returns the first line of the reply. */
+    /** Sends one inline command and returns its reply: the first line, or the whole of a bulk string. */
     public String command(String command) throws IOException {
+        return rawCommand(command);
+    }
+
+    private String rawCommand(String command) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
             socket.setSoTimeout(5_000);
@@ -89,15 +93,24 @@ public final class RedisServer implements AutoCloseable {
             out.write((command + "\r\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != -1 && c != '\n') {
-                if (c != '\r') {
-                    line.append((char) c);
-                }
+            String line = readLine(in);
+            if (line.startsWith("$") && !line.equals("$-1")) {
+                byte[] bulk = in.readNBytes(Integer.parseInt(line.substring(1)));
+                return new String(bulk, StandardCharsets.UTF_8);
             }
-            return line.toString();
+            return line;
         }
+    }
+
+    private static String readLine(InputStream in) throws IOException {
+        StringBuilder line = new StringBuilder();
+        int c;
+        while ((c = in.read()) != -1 && c != '\n') {
+            if (c != '\r') {
+                line.append((char) c);
+            }
+        }
+        return line.toString();
     }
 
     @Override

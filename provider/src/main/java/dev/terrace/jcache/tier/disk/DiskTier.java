@@ -5,9 +5,6 @@ import dev.terrace.jcache.tier.Tier;
 import dev.terrace.jcache.tier.TierEntry;
 import dev.terrace.jcache.tier.TierListener;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Iterator;
@@ -15,12 +12,9 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
-import java.util.zip.CRC32C;
 import javax.cache.CacheException;
 import org.mapdb.DB;
-import org.mapdb.DBMaker;
 import org.mapdb.HTreeMap;
-import org.mapdb.Serializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -55,21 +49,16 @@ public final class DiskTier<K> implements Tier<K> {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
-    private static final int VALUE_HEADER = 4 + 8 + 8;
-    private static final int ENTRY_OVERHEAD = 64;
-    private static final long MIN_JOURNAL_BYTES = 1 << 20;
     private static final int STRIPES = 64;
 
     private final Options options;
     private final Codec codec;
-    private final Clock clock;
-    private final TierListener<K> listener;
     private final StoreDirectory directory;
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final AtomicLong seq = new AtomicLong();
     private final AtomicLong liveBytes = new AtomicLong();
-    private final long liveBudget;
+    private final Compactor<K> compactor;
     private DB db;
     private HTreeMap<byte[], byte[]> map;
     private Journal journal;
@@ -78,14 +67,11 @@ public final class DiskTier<K> implements Tier<K> {
     private DiskTier(Options options, Codec codec, Clock clock, TierListener<K> listener) {
         this.options = options;
         this.codec = codec;
-        this.clock = clock;
-        this.listener = listener;
-        // The journal may reach twice the live data before compaction, and MapDB's file about as much again.
-        this.liveBudget = Math.max(64 * 1024, options.maxBytes() / 4);
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
         this.directory = StoreDirectory.acquire(options.directory());
+        this.compactor = new Compactor<>(this, directory, options.maxBytes(), liveBytes, codec, clock, listener);
     }
 
     /**
@@ -118,19 +104,12 @@ public final class DiskTier<K> implements Tier<K> {
     }
 
     private void start() throws IOException {
-        StoreDirectory.CleanState clean = directory.lastCleanShutdown();
-        if (clean != null && tryOpenData()) {
-            seq.set(clean.seq());
-            liveBytes.set(clean.liveBytes());
-            journal = Journal.open(directory.journalFile(), options.fsync());
-        } else {
-            if (clean == null) {
-                LOG.warn(
-                        "Disk store {} was not shut down cleanly: rebuilding it from its journal",
-                        directory.directory().toAbsolutePath());
-            }
-            rebuildFromJournal();
-        }
+        StoreOpener.Opened opened = StoreOpener.open(directory, options.fsync());
+        db = opened.db();
+        map = opened.map();
+        journal = opened.journal();
+        seq.set(opened.seq());
+        liveBytes.set(opened.liveBytes());
         directory.markInUse();
         LOG.info(
                 "Disk store {} open: {} entries, {} live bytes, bound {} bytes",
@@ -138,69 +117,6 @@ public final class DiskTier<K> implements Tier<K> {
                 map.sizeLong(),
                 liveBytes.get(),
                 options.maxBytes());
-    }
-
-    /** Opens the MapDB file as it is; false (with the file moved aside) when MapDB cannot read it. */
-    private boolean tryOpenData() throws IOException {
-        try {
-            openData();
-            return true;
-        } catch (RuntimeException e) {
-            closeDataQuietly();
-            Path aside = directory.moveAside(directory.dataFile());
-            LOG.warn(
-                    "Disk store file {} could not be opened ({}); moved it to {} and rebuilding from the journal",
-                    directory.dataFile().toAbsolutePath(),
-                    e.toString(),
-                    aside);
-            return false;
-        }
-    }
-
-    private void openData() {
-        db = DBMaker.fileDB(directory.dataFile().toFile())
-                .fileMmapEnableIfSupported()
-                .fileMmapPreclearDisable()
-                .cleanerHackEnable()
-                .make();
-        map = db.hashMap("entries", Serializer.BYTE_ARRAY, Serializer.BYTE_ARRAY)
-                .counterEnable()
-                .createOrOpen();
-    }
-
-    private void rebuildFromJournal() throws IOException {
-        closeDataQuietly();
-        Files.deleteIfExists(directory.dataFile());
-        openData();
-        liveBytes.set(0);
-        Journal.Replay replay = Journal.replay(directory.journalFile(), record -> {
-            seq.accumulateAndGet(record.seq(), Math::max);
-            if (record.type() == Journal.PUT) {
-                byte[] value = storedValue(record.key(), record.seq(), record.expiresAt(), record.value());
-                byte[] previous = map.put(record.key(), value);
-                liveBytes.addAndGet(footprint(record.key(), value) - footprint(record.key(), previous));
-            } else {
-                byte[] previous = map.remove(record.key());
-                liveBytes.addAndGet(-footprint(record.key(), previous));
-            }
-        });
-        if (replay.badHeader()) {
-            if (Files.exists(directory.journalFile())) {
-                Path aside = directory.moveAside(directory.journalFile());
-                LOG.warn(
-                        "Disk store journal {} is not a Terrace journal or is damaged at its start; moved it to {}"
-                                + " and starting empty",
-                        directory.journalFile().toAbsolutePath(),
-                        aside);
-            }
-        } else if (replay.truncatedBytes() > 0) {
-            LOG.warn(
-                    "Disk store journal {}: cut {} bytes of torn or damaged records after {} intact records",
-                    directory.journalFile().toAbsolutePath(),
-                    replay.truncatedBytes(),
-                    replay.records());
-        }
-        journal = Journal.open(directory.journalFile(), options.fsync());
     }
 
     @Override
@@ -258,16 +174,16 @@ public final class DiskTier<K> implements Tier<K> {
                 if (previous != null) {
                     journal.append(new Journal.Entry(Journal.REMOVE, seq.incrementAndGet(), 0, keyBytes, new byte[0]));
                     map.remove(keyBytes);
-                    liveBytes.addAndGet(-footprint(keyBytes, previous));
+                    liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
                 }
                 return;
             }
             long recordSeq = seq.incrementAndGet();
             byte[] payload = codec.encodeValue(next.value());
             journal.append(new Journal.Entry(Journal.PUT, recordSeq, next.expiresAt(), keyBytes, payload));
-            byte[] value = storedValue(keyBytes, recordSeq, next.expiresAt(), payload);
+            byte[] value = StoredValue.encode(keyBytes, recordSeq, next.expiresAt(), payload);
             byte[] replaced = map.put(keyBytes, value);
-            liveBytes.addAndGet(footprint(keyBytes, value) - footprint(keyBytes, replaced));
+            liveBytes.addAndGet(StoredValue.footprint(keyBytes, value) - StoredValue.footprint(keyBytes, replaced));
         } catch (IOException e) {
             throw new CacheException(
                     "Cannot write to the disk store " + directory.directory().toAbsolutePath(), e);
@@ -367,16 +283,13 @@ public final class DiskTier<K> implements Tier<K> {
     }
 
     private TierEntry decode(K key, byte[] keyBytes, byte[] stored) {
-        if (stored.length < VALUE_HEADER
-                || checksum(keyBytes, stored) != ByteBuffer.wrap(stored).getInt(0)) {
+        if (!StoredValue.isIntact(keyBytes, stored)) {
             LOG.warn("Disk store {}: dropped an entry whose checksum does not match", directory.directory());
             dropCorrupt(keyBytes, stored);
             return null;
         }
-        ByteBuffer buffer = ByteBuffer.wrap(stored);
-        long expiresAt = buffer.getLong(12);
         try {
-            return new TierEntry(codec.decodeValue(stored, VALUE_HEADER, stored.length - VALUE_HEADER), expiresAt);
+            return StoredValue.decode(codec, stored);
         } catch (RuntimeException e) {
             LOG.warn(
                     "Disk store {}: dropped an entry of key {} that cannot be decoded: {}",
@@ -390,24 +303,21 @@ public final class DiskTier<K> implements Tier<K> {
 
     private void dropCorrupt(byte[] keyBytes, byte[] stored) {
         if (map.remove(keyBytes, stored)) {
-            liveBytes.addAndGet(-footprint(keyBytes, stored));
+            liveBytes.addAndGet(-StoredValue.footprint(keyBytes, stored));
         }
     }
 
     private void compactIfNeeded() {
-        long live = liveBytes.get();
-        long journalBytes = journal.size();
-        if (live <= liveBudget && journalBytes <= Math.max(MIN_JOURNAL_BYTES, 2 * live)) {
+        if (!compactor.isDue(liveBytes.get(), journal.size())) {
             return;
         }
         compaction.writeLock().lock();
         try {
-            live = liveBytes.get();
-            journalBytes = journal.size();
-            if (closed || (live <= liveBudget && journalBytes <= Math.max(MIN_JOURNAL_BYTES, 2 * live))) {
-                return;
+            long live = liveBytes.get();
+            long journalBytes = journal.size();
+            if (!closed && compactor.isDue(live, journalBytes)) {
+                compactor.compact(journal, map, compactor.evictBytes(live));
             }
-            compact(live > liveBudget ? live - liveBudget * 8 / 10 : 0);
         } catch (IOException e) {
             LOG.warn(
                     "Compacting disk store {} failed; will retry",
@@ -415,94 +325,6 @@ public final class DiskTier<K> implements Tier<K> {
                     e);
         } finally {
             compaction.writeLock().unlock();
-        }
-    }
-
-    /** Rewrites the journal with the live entries, oldest first, dropping the first {@code evictBytes}. */
-    private void compact(long evictBytes) throws IOException {
-        long now = clock.millis();
-        long[] evicted = {0};
-        try (Journal.Rewrite rewrite = journal.startRewrite()) {
-            journal.force();
-            Journal.replay(journal.path(), record -> {
-                if (record.type() != Journal.PUT) {
-                    return;
-                }
-                byte[] stored = map.get(record.key());
-                if (stored == null
-                        || stored.length < VALUE_HEADER
-                        || ByteBuffer.wrap(stored).getLong(4) != record.seq()) {
-                    return;
-                }
-                boolean expired = record.expiresAt() <= now;
-                if (expired || evicted[0] < evictBytes) {
-                    map.remove(record.key());
-                    long size = footprint(record.key(), stored);
-                    liveBytes.addAndGet(-size);
-                    if (!expired) {
-                        evicted[0] += size;
-                    }
-                    report(record, expired);
-                    return;
-                }
-                try {
-                    rewrite.append(record);
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-            journal.install(rewrite);
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
-        }
-        LOG.debug(
-                "Disk store {} compacted: {} live bytes, journal {} bytes, {} bytes evicted",
-                directory.directory(),
-                liveBytes.get(),
-                journal.size(),
-                evicted[0]);
-    }
-
-    @SuppressWarnings("unchecked")
-    private void report(Journal.Entry record, boolean expired) {
-        try {
-            K key = (K) codec.decodeKey(record.key());
-            TierEntry entry =
-                    new TierEntry(codec.decodeValue(record.value(), 0, record.value().length), record.expiresAt());
-            listener.onDropped(this, key, entry, expired);
-        } catch (RuntimeException e) {
-            LOG.warn("Disk store {}: could not report a dropped entry: {}", directory.directory(), e.toString());
-        }
-    }
-
-    private static byte[] storedValue(byte[] keyBytes, long recordSeq, long expiresAt, byte[] payload) {
-        byte[] stored = new byte[VALUE_HEADER + payload.length];
-        ByteBuffer buffer = ByteBuffer.wrap(stored);
-        buffer.putInt(0).putLong(recordSeq).putLong(expiresAt).put(payload);
-        buffer.putInt(0, checksum(keyBytes, stored));
-        return stored;
-    }
-
-    private static int checksum(byte[] keyBytes, byte[] stored) {
-        CRC32C crc = new CRC32C();
-        crc.update(keyBytes, 0, keyBytes.length);
-        crc.update(stored, 4, stored.length - 4);
-        return (int) crc.getValue();
-    }
-
-    private static long footprint(byte[] keyBytes, byte[] stored) {
-        return stored == null ? 0 : keyBytes.length + stored.length + ENTRY_OVERHEAD;
-    }
-
-    private void closeDataQuietly() {
-        if (db != null) {
-            try {
-                db.close();
-            } catch (RuntimeException e) {
-                LOG.debug("Closing a damaged MapDB file failed", e);
-            }
-            db = null;
-            map = null;
         }
     }
 

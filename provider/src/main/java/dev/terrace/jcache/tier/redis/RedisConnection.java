@@ -60,6 +60,10 @@ public final class RedisConnection implements AutoCloseable {
                         .setMasterName(settings.masterName())
                         .setDatabase(settings.database())
                         .setMasterConnectionPoolSize(settings.poolSize())
+                        .setMasterConnectionMinimumIdleSize(1)
+                        .setSlaveConnectionPoolSize(settings.poolSize())
+                        .setSlaveConnectionMinimumIdleSize(1)
+                        .setSubscriptionConnectionMinimumIdleSize(1)
                         .setTimeout(timeout)
                         .setConnectTimeout(connectTimeout)
                         .setRetryAttempts(1);
@@ -69,6 +73,10 @@ public final class RedisConnection implements AutoCloseable {
             case CLUSTER -> {
                 ClusterServersConfig cluster = config.useClusterServers()
                         .setMasterConnectionPoolSize(settings.poolSize())
+                        .setMasterConnectionMinimumIdleSize(1)
+                        .setSlaveConnectionPoolSize(settings.poolSize())
+                        .setSlaveConnectionMinimumIdleSize(1)
+                        .setSubscriptionConnectionMinimumIdleSize(1)
                         .setTimeout(timeout)
                         .setConnectTimeout(connectTimeout)
                         .setRetryAttempts(1);

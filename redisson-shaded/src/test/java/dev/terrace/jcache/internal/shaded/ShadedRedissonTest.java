@@ -12,7 +12,6 @@ import dev.terrace.jcache.internal.shaded.redisson.config.Config;
 import dev.terrace.jcache.internal.shaded.redisson.config.EqualJitterDelay;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.Serializable;
 import java.net.InetAddress;
@@ -30,6 +29,7 @@ import java.util.ServiceLoader;
 import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import javax.cache.spi.CachingProvider;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -170,28 +170,29 @@ class ShadedRedissonTest {
         }
     }
 
-    private static void awaitPong(Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!redis.isAlive()) {
-                throw new IllegalStateException("redis-server exited with " + redis.exitValue());
-            }
-            try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-                socket.setSoTimeout(1000);
-                OutputStream out = socket.getOutputStream();
-                out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                out.flush();
-                InputStream in = socket.getInputStream();
-                byte[] reply = new byte[7];
-                int read = in.readNBytes(reply, 0, reply.length);
-                if (new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG")) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                // not listening yet
-            }
-            Thread.sleep(20);
+    private static void awaitPong(Duration timeout) {
+        Awaitility.await("redis-server answers PING on port " + port)
+                .atMost(timeout)
+                .pollInterval(Duration.ofMillis(20))
+                .until(() -> {
+                    if (!redis.isAlive()) {
+                        throw new IllegalStateException("redis-server exited with " + redis.exitValue());
+                    }
+                    return answersPong();
+                });
+    }
+
+    private static boolean answersPong() {
+        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            byte[] reply = new byte[7];
+            int read = socket.getInputStream().readNBytes(reply, 0, reply.length);
+            return new String(reply, 0, read, StandardCharsets.US_ASCII).startsWith("+PONG");
+        } catch (IOException notYet) {
+            return false;
         }
-        throw new IllegalStateException("redis-server did not answer PING on port " + port + " within " + timeout);
     }
 }

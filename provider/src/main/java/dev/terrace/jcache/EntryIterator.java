@@ -1,0 +1,76 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.tier.TierEntry;
+import java.util.Iterator;
+import java.util.NoSuchElementException;
+import javax.cache.Cache;
+
+/**
+ * The iterator over a cache's entries. It walks the store's keys lazily and reads each entry only when it gets
+ * there, so an entry that expired or was removed meanwhile is skipped rather than returned stale; an expired
+ * entry it meets is dropped with its expiry event. Every entry it returns counts as a hit and an access.
+ */
+final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
+
+    private final TerraceCache<K, V> cache;
+    private final CacheCore<K, V> core;
+    private final Iterator<K> keys;
+    private K nextKey;
+    private TierEntry nextEntry;
+    private K lastKey;
+
+    EntryIterator(TerraceCache<K, V> cache, CacheCore<K, V> core) {
+        this.cache = cache;
+        this.core = core;
+        this.keys = core.store.keys();
+    }
+
+    @Override
+    public boolean hasNext() {
+        cache.requireOpen();
+        while (nextEntry == null && keys.hasNext()) {
+            K key = keys.next();
+            TierEntry entry = core.store.get(key);
+            if (entry == null) {
+                continue;
+            }
+            if (entry.isExpired(core.clock.millis())) {
+                core.expire(key);
+                continue;
+            }
+            nextKey = key;
+            nextEntry = entry;
+        }
+        return nextEntry != null;
+    }
+
+    @Override
+    public Cache.Entry<K, V> next() {
+        if (!hasNext()) {
+            throw new NoSuchElementException();
+        }
+        long start = core.statistics.start();
+        K key = nextKey;
+        TierEntry entry = nextEntry;
+        nextKey = null;
+        nextEntry = null;
+        lastKey = key;
+        core.statistics.recordHits(1);
+        core.touch(key, entry, core.clock.millis());
+        V value = core.valueOf(entry);
+        core.statistics.recordGetTime(start);
+        return new TerraceCacheEntry<>(key, value);
+    }
+
+    @Override
+    public void remove() {
+        cache.requireOpen();
+        if (lastKey == null) {
+            throw new IllegalStateException("next() has not returned an entry to remove");
+        }
+        K key = lastKey;
+        lastKey = null;
+        // Through the cache, so the removal is written through, counted and published like any other.
+        cache.remove(key);
+    }
+}

@@ -1,0 +1,238 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.tier.TierEntry;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import javax.cache.Cache;
+
+/**
+ * The writes of one cache: each single-key write as one atomic step on its key in the store, and the bulk
+ * writes that hand a whole batch to the cache writer before changing the store.
+ *
+ * <p>A step runs while the store holds its key, decides from the live entry alone, writes through before it
+ * stores, and leaves the events it publishes to be delivered once the key is released. Those rules are what
+ * makes a write correct, so every write keeps to them here, in one place, apart from the facade's argument
+ * checks. Statistics stay with the caller: each write reports what it saw and did, in a {@link Change} or a
+ * {@link Bulk}, and the caller counts from that.
+ */
+final class Mutations<K, V> {
+
+    private final CacheCore<K, V> core;
+
+    Mutations(CacheCore<K, V> core) {
+        this.core = core;
+    }
+
+    /**
+     * Stores {@code value} for {@code key}, whether or not the key holds a live entry. With {@code writeThrough}
+     * the writer sees the value first; bulk puts pass {@code false} because they have written the batch already.
+     */
+    Change put(K key, V value, boolean writeThrough) {
+        Object stored = core.copier.toStored(value);
+        return change(core.copier.copyKey(key), (current, now, result) -> {
+            if (writeThrough) {
+                core.writeThrough(key, value);
+            }
+            TierEntry live = core.live(key, current, now);
+            result.previous = live;
+            TierEntry next =
+                    live == null ? core.created(key, value, stored, now) : core.updated(key, live, value, stored, now);
+            result.written = next != null;
+            return next;
+        });
+    }
+
+    /** Stores {@code value} for {@code key} only if the key holds no live entry. */
+    Change putIfAbsent(K key, V value) {
+        Object stored = core.copier.toStored(value);
+        return change(core.copier.copyKey(key), (current, now, result) -> {
+            TierEntry live = core.live(key, current, now);
+            result.previous = live;
+            if (live != null) {
+                return live;
+            }
+            core.writeThrough(key, value);
+            TierEntry created = core.created(key, value, stored, now);
+            result.written = created != null;
+            return created;
+        });
+    }
+
+    /** Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. */
+    Change replace(K key, V value) {
+        return ifLive(key, replacement(key, value));
+    }
+
+    /**
+     * Replaces the live entry of {@code key} with {@code newValue} only if it holds {@code oldValue}. A live
+     * entry that holds another value counts as accessed.
+     */
+    Change replace(K key, V oldValue, V newValue) {
+        return ifLive(key, ifHolds(oldValue, replacement(key, newValue)));
+    }
+
+    /**
+     * Removes the entry of {@code key}. With {@code writeThrough} the writer deletes the key first, even when
+     * the cache holds no live entry for it; bulk removals pass {@code false} because they have deleted the
+     * batch already.
+     */
+    Change remove(K key, boolean writeThrough) {
+        return change(key, (current, now, result) -> {
+            if (writeThrough) {
+                core.deleteThrough(key);
+            }
+            TierEntry live = core.live(key, current, now);
+            result.previous = live;
+            if (live != null) {
+                core.removed(key, live);
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Removes the live entry of {@code key} only if it holds {@code oldValue}. A live entry that holds another
+     * value counts as accessed.
+     */
+    Change remove(K key, V oldValue) {
+        return ifLive(key, ifHolds(oldValue, (live, now, result) -> {
+            core.deleteThrough(key);
+            core.removed(key, live);
+            result.written = true;
+            return null;
+        }));
+    }
+
+    /**
+     * Writes every entry of {@code map} through in one batch, then stores those the writer took. When the
+     * writer fails part way it leaves behind the entries it did not write: only the others are stored, and
+     * its failure is returned for the caller to throw once it has counted the puts.
+     */
+    Bulk putAll(Map<? extends K, ? extends V> map) {
+        Map<K, V> toStore = new LinkedHashMap<>(map);
+        RuntimeException writerFailure = null;
+        if (core.writer != null && !toStore.isEmpty()) {
+            List<Cache.Entry<? extends K, ? extends V>> unwritten = new ArrayList<>(toStore.size());
+            toStore.forEach((key, value) -> unwritten.add(new TerraceCacheEntry<>(key, value)));
+            try {
+                core.writer.writeAll(unwritten);
+            } catch (RuntimeException e) {
+                writerFailure = CacheCore.asWriterException(e);
+                for (Cache.Entry<? extends K, ? extends V> failed : unwritten) {
+                    toStore.remove(failed.getKey());
+                }
+            }
+        }
+        long puts = 0;
+        for (Map.Entry<K, V> entry : toStore.entrySet()) {
+            if (put(entry.getKey(), entry.getValue(), false).written) {
+                puts++;
+            }
+        }
+        return new Bulk(puts, writerFailure);
+    }
+
+    /**
+     * Deletes {@code keys} through in one batch, then removes those the writer deleted. When the writer fails
+     * part way it leaves behind the keys it did not delete: those stay cached (and are taken out of
+     * {@code keys}, which must be the caller's own copy), and its failure is returned for the caller to throw
+     * once it has counted the removals.
+     */
+    Bulk removeAll(Set<K> keys) {
+        RuntimeException writerFailure = null;
+        if (core.writer != null && !keys.isEmpty()) {
+            Collection<K> undeleted = new ArrayList<>(keys);
+            try {
+                core.writer.deleteAll(undeleted);
+            } catch (RuntimeException e) {
+                writerFailure = CacheCore.asWriterException(e);
+                keys.removeAll(undeleted);
+            }
+        }
+        long removals = 0;
+        for (K key : keys) {
+            if (remove(key, false).previous != null) {
+                removals++;
+            }
+        }
+        return new Bulk(removals, writerFailure);
+    }
+
+    /** Runs {@code step} atomically on {@code key}, then delivers the events it published. */
+    private Change change(K key, Step step) {
+        Change change = new Change();
+        try {
+            core.store.compute(key, current -> step.apply(current, core.clock.millis(), change));
+        } catch (RuntimeException e) {
+            core.events.flushAfterFailure(e);
+            throw e;
+        }
+        core.events.flush();
+        return change;
+    }
+
+    /**
+     * Runs {@code onLive} atomically on the live entry of {@code key}, recording it as the previous entry; leaves
+     * the key without an entry when it has none or it has expired.
+     */
+    private Change ifLive(K key, Step onLive) {
+        return change(key, (current, now, result) -> {
+            TierEntry live = core.live(key, current, now);
+            result.previous = live;
+            return live == null ? null : onLive.apply(live, now, result);
+        });
+    }
+
+    /** A step that runs {@code onMatch} if the live entry holds {@code expected}, else only accesses the entry. */
+    private Step ifHolds(V expected, Step onMatch) {
+        return (live, now, result) ->
+                core.holds(live, expected) ? onMatch.apply(live, now, result) : core.accessed(live, now);
+    }
+
+    /** A step that writes {@code value} through and puts it in place of the live entry. */
+    private Step replacement(K key, V value) {
+        // Copied now, before the key is held: a value that cannot be copied fails the call before the writer
+        // sees it, and the copy takes no time under the key's lock.
+        Object stored = core.copier.toStored(value);
+        return (live, now, result) -> {
+            core.writeThrough(key, value);
+            result.written = true;
+            return core.updated(key, live, value, stored, now);
+        };
+    }
+
+    /**
+     * One atomic step of a write on a key: given the key's entry ({@code null} when it has none) and the time,
+     * it returns the entry to leave in its place and notes in {@code result} what it saw and did.
+     */
+    @FunctionalInterface
+    private interface Step {
+        TierEntry apply(TierEntry entry, long now, Change result);
+    }
+
+    /** What an atomic step saw and did. */
+    static final class Change {
+        /** The live entry the key had before the step, or {@code null}. */
+        TierEntry previous;
+        /** Whether the step stored or removed an entry. */
+        boolean written;
+    }
+
+    /**
+     * What a bulk write did: how many entries it stored or removed, and the writer's failure, if any. The
+     * failure is handed back rather than thrown so that the entries the writer did take are still counted.
+     */
+    record Bulk(long written, RuntimeException writerFailure) {
+
+        /** Throws the writer's failure, if there was one. */
+        void throwWriterFailure() {
+            if (writerFailure != null) {
+                throw writerFailure;
+            }
+        }
+    }
+}

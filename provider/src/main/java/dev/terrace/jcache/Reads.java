@@ -1,0 +1,99 @@
+package dev.terrace.jcache;
+
+import dev.terrace.jcache.tier.TierEntry;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The reads of one cache. A live entry is a hit and counts as an access; an expired entry is dropped with its
+ * expiry event and, like an absent one, is a miss, which the loader fills when the cache reads through.
+ *
+ * <p>Kept apart from the facade so that this rule is written once for {@code get} and {@code getAll}. Hits
+ * and misses are counted here, key by key as they are found, the way the entry processors count theirs; the
+ * facade times the call.
+ */
+final class Reads<K, V> {
+
+    private final CacheCore<K, V> core;
+    /** Loads what is missing, or {@code null} when the cache does not read through. */
+    private final ReadThrough<K, V> readThrough;
+
+    Reads(CacheCore<K, V> core, ReadThrough<K, V> readThrough) {
+        this.core = core;
+        this.readThrough = readThrough;
+    }
+
+    /** The value of {@code key}, loaded if it is missing and the cache reads through; else {@code null}. */
+    V get(K key) {
+        V value = cached(key);
+        return value != null || readThrough == null ? value : readThrough.load(key);
+    }
+
+    /** The values of those {@code keys} the cache holds or, when it reads through, the loader finds. */
+    Map<K, V> getAll(Set<? extends K> keys) {
+        Map<K, V> result = new LinkedHashMap<>();
+        List<K> missing = new ArrayList<>();
+        for (K key : keys) {
+            V value = cached(key);
+            if (value != null) {
+                result.put(key, value);
+            } else {
+                missing.add(key);
+            }
+        }
+        if (readThrough != null && !missing.isEmpty()) {
+            readThrough.loadAll(missing).forEach((key, value) -> {
+                if (key != null && value != null) {
+                    result.put(key, value);
+                }
+            });
+        }
+        return result;
+    }
+
+    /** Whether {@code key} has a live entry; neither a hit nor a miss, and not an access. */
+    boolean containsKey(K key) {
+        TierEntry entry = core.store.get(key);
+        return entry != null && !entry.isExpired(core.clock.millis());
+    }
+
+    /** The keys that have a live entry now; the expired entries met on the way are dropped. */
+    Set<K> liveKeys() {
+        Set<K> keys = new LinkedHashSet<>();
+        long now = core.clock.millis();
+        for (Iterator<K> it = core.store.keys(); it.hasNext(); ) {
+            K key = it.next();
+            TierEntry entry = core.store.get(key);
+            if (entry != null && !entry.isExpired(now)) {
+                keys.add(key);
+            } else if (entry != null) {
+                core.expire(key);
+            }
+        }
+        return keys;
+    }
+
+    /**
+     * The value of the live entry of {@code key}, counted as a hit and an access; {@code null}, counted as a
+     * miss, when there is none. A stored value is never {@code null}, so {@code null} always means a miss.
+     */
+    private V cached(K key) {
+        TierEntry entry = core.store.get(key);
+        long now = core.clock.millis();
+        if (entry != null && !entry.isExpired(now)) {
+            core.statistics.recordHits(1);
+            core.touch(key, entry, now);
+            return core.valueOf(entry);
+        }
+        if (entry != null) {
+            core.expire(key);
+        }
+        core.statistics.recordMisses(1);
+        return null;
+    }
+}
