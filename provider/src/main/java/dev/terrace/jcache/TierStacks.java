@@ -50,7 +50,8 @@ final class TierStacks {
                     "Cache {} is store-by-reference: it keeps its entries on the heap tier only, not in the {} stack",
                     cacheName,
                     settings.stack().id());
-            return new TieredStore<>(List.of(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener)));
+            return new TieredStore<>(
+                    List.of(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener)), clock);
         }
         AtomicReference<TieredStore<K>> store = new AtomicReference<>();
         TierListener<K> dropBelow = (tier, key, entry, expired) -> {
@@ -78,7 +79,7 @@ final class TierStacks {
                 tiers.add(new RedisTier<K>(redis.get(), safeName(managerUri.toString()), cacheName, codec));
             }
         }
-        TieredStore<K> built = new TieredStore<>(tiers);
+        TieredStore<K> built = new TieredStore<>(tiers, clock);
         store.set(built);
         if (built.authority() instanceof RedisTier<K> redisTier) {
             // Near copies kept on disk may predate changes made elsewhere while this process was down.
@@ -112,7 +113,8 @@ final class TierStacks {
         Path directory = root.resolve(safeName(managerUri.toString())).resolve(safeName(cacheName));
         try {
             return DiskTier.open(
-                    new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync()),
+                    new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync())
+                            .withTtl(settings.diskTtl()),
                     codec,
                     clock,
                     listener);
@@ -131,7 +133,7 @@ final class TierStacks {
                     cacheName,
                     own);
             return DiskTier.open(
-                    new DiskTier.Options(own, settings.diskMaxBytes(), settings.diskFsync(), true),
+                    new DiskTier.Options(own, settings.diskMaxBytes(), settings.diskFsync(), true, settings.diskTtl()),
                     codec,
                     clock,
                     listener);

@@ -144,4 +144,27 @@ class HeapDiskStackTest {
             assertThat(cache.get(39_999)).as("the newest entry is kept").isNotNull();
         }
     }
+
+    @Test
+    void theDiskTimeToLiveCapsHowLongAnEntryLivesWhateverThePolicySays() {
+        try (CacheManager manager = Caches.manager(
+                "terrace.stack",
+                "heap+disk",
+                "terrace.l2.path",
+                root.toString(),
+                "terrace.l2.ttl-seconds",
+                "60",
+                "terrace.clock",
+                clock)) {
+            Cache<String, String> cache = manager.createCache("capped", new MutableConfiguration<>());
+            cache.put("k", "v");
+
+            clock.advance(Duration.ofSeconds(59));
+            assertThat(cache.get("k")).isEqualTo("v");
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(cache.get("k"))
+                    .as("60 s after the write, with an eternal expiry policy")
+                    .isNull();
+        }
+    }
 }

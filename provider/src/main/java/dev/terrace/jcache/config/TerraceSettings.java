@@ -2,6 +2,7 @@ package dev.terrace.jcache.config;
 
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Objects;
 import java.util.Properties;
 
@@ -22,6 +23,8 @@ import java.util.Properties;
  *       #DEFAULT_DISK_MAX_MB} by default;
  *   <li>{@code terrace.l2.fsync}: {@code true} to force every disk write to the device (survives power loss,
  *       costs milliseconds per write); {@code false} by default (writes survive the death of the process);
+ *   <li>{@code terrace.l2.ttl-seconds}: the longest an entry lives on disk, whatever the expiry policy says
+ *       (0, the default: no limit);
  *   <li>{@code terrace.l2.per-process-path}: {@code true} to give each process its own disk stores (a
  *       subdirectory named by the process id) instead of failing when another process uses them;
  *   <li>{@code terrace.clock}: a {@link Clock} object (not a string) that expiry is measured with, the system
@@ -35,6 +38,7 @@ public record TerraceSettings(
         long diskMaxBytes,
         boolean diskFsync,
         boolean diskPerProcessPath,
+        Duration diskTtl,
         RedisSettings redis,
         Clock clock) {
 
@@ -44,6 +48,7 @@ public record TerraceSettings(
     public static final String DISK_MAX_MB = "terrace.l2.max-size-mb";
     public static final String DISK_FSYNC = "terrace.l2.fsync";
     public static final String DISK_PER_PROCESS_PATH = "terrace.l2.per-process-path";
+    public static final String DISK_TTL_SECONDS = "terrace.l2.ttl-seconds";
     public static final String CLOCK = "terrace.clock";
     public static final long DEFAULT_HEAP_MAX_ENTRIES = 10_000;
     public static final long DEFAULT_DISK_MAX_MB = 256;
@@ -83,6 +88,11 @@ public record TerraceSettings(
             throw new IllegalArgumentException(CLOCK + " must be a java.time.Clock object, was a "
                     + clock.getClass().getName());
         }
+        long ttlSeconds = parseLong(DISK_TTL_SECONDS, lookup(properties, DISK_TTL_SECONDS, "0"));
+        if (ttlSeconds < 0) {
+            throw new IllegalArgumentException(
+                    DISK_TTL_SECONDS + " must be 0 (no limit) or a positive number of seconds, was " + ttlSeconds);
+        }
         RedisSettings redis = stack.hasRedis() ? RedisSettings.from(properties) : null;
         return new TerraceSettings(
                 stack,
@@ -91,6 +101,7 @@ public record TerraceSettings(
                 diskMaxMb * 1024 * 1024,
                 fsync,
                 perProcess,
+                Duration.ofSeconds(ttlSeconds),
                 redis,
                 clock == null ? Clock.systemUTC() : (Clock) clock);
     }

@@ -1,5 +1,6 @@
 package dev.terrace.jcache.tier;
 
+import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -27,9 +28,19 @@ public final class TieredStore<K> implements AutoCloseable {
     private final LongAdder[] hits;
     private final LongAdder[] misses;
     private final ReentrantLock[] stripes;
+    private final Clock clock;
 
     /** @param tiers the tiers, nearest first; the last one is authoritative */
     public TieredStore(List<Tier<K>> tiers) {
+        this(tiers, Clock.systemUTC());
+    }
+
+    /**
+     * @param tiers the tiers, nearest first; the last one is authoritative
+     * @param clock tells when a near copy has expired, so that a read looks further down instead of using it
+     */
+    public TieredStore(List<Tier<K>> tiers, Clock clock) {
+        this.clock = clock;
         if (tiers.isEmpty()) {
             throw new IllegalArgumentException("a store needs at least one tier");
         }
@@ -72,7 +83,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, nearTiers.get(i).get(key));
+            TierEntry entry = count(i, liveNear(nearTiers.get(i).get(key)));
             if (entry != null) {
                 return entry;
             }
@@ -82,7 +93,7 @@ public final class TieredStore<K> implements AutoCloseable {
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
             for (int i = 0; i < nearTiers.size(); i++) {
-                TierEntry entry = nearTiers.get(i).get(key);
+                TierEntry entry = liveNear(nearTiers.get(i).get(key));
                 if (entry != null) {
                     return entry;
                 }
@@ -220,6 +231,14 @@ public final class TieredStore<K> implements AutoCloseable {
         List<String> names = new ArrayList<>();
         tiers.forEach(tier -> names.add(tier.name()));
         return String.join("+", names);
+    }
+
+    /**
+     * {@code entry} unless it has expired: a near copy can expire before the authority's entry does (a near
+     * tier with a shorter time to live), and then the read must look further down.
+     */
+    private TierEntry liveNear(TierEntry entry) {
+        return entry == null || !entry.isExpired(clock.millis()) ? entry : null;
     }
 
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */

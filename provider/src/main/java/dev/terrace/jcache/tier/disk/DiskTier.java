@@ -7,6 +7,7 @@ import dev.terrace.jcache.tier.TierListener;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
@@ -41,10 +42,15 @@ public final class DiskTier<K> implements Tier<K> {
      * How the disk tier is set up. {@code maxBytes} bounds all the store's files together; a {@code temporary}
      * store deletes its files when it closes.
      */
-    public record Options(Path directory, long maxBytes, boolean fsync, boolean temporary) {
+    public record Options(Path directory, long maxBytes, boolean fsync, boolean temporary, Duration ttl) {
 
         public Options(Path directory, long maxBytes, boolean fsync) {
-            this(directory, maxBytes, fsync, false);
+            this(directory, maxBytes, fsync, false, Duration.ZERO);
+        }
+
+        /** The same options with a cap on how long an entry lives on disk ({@link Duration#ZERO}: none). */
+        public Options withTtl(Duration newTtl) {
+            return new Options(directory, maxBytes, fsync, temporary, newTtl);
         }
     }
 
@@ -53,6 +59,7 @@ public final class DiskTier<K> implements Tier<K> {
 
     private final Options options;
     private final Codec codec;
+    private final Clock clock;
     private final StoreDirectory directory;
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
@@ -67,6 +74,7 @@ public final class DiskTier<K> implements Tier<K> {
     private DiskTier(Options options, Codec codec, Clock clock, TierListener<K> listener) {
         this.options = options;
         this.codec = codec;
+        this.clock = clock;
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
@@ -156,6 +164,7 @@ public final class DiskTier<K> implements Tier<K> {
                 TierEntry current = stored == null ? null : decode(key, keyBytes, stored);
                 result = remapping.apply(current);
                 if (result != current) {
+                    result = capped(result);
                     write(keyBytes, current == null ? null : stored, result);
                 }
             } finally {
@@ -166,6 +175,15 @@ public final class DiskTier<K> implements Tier<K> {
         }
         compactIfNeeded();
         return result;
+    }
+
+    /** {@code entry} with its expiry brought forward to the tier's time to live, if it has one. */
+    private TierEntry capped(TierEntry entry) {
+        if (entry == null || options.ttl().isZero()) {
+            return entry;
+        }
+        long limit = clock.millis() + options.ttl().toMillis();
+        return entry.expiresAt() > limit ? entry.withExpiresAt(limit) : entry;
     }
 
     private void write(byte[] keyBytes, byte[] previous, TierEntry next) {
