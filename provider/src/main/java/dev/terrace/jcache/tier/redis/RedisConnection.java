@@ -3,6 +3,7 @@ package dev.terrace.jcache.tier.redis;
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.Config;
 import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
@@ -56,37 +57,33 @@ public final class RedisConnection implements AutoCloseable {
                 credentials(settings, single);
             }
             case SENTINEL -> {
-                SentinelServersConfig sentinel = config.useSentinelServers()
+                SentinelServersConfig sentinel = masterReplica(config.useSentinelServers(), settings)
                         .setMasterName(settings.masterName())
-                        .setDatabase(settings.database())
-                        .setMasterConnectionPoolSize(settings.poolSize())
-                        .setMasterConnectionMinimumIdleSize(1)
-                        .setSlaveConnectionPoolSize(settings.poolSize())
-                        .setSlaveConnectionMinimumIdleSize(1)
-                        .setSubscriptionConnectionMinimumIdleSize(1)
-                        .setTimeout(timeout)
-                        .setConnectTimeout(connectTimeout)
-                        .setRetryAttempts(1);
+                        .setDatabase(settings.database());
                 settings.nodes().forEach(sentinel::addSentinelAddress);
-                credentials(settings, sentinel);
             }
             case CLUSTER -> {
-                ClusterServersConfig cluster = config.useClusterServers()
-                        .setMasterConnectionPoolSize(settings.poolSize())
-                        .setMasterConnectionMinimumIdleSize(1)
-                        .setSlaveConnectionPoolSize(settings.poolSize())
-                        .setSlaveConnectionMinimumIdleSize(1)
-                        .setSubscriptionConnectionMinimumIdleSize(1)
-                        .setTimeout(timeout)
-                        .setConnectTimeout(connectTimeout)
-                        .setRetryAttempts(1);
+                ClusterServersConfig cluster = masterReplica(config.useClusterServers(), settings);
                 settings.nodes().forEach(cluster::addNodeAddress);
-                credentials(settings, cluster);
             }
         }
         RedissonClient client = Redisson.create(config);
         LOG.info("Redis tier connecting to {}", settings);
         return new RedisConnection(settings, client);
+    }
+
+    /** Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). */
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterReplica(T config, RedisSettings settings) {
+        config.setMasterConnectionPoolSize(settings.poolSize())
+                .setMasterConnectionMinimumIdleSize(1)
+                .setSlaveConnectionPoolSize(settings.poolSize())
+                .setSlaveConnectionMinimumIdleSize(1)
+                .setSubscriptionConnectionMinimumIdleSize(1)
+                .setTimeout((int) settings.timeout().toMillis())
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setRetryAttempts(1);
+        credentials(settings, config);
+        return config;
     }
 
     private static void credentials(
