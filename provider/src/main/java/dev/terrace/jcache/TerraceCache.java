@@ -80,7 +80,17 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                 configuration.isStoreByValue(),
                 new Codec(serializer),
                 clock,
-                new DropReporter<>(statistics, events, copier));
+                new DropReporter<>(statistics, events, copier),
+                (type, key, newValue, oldValue) -> {
+                    // Another process changed the key: this process's listeners hear of it too.
+                    if (events.hasListeners()) {
+                        events.publishDetached(
+                                type,
+                                key,
+                                newValue == null ? null : copier.fromStored(newValue),
+                                oldValue == null ? null : copier.fromStored(oldValue));
+                    }
+                });
         this.core = new CacheCore<>(
                 name, store, copier, expiry, events, statistics, clock, configuration.isWriteThrough() ? writer : null);
         this.mutations = new Mutations<>(core);

@@ -20,11 +20,19 @@ import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import javax.cache.event.EventType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** Builds the tiers of a cache from its manager's settings. */
 final class TierStacks {
+
+    /** Told about changes other processes made to a shared tier, for this process's listeners. */
+    @FunctionalInterface
+    interface RemoteEvents<K> {
+        /** The values are in stored form, {@code null} where there is none. */
+        void changed(EventType type, K key, Object newValue, Object oldValue);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(TierStacks.class);
     private static final AtomicInteger INSTANCES = new AtomicInteger();
@@ -43,7 +51,8 @@ final class TierStacks {
             boolean storeByValue,
             Codec codec,
             Clock clock,
-            TierListener<K> authorityListener) {
+            TierListener<K> authorityListener,
+            RemoteEvents<K> remoteEvents) {
         if (!storeByValue && settings.stack() != TierStack.HEAP) {
             // The cache holds the caller's own objects: only the heap can hold references.
             LOG.info(
@@ -76,7 +85,7 @@ final class TierStacks {
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
                     tiers.add(disk(settings, managerUri, cacheName, codec, clock, TierListener.none()));
                 }
-                tiers.add(new RedisTier<K>(redis.get(), safeName(managerUri.toString()), cacheName, codec));
+                tiers.add(new RedisTier<K>(redis.get(), safeName(managerUri.toString()), cacheName, codec, clock));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);
@@ -93,6 +102,11 @@ final class TierStacks {
                 @Override
                 public void unknown() {
                     built.clearNearCopies();
+                }
+
+                @Override
+                public void event(EventType type, K key, Object newValue, Object oldValue) {
+                    remoteEvents.changed(type, key, newValue, oldValue);
                 }
             });
         }

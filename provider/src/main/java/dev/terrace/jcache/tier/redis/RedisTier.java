@@ -16,12 +16,15 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import javax.cache.event.EventType;
 
 /**
  * The Redis tier (L3): every entry of a cache as one Redis string, shared by every process that uses the
@@ -45,15 +48,23 @@ public final class RedisTier<K> implements Tier<K> {
 
         /** Anything may have changed elsewhere (a clear, or messages that may have been missed). */
         void unknown();
+
+        /**
+         * Another process changed {@code key}: {@code type} is {@code CREATED}, {@code UPDATED}, {@code REMOVED}
+         * or {@code EXPIRED}; the values are in stored form, {@code null} where there is none.
+         */
+        default void event(EventType type, K key, Object newValue, Object oldValue) {}
     }
 
     static final long RECLAIM_GRACE_MILLIS = 1_000;
     private static final byte CHANGED = 1;
     private static final byte CLEARED = 2;
+    private static final byte NO_EVENT = 0;
     private static final String SET_SCRIPT = script("redis-set.lua");
 
     private final RedissonClient client;
     private final RedisHealth health;
+    private final Clock clock;
     private final Codec codec;
     private final UUID origin;
     private final String prefix;
@@ -63,6 +74,12 @@ public final class RedisTier<K> implements Tier<K> {
     private int statusListener = -1;
 
     public RedisTier(RedisConnection connection, String managerName, String cacheName, Codec codec) {
+        this(connection, managerName, cacheName, codec, Clock.systemUTC());
+    }
+
+    /** @param clock tells whether an entry a change removes had expired (reported as such to other processes) */
+    public RedisTier(RedisConnection connection, String managerName, String cacheName, Codec codec, Clock clock) {
+        this.clock = clock;
         this.client = connection.client();
         this.health = connection.health();
         this.codec = codec;
@@ -105,9 +122,18 @@ public final class RedisTier<K> implements Tier<K> {
                 invalidations.unknown();
                 return;
             }
-            byte[] key = new byte[buffer.remaining()];
-            buffer.get(key);
-            invalidations.changed((K) codec.decodeKey(key));
+            byte eventType = buffer.get();
+            K key = (K) codec.decodeKey(bytes(buffer));
+            invalidations.changed(key);
+            if (eventType != NO_EVENT) {
+                byte[] newValue = bytes(buffer);
+                byte[] oldValue = bytes(buffer);
+                invalidations.event(
+                        EventType.values()[eventType - 1],
+                        key,
+                        newValue == null ? null : codec.decodeValue(newValue, 0, newValue.length),
+                        oldValue == null ? null : codec.decodeValue(oldValue, 0, oldValue.length));
+            }
         });
         statusListener = channel.addListener(new StatusListener() {
             @Override
@@ -166,14 +192,20 @@ public final class RedisTier<K> implements Tier<K> {
             TierEntry current = stored == null ? null : decode(stored);
             TierEntry result = remapping.apply(current);
             if (result != current) {
+                byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, 8, stored.length);
                 if (result == null) {
                     if (stored != null) {
                         bucket.delete();
-                        publish(CHANGED, keyBytes);
+                        EventType type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
+                        publishChange(keyBytes, type, null, oldPayload);
                     }
                 } else {
-                    write(name, result);
-                    publish(CHANGED, keyBytes);
+                    byte[] payload = write(name, result);
+                    // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
+                    EventType type = current == null
+                            ? EventType.CREATED
+                            : result.value() == current.value() ? null : EventType.UPDATED;
+                    publishChange(keyBytes, type, payload, oldPayload);
                 }
             }
             return result;
@@ -182,7 +214,8 @@ public final class RedisTier<K> implements Tier<K> {
         }
     }
 
-    private void write(String name, TierEntry entry) {
+    /** Writes {@code entry} under {@code name}; returns the encoded value. */
+    private byte[] write(String name, TierEntry entry) {
         byte[] payload = codec.encodeValue(entry.value());
         byte[] stored = ByteBuffer.allocate(8 + payload.length)
                 .putLong(entry.expiresAt())
@@ -200,6 +233,7 @@ public final class RedisTier<K> implements Tier<K> {
                         List.of(name),
                         stored,
                         Long.toString(reclaimAt).getBytes(StandardCharsets.US_ASCII));
+        return payload;
     }
 
     @Override
@@ -274,6 +308,41 @@ public final class RedisTier<K> implements Tier<K> {
     private TierEntry decode(byte[] stored) {
         long expiresAt = ByteBuffer.wrap(stored).getLong(0);
         return new TierEntry(codec.decodeValue(stored, 8, stored.length - 8), expiresAt);
+    }
+
+    /** Tells other processes that {@code keyBytes} changed, with the event when {@code type} is not null. */
+    private void publishChange(byte[] keyBytes, EventType type, byte[] newPayload, byte[] oldPayload) {
+        int size = 16 + 2 + 4 + keyBytes.length + 8 + length(newPayload) + length(oldPayload);
+        ByteBuffer message = ByteBuffer.allocate(size);
+        message.putLong(origin.getMostSignificantBits()).putLong(origin.getLeastSignificantBits());
+        message.put(CHANGED).put(type == null ? NO_EVENT : (byte) (type.ordinal() + 1));
+        putBytes(message, keyBytes);
+        putBytes(message, type == null ? null : newPayload);
+        putBytes(message, type == null ? null : oldPayload);
+        channel.publish(Arrays.copyOf(message.array(), message.position()));
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    private static void putBytes(ByteBuffer buffer, byte[] bytes) {
+        if (bytes == null) {
+            buffer.putInt(-1);
+        } else {
+            buffer.putInt(bytes.length).put(bytes);
+        }
+    }
+
+    /** The next length-prefixed byte array of {@code buffer}, {@code null} for length -1. */
+    private static byte[] bytes(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
     }
 
     private void publish(byte type, byte[] keyBytes) {
