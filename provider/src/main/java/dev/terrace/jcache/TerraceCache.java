@@ -10,6 +10,7 @@ import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.management.MBeans;
 import dev.terrace.jcache.management.TerraceCacheMXBean;
 import dev.terrace.jcache.management.TerraceStatistics;
+import dev.terrace.jcache.management.TierStatistics;
 import dev.terrace.jcache.tier.TieredStore;
 import java.io.Closeable;
 import java.io.IOException;
@@ -361,7 +362,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             readThrough.awaitBackgroundLoads(Duration.ofSeconds(30));
         }
         MBeans.unregister(configurationBeanName);
-        MBeans.unregister(statisticsBeanName);
+        publishStatistics(false);
         core.events.close();
         core.expiry.close();
         closeQuietly(loader);
@@ -426,10 +427,24 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     void setStatisticsEnabled(boolean enabled) {
         configuration.setStatisticsEnabled(enabled);
         statistics.setEnabled(enabled);
-        if (enabled) {
+        publishStatistics(enabled);
+    }
+
+    /** Registers (or unregisters) the JCache statistics MXBean and one MXBean per tier. */
+    private void publishStatistics(boolean publish) {
+        if (publish) {
             MBeans.register(statistics, statisticsBeanName);
         } else {
             MBeans.unregister(statisticsBeanName);
+        }
+        for (int i = 0; i < store.tiers().size(); i++) {
+            TierStatistics tier = new TierStatistics(store, i);
+            ObjectName tierName = MBeans.tierObjectName(manager.getURI(), getName(), tier.getTier());
+            if (publish) {
+                MBeans.register(tier, tierName);
+            } else {
+                MBeans.unregister(tierName);
+            }
         }
     }
 

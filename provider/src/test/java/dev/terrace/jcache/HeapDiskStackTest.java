@@ -167,4 +167,33 @@ class HeapDiskStackTest {
                     .isNull();
         }
     }
+
+    @Test
+    void eachTiersHitsAndMissesArePublishedOverJmxWhileStatisticsAreOn() throws Exception {
+        try (CacheManager manager = manager("10", "64")) {
+            Cache<Integer, String> cache =
+                    manager.createCache("jmx", new MutableConfiguration<Integer, String>().setStatisticsEnabled(true));
+            for (int i = 0; i < 100; i++) {
+                cache.put(i, "v" + i);
+            }
+            for (int i = 0; i < 100; i++) {
+                cache.get(i);
+            }
+            cache.get(1_000);
+
+            javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
+            javax.management.ObjectName disk =
+                    dev.terrace.jcache.management.MBeans.tierObjectName(manager.getURI(), "jmx", "1-disk");
+            TieredStore<Object> tiers = tiers(cache);
+            assertThat((Long) server.getAttribute(disk, "Hits"))
+                    .isEqualTo(tiers.hits(1))
+                    .isPositive();
+            assertThat((Long) server.getAttribute(disk, "Misses"))
+                    .as("the key never put")
+                    .isEqualTo(1);
+
+            manager.enableStatistics("jmx", false);
+            assertThat(server.isRegistered(disk)).isFalse();
+        }
+    }
 }

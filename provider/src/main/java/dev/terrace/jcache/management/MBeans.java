@@ -37,6 +37,16 @@ public final class MBeans {
         }
     }
 
+    /** {@code dev.terrace.jcache:type=TierStatistics,CacheManager=<uri>,Cache=<name>,Tier=<tier>}. */
+    public static ObjectName tierObjectName(URI managerUri, String cacheName, String tier) {
+        try {
+            return new ObjectName("dev.terrace.jcache:type=TierStatistics,CacheManager=" + safe(managerUri.toString())
+                    + ",Cache=" + safe(cacheName) + ",Tier=" + safe(tier));
+        } catch (MalformedObjectNameException e) {
+            throw new CacheException("Cannot name the tier MBean of cache " + cacheName, e);
+        }
+    }
+
     /** Registers {@code bean}, replacing a bean registered under the same name. */
     public static void register(Object bean, ObjectName name) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
