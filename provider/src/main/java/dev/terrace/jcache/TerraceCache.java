@@ -7,13 +7,12 @@ import dev.terrace.jcache.copy.ReferenceCopier;
 import dev.terrace.jcache.copy.ValueCopier;
 import dev.terrace.jcache.event.EventDispatcher;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
+import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.management.MBeans;
 import dev.terrace.jcache.management.TerraceCacheMXBean;
 import dev.terrace.jcache.management.TerraceStatistics;
 import dev.terrace.jcache.management.TierStatistics;
 import dev.terrace.jcache.tier.TieredStore;
-import java.io.Closeable;
-import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -53,6 +52,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final CacheCore<K, V> core;
     private final TieredStore<K> store;
     private final CacheLoader<K, V> loader;
+    private final CacheWriter<K, V> writer;
     private final ReadThrough<K, V> readThrough;
     private final Invoker<K, V> invoker;
     private final Reads<K, V> reads;
@@ -71,7 +71,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         Copier copier = configuration.isStoreByValue() ? new ValueCopier(serializer) : ReferenceCopier.INSTANCE;
         ExpiryCalculator expiry = new ExpiryCalculator(create(configuration.getExpiryPolicyFactory()), name);
         this.loader = create(configuration.getCacheLoaderFactory());
-        CacheWriter<K, V> writer = writerOf(configuration);
+        this.writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         this.store = TierStacks.build(
                 manager.settings(),
@@ -365,8 +365,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         publishStatistics(false);
         core.events.close();
         core.expiry.close();
-        closeQuietly(loader);
-        closeQuietly(core.writer != null ? core.writer : null);
+        Closeables.closeQuietly(loader, "the loader of cache " + core.name);
+        // Closed even when the cache does not write through: the cache created it from its factory.
+        Closeables.closeQuietly(writer, "the writer of cache " + core.name);
         store.close();
         LOG.debug("Cache {} closed", core.name);
     }
@@ -515,15 +516,5 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
 
     private static <T> T create(Factory<T> factory) {
         return factory == null ? null : factory.create();
-    }
-
-    private void closeQuietly(Object resource) {
-        if (resource instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Closing {} of cache {} failed", resource.getClass().getName(), core.name, e);
-            }
-        }
     }
 }

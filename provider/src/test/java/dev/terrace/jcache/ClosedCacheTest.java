@@ -89,6 +89,21 @@ class ClosedCacheTest {
     }
 
     @Test
+    void closingACacheClosesItsCloseableWriterEvenWhenItDoesNotWriteThrough() {
+        AtomicBoolean closed = new AtomicBoolean();
+        MutableConfiguration<String, String> configuration = new MutableConfiguration<String, String>()
+                .setCacheWriterFactory(() -> new ClosingWriter(closed))
+                .setWriteThrough(false);
+        Cache<String, String> cache = manager.createCache("writer", configuration);
+        cache.put("k", "v");
+
+        cache.close();
+
+        assertThat(closed).as("the writer the cache created was closed with it").isTrue();
+        manager.close();
+    }
+
+    @Test
     void aClosedManagerRefusesEverything() {
         manager.close();
 
@@ -97,6 +112,31 @@ class ClosedCacheTest {
         assertThatThrownBy(() -> manager.getCache("c")).isInstanceOf(IllegalStateException.class);
         assertThatThrownBy(manager::getCacheNames).isInstanceOf(IllegalStateException.class);
         assertThat(manager.isClosed()).isTrue();
+    }
+
+    private static final class ClosingWriter implements javax.cache.integration.CacheWriter<String, String>, Closeable {
+        private final AtomicBoolean closed;
+
+        ClosingWriter(AtomicBoolean closed) {
+            this.closed = closed;
+        }
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends String> entry) {}
+
+        @Override
+        public void writeAll(java.util.Collection<Cache.Entry<? extends String, ? extends String>> entries) {}
+
+        @Override
+        public void delete(Object key) {}
+
+        @Override
+        public void deleteAll(java.util.Collection<?> keys) {}
+
+        @Override
+        public void close() {
+            closed.set(true);
+        }
     }
 
     private static final class ClosingLoader implements CacheLoader<String, String>, Closeable {

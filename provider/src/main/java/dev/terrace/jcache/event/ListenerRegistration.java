@@ -1,7 +1,7 @@
 package dev.terrace.jcache.event;
 
+import dev.terrace.jcache.internal.Closeables;
 import java.io.Closeable;
-import java.io.IOException;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -16,13 +16,9 @@ import javax.cache.event.CacheEntryListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.event.EventType;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /** One registered listener: its configuration, the listener and filter it created, and its per-key order. */
 final class ListenerRegistration<K, V> {
-
-    private static final Logger LOG = LoggerFactory.getLogger(ListenerRegistration.class);
 
     final CacheEntryListenerConfiguration<K, V> configuration;
     private final CacheEntryListener<? super K, ? super V> listener;
@@ -78,17 +74,7 @@ final class ListenerRegistration<K, V> {
 
     /** Closes the listener and filter if they are {@link Closeable}. */
     void close() {
-        closeQuietly(listener);
-        closeQuietly(filter);
-    }
-
-    private static void closeQuietly(Object resource) {
-        if (resource instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Closing {} failed", resource.getClass().getName(), e);
-            }
-        }
+        Closeables.closeQuietly(listener, "a cache entry listener");
+        Closeables.closeQuietly(filter, "a cache entry event filter");
     }
 }

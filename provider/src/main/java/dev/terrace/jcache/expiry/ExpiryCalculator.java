@@ -1,8 +1,8 @@
 package dev.terrace.jcache.expiry;
 
+import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.tier.TierEntry;
 import java.io.Closeable;
-import java.io.IOException;
 import java.util.function.Supplier;
 import javax.cache.expiry.Duration;
 import javax.cache.expiry.ExpiryPolicy;
@@ -60,13 +60,7 @@ public final class ExpiryCalculator {
 
     /** Closes the policy if it is {@link Closeable}. */
     public void close() {
-        if (policy instanceof Closeable closeable) {
-            try {
-                closeable.close();
-            } catch (IOException | RuntimeException e) {
-                LOG.warn("Closing the expiry policy of cache {} failed", cacheName, e);
-            }
-        }
+        Closeables.closeQuietly(policy, "the expiry policy of cache " + cacheName);
     }
 
     private Duration ask(Supplier<Duration> question, String what) {
