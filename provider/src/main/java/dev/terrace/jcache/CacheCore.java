@@ -1,7 +1,9 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.copy.Copier;
+import dev.terrace.jcache.dependency.DependencyHook;
 import dev.terrace.jcache.event.EventDispatcher;
+import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.management.TerraceStatistics;
 import dev.terrace.jcache.tier.TierEntry;
@@ -29,6 +31,8 @@ final class CacheCore<K, V> {
     final Clock clock;
     /** The writer when the cache writes through, else {@code null}. */
     final CacheWriter<K, V> writer;
+    /** What the entries depend on; a no-op without file dependencies. */
+    final DependencyHook<K> dependencies;
 
     CacheCore(
             String name,
@@ -38,7 +42,8 @@ final class CacheCore<K, V> {
             EventDispatcher<K, V> events,
             TerraceStatistics statistics,
             Clock clock,
-            CacheWriter<K, V> writer) {
+            CacheWriter<K, V> writer,
+            DependencyHook<K> dependencies) {
         this.name = name;
         this.store = store;
         this.copier = copier;
@@ -47,6 +52,7 @@ final class CacheCore<K, V> {
         this.statistics = statistics;
         this.clock = clock;
         this.writer = writer;
+        this.dependencies = dependencies;
     }
 
     /** The value a caller receives for {@code entry}. */
@@ -82,6 +88,7 @@ final class CacheCore<K, V> {
         if (expiresAt <= now) {
             return null;
         }
+        dependencies.stored(key);
         if (events.hasListeners()) {
             events.publish(EventType.CREATED, key, value, null);
         }
@@ -94,6 +101,8 @@ final class CacheCore<K, V> {
         if (expiresAt == ExpiryCalculator.UNCHANGED) {
             expiresAt = previous.expiresAt();
         }
+        dependencies.stored(key);
+        dependencies.replaced(key);
         if (events.hasListeners()) {
             events.publish(EventType.UPDATED, key, value, valueOf(previous));
         }
@@ -108,9 +117,49 @@ final class CacheCore<K, V> {
 
     /** Publishes the removal of the live entry {@code previous}. */
     void removed(K key, TierEntry previous) {
+        dependencies.removed(key);
         if (events.hasListeners()) {
             events.publish(EventType.REMOVED, key, null, valueOf(previous));
         }
+    }
+
+    /**
+     * Removes the entry of {@code key} because something it was derived from changed: from every tier, with a
+     * {@code REMOVED} event carrying {@code cause}, but without the writer or the removal statistics (the system
+     * of record did not change). Runs {@code underLock} while the store holds the key.
+     *
+     * @return whether a live entry was removed
+     */
+    boolean invalidate(K key, InvalidationCause cause, Runnable underLock) {
+        boolean[] removed = {false};
+        try {
+            store.compute(key, current -> {
+                underLock.run();
+                TierEntry live = live(key, current, clock.millis());
+                if (live != null) {
+                    removed[0] = true;
+                    if (events.hasListeners()) {
+                        events.publishDetached(EventType.REMOVED, key, null, valueOf(live), cause);
+                    }
+                }
+                return null;
+            });
+            events.flush();
+        } catch (RuntimeException e) {
+            events.flushAfterFailure(e);
+            throw e;
+        }
+        return removed[0];
+    }
+
+    /** Runs {@code action} while the store holds {@code key}, if it has no entry for it. */
+    void ifAbsent(K key, Runnable action) {
+        store.compute(key, current -> {
+            if (current == null) {
+                action.run();
+            }
+            return current;
+        });
     }
 
     /** Applies the access expiry to the entry of {@code key} if it is still {@code seen}. */

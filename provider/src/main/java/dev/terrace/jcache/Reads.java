@@ -85,12 +85,12 @@ final class Reads<K, V> {
     private V cached(K key) {
         TierEntry entry = core.store.get(key);
         long now = core.clock.millis();
-        if (entry != null && !entry.isExpired(now)) {
+        if (entry != null && !entry.isExpired(now) && core.dependencies.stillValid(key)) {
             core.statistics.recordHits(1);
             core.touch(key, entry, now);
             return core.valueOf(entry);
         }
-        if (entry != null) {
+        if (entry != null && entry.isExpired(now)) {
             core.expire(key);
         }
         core.statistics.recordMisses(1);

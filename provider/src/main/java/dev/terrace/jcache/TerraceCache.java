@@ -5,7 +5,11 @@ import dev.terrace.jcache.copy.Copier;
 import dev.terrace.jcache.copy.JavaSerializer;
 import dev.terrace.jcache.copy.ReferenceCopier;
 import dev.terrace.jcache.copy.ValueCopier;
+import dev.terrace.jcache.dependency.DependencyHook;
+import dev.terrace.jcache.dependency.FileDependencies;
+import dev.terrace.jcache.dependency.InvalidationTarget;
 import dev.terrace.jcache.event.EventDispatcher;
+import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.management.MBeans;
@@ -13,6 +17,8 @@ import dev.terrace.jcache.management.TerraceCacheMXBean;
 import dev.terrace.jcache.management.TerraceStatistics;
 import dev.terrace.jcache.management.TierStatistics;
 import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.tier.disk.DiskTier;
+import dev.terrace.jcache.tier.redis.RedisTier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -57,6 +63,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final Invoker<K, V> invoker;
     private final Reads<K, V> reads;
     private final Mutations<K, V> mutations;
+    /** The file dependencies of the entries, or {@code null} when the manager does not track them. */
+    private final FileDependencies<K, V> dependencies;
+
     private final TerraceStatistics statistics = new TerraceStatistics();
     private final ObjectName configurationBeanName;
     private final ObjectName statisticsBeanName;
@@ -73,13 +82,14 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.loader = create(configuration.getCacheLoaderFactory());
         this.writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
+        Codec codec = new Codec(serializer);
         this.store = TierStacks.build(
                 manager.settings(),
                 manager::redis,
                 manager.getURI(),
                 name,
                 configuration.isStoreByValue(),
-                new Codec(serializer),
+                codec,
                 clock,
                 new DropReporter<>(statistics, events, copier),
                 (type, key, newValue, oldValue) -> {
@@ -92,8 +102,17 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                                 oldValue == null ? null : copier.fromStored(oldValue));
                     }
                 });
+        this.dependencies = manager.settings().files().enabled() ? openDependencies(name, codec, executor) : null;
         this.core = new CacheCore<>(
-                name, store, copier, expiry, events, statistics, clock, configuration.isWriteThrough() ? writer : null);
+                name,
+                store,
+                copier,
+                expiry,
+                events,
+                statistics,
+                clock,
+                configuration.isWriteThrough() ? writer : null,
+                dependencies == null ? DependencyHook.none() : dependencies);
         this.mutations = new Mutations<>(core);
         this.readThrough = loader == null ? null : new ReadThrough<>(core, loader, executor);
         // The configuration is the cache's own copy, so whether it reads through is settled here, once.
@@ -107,7 +126,61 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         setStatisticsEnabled(configuration.isStatisticsEnabled());
         setManagementEnabled(configuration.isManagementEnabled());
+        if (dependencies != null) {
+            // A file may have changed while the entries kept from an earlier run were not watched.
+            dependencies.verifyAll();
+        }
         LOG.debug("Cache {} created in {}: tiers {}", name, manager.getURI(), store.tiers());
+    }
+
+    /** Dependency tracking with its index where the cache's data lives: Redis, else the disk store, else memory. */
+    private FileDependencies<K, V> openDependencies(String name, Codec codec, Executor executor) {
+        boolean shared = store.authority() instanceof RedisTier<?>;
+        java.nio.file.Path journal = null;
+        for (var tier : store.tiers()) {
+            if (tier instanceof DiskTier<?> disk) {
+                journal = disk.directory().resolve("dependencies.journal");
+            }
+        }
+        InvalidationTarget<K> target = new InvalidationTarget<>() {
+            @Override
+            public boolean invalidate(K key, InvalidationCause cause, Runnable underLock) {
+                return core.invalidate(key, cause, underLock);
+            }
+
+            @Override
+            public void ifAbsent(K key, Runnable action) {
+                core.ifAbsent(key, action);
+            }
+        };
+        return FileDependencies.open(
+                TierStacks.safeName(manager.getURI().toString()),
+                name,
+                manager.settings().files(),
+                manager.fileWatcher(),
+                codec,
+                shared ? manager.redis() : null,
+                shared ? null : journal,
+                this,
+                target,
+                executor);
+    }
+
+    /**
+     * The file dependencies of this cache's entries: explicit puts with dependencies, the extractor, and
+     * invalidation on demand. See {@code docs/file-dependencies.md}.
+     *
+     * @throws IllegalStateException when the manager does not track file dependencies ({@code
+     *     terrace.files.enabled})
+     */
+    public FileDependencies<K, V> dependencies() {
+        requireOpen();
+        if (dependencies == null) {
+            throw new IllegalStateException("Cache " + core.name + " does not track file dependencies: set "
+                    + dev.terrace.jcache.config.FileWatchSettings.ENABLED + "=true or "
+                    + dev.terrace.jcache.config.FileWatchSettings.WATCH_PATHS + " in its cache manager's properties");
+        }
+        return dependencies;
     }
 
     @Override
@@ -363,6 +436,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         MBeans.unregister(configurationBeanName);
         publishStatistics(false);
+        if (dependencies != null) {
+            dependencies.close();
+        }
         core.events.close();
         core.expiry.close();
         Closeables.closeQuietly(loader, "the loader of cache " + core.name);

@@ -1,6 +1,7 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.dependency.FileWatcher;
 import dev.terrace.jcache.tier.redis.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
@@ -41,6 +42,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private RedisConnection redis;
+    private FileWatcher fileWatcher;
     private volatile boolean closed;
 
     TerraceCacheManager(TerraceCachingProvider provider, URI uri, ClassLoader classLoader, Properties properties) {
@@ -63,6 +65,15 @@ public final class TerraceCacheManager implements CacheManager {
             redis = RedisConnection.open(settings.redis());
         }
         return redis;
+    }
+
+    /** This manager's file watcher, started on its watch paths when its first cache tracks file dependencies. */
+    synchronized FileWatcher fileWatcher() {
+        if (fileWatcher == null) {
+            fileWatcher = new FileWatcher(settings.files().debounce());
+            settings.files().watchPaths().forEach(fileWatcher::watchTree);
+        }
+        return fileWatcher;
     }
 
     /** The settings this manager gives its caches. */
@@ -197,6 +208,10 @@ public final class TerraceCacheManager implements CacheManager {
         }
         executor.shutdown();
         synchronized (this) {
+            if (fileWatcher != null) {
+                fileWatcher.close();
+                fileWatcher = null;
+            }
             if (redis != null) {
                 redis.close();
                 redis = null;

@@ -28,7 +28,8 @@ import java.util.Properties;
  *   <li>{@code terrace.l2.per-process-path}: {@code true} to give each process its own disk stores (a
  *       subdirectory named by the process id) instead of failing when another process uses them;
  *   <li>{@code terrace.clock}: a {@link Clock} object (not a string) that expiry is measured with, the system
- *       clock by default; tests put a controllable clock here to test expiry without waiting.
+ *       clock by default; tests put a controllable clock here to test expiry without waiting;
+ *   <li>{@code terrace.files.*}: file dependencies, as {@link FileWatchSettings} say.
  * </ul>
  */
 public record TerraceSettings(
@@ -40,7 +41,8 @@ public record TerraceSettings(
         boolean diskPerProcessPath,
         Duration diskTtl,
         RedisSettings redis,
-        Clock clock) {
+        Clock clock,
+        FileWatchSettings files) {
 
     public static final String STACK = "terrace.stack";
     public static final String HEAP_MAX_ENTRIES = "terrace.l1.max-entries";
@@ -57,6 +59,7 @@ public record TerraceSettings(
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(diskPath, "diskPath");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(files, "files");
         if (heapMaxEntries <= 0) {
             throw new IllegalArgumentException(
                     HEAP_MAX_ENTRIES + " must be a positive number of entries, was " + heapMaxEntries);
@@ -103,7 +106,8 @@ public record TerraceSettings(
                 perProcess,
                 Duration.ofSeconds(ttlSeconds),
                 redis,
-                clock == null ? Clock.systemUTC() : (Clock) clock);
+                clock == null ? Clock.systemUTC() : (Clock) clock,
+                FileWatchSettings.from(properties));
     }
 
     private static String lookup(Properties properties, String name, String fallback) {

@@ -79,7 +79,7 @@ public final class EventDispatcher<K, V> {
         List<Pending<K, V>> queue = pending.get();
         for (ListenerRegistration<K, V> registration : registrations) {
             if (registration.handles(type)) {
-                queue.add(reserve(registration, type, key, value, oldValue));
+                queue.add(reserve(registration, type, key, value, oldValue, null));
             }
         }
     }
@@ -89,9 +89,17 @@ public final class EventDispatcher<K, V> {
      * listener on the executor. Safe to call while holding the key.
      */
     public void publishDetached(EventType type, K key, V value, V oldValue) {
+        publishDetached(type, key, value, oldValue, null);
+    }
+
+    /**
+     * Like {@link #publishDetached(EventType, Object, Object, Object)}, for an event Terrace caused on its own
+     * for {@code cause} (an invalidation), which listeners can unwrap.
+     */
+    public void publishDetached(EventType type, K key, V value, V oldValue, InvalidationCause cause) {
         for (ListenerRegistration<K, V> registration : registrations) {
             if (registration.handles(type)) {
-                deliverLater(reserve(registration, type, key, value, oldValue));
+                deliverLater(reserve(registration, type, key, value, oldValue, cause));
             }
         }
     }
@@ -155,9 +163,15 @@ public final class EventDispatcher<K, V> {
         registrations.clear();
     }
 
-    private Pending<K, V> reserve(ListenerRegistration<K, V> registration, EventType type, K key, V value, V oldValue) {
+    private Pending<K, V> reserve(
+            ListenerRegistration<K, V> registration,
+            EventType type,
+            K key,
+            V value,
+            V oldValue,
+            InvalidationCause cause) {
         TerraceEntryEvent<K, V> event =
-                new TerraceEntryEvent<>(source, type, key, value, oldValue, registration.isOldValueRequired());
+                new TerraceEntryEvent<>(source, type, key, value, oldValue, registration.isOldValueRequired(), cause);
         CompletableFuture<Void> done = new CompletableFuture<>();
         CompletableFuture<Void> previous = registration.tails.put(key, done);
         return new Pending<>(registration, key, event, previous, done);
