@@ -1,0 +1,50 @@
+package dev.terrace.jcache.dependency;
+
+import static dev.terrace.jcache.dependency.WatchedCaches.fileKey;
+import static dev.terrace.jcache.dependency.WatchedCaches.write;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * With verification on read, a hit whose file changed is a miss even before (or without) the file's event: here
+ * the debounce time is ten minutes, so the watcher never acts during the test.
+ */
+class VerifyOnReadTest {
+
+    @TempDir
+    Path root;
+
+    @Test
+    void aHitWhoseFileChangedIsAMissAndItsRemovalIsHeard() throws Exception {
+        List<String> heard = Heard.named("verify-on-read");
+        try (CacheManager manager = WatchedCaches.manager(
+                "terrace.files.watch-paths", root.toString(),
+                "terrace.files.debounce-ms", "600000",
+                "terrace.files.verify-on-read", "true")) {
+            Cache<Object, Object> cache = manager.createCache(
+                    "c",
+                    new MutableConfiguration<>().addCacheEntryListenerConfiguration(Heard.removals("verify-on-read")));
+            Path file = write(root.resolve("a.txt"), "one");
+            Path other = write(root.resolve("b.txt"), "one");
+            cache.put(fileKey(file), "from one");
+            cache.put(fileKey(other), "kept");
+            assertThat(cache.get(fileKey(file))).isEqualTo("from one");
+
+            Files.writeString(file, "three");
+
+            assertThat(cache.get(fileKey(file))).isNull();
+            assertThat(cache.get(fileKey(other))).isEqualTo("kept");
+            org.awaitility.Awaitility.await()
+                    .untilAsserted(
+                            () -> assertThat(heard).containsExactly(fileKey(file) + " (was from one) <- file a.txt"));
+        }
+    }
+}
