@@ -149,6 +149,11 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             }
 
             @Override
+            public void dropNearCopies() {
+                store.clearNearCopies();
+            }
+
+            @Override
             public void ifAbsent(K key, Runnable action) {
                 core.ifAbsent(key, action);
             }

@@ -51,6 +51,11 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
     private final Executor executor;
     private final boolean localIndex;
     private final ThreadLocal<Explicit<K>> explicit = new ThreadLocal<>();
+    /** Invalidations that could not reach the authoritative tier (Redis down), retried each second. */
+    private final Map<K, InvalidationCause> retries = new java.util.concurrent.ConcurrentHashMap<>();
+    /** Changed paths whose dependents could not be looked up (Redis down), retried each second. */
+    private final Map<Path, Boolean> changedPaths = new java.util.concurrent.ConcurrentHashMap<>();
+
     private volatile DependencyExtractor extractor = DependencyExtractor.standard();
     private volatile boolean closed;
 
@@ -151,8 +156,7 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
      */
     public void fileChanged(Path file) {
         Objects.requireNonNull(file, "file");
-        Path normal = Fingerprint.normalise(file);
-        invalidateOnChange(normal, true);
+        invalidateOnChange(Fingerprint.normalise(file), true);
     }
 
     /** The files the entry of {@code key} depends on, as recorded when it was stored. */
@@ -262,7 +266,42 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
     @Override
     public void changed(Path path, boolean wasDirectory) {
         if (!closed) {
+            invalidateOnChangeOrRetry(path, wasDirectory);
+        }
+    }
+
+    /**
+     * Acts on a change; when the index cannot be read (Redis down) nothing tells which entries depend on the
+     * path, so every near copy goes and the change is acted on once the index answers again.
+     */
+    private void invalidateOnChangeOrRetry(Path path, boolean wasDirectory) {
+        try {
             invalidateOnChange(path, wasDirectory);
+            changedPaths.remove(path);
+        } catch (RuntimeException e) {
+            if (changedPaths.put(path, wasDirectory) == null) {
+                LOG.warn(
+                        "Cache {}: the dependents of a changed file cannot be looked up, retrying: {}",
+                        cacheName,
+                        e.toString());
+            }
+            target.dropNearCopies();
+        }
+    }
+
+    @Override
+    public void tick() {
+        for (Map.Entry<Path, Boolean> change : Map.copyOf(changedPaths).entrySet()) {
+            if (closed) {
+                return;
+            }
+            invalidateOnChangeOrRetry(change.getKey(), change.getValue());
+        }
+        for (Map.Entry<K, InvalidationCause> retry : Map.copyOf(retries).entrySet()) {
+            if (closed) {
+                return;
+            }
+            cascade(retry.getKey(), retry.getValue());
         }
     }
 
@@ -329,17 +368,23 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
             if (!seen.add(current)) {
                 continue;
             }
+            Set<K> dependents;
             try {
                 if (target.invalidate(current, next.getValue(), () -> index.forget(current))) {
                     removed++;
                 }
+                retries.remove(current);
+                dependents = index.dependentsOf(current);
+                index.forgetDependents(current);
             } catch (RuntimeException e) {
-                LOG.warn("Cache {}: an entry could not be invalidated: {}", cacheName, e.toString());
+                // Near copies are gone already; the authoritative copy (and the cascade) must still go.
+                LOG.warn("Cache {}: an entry could not be invalidated, retrying: {}", cacheName, e.toString());
+                retries.putIfAbsent(current, next.getValue());
+                continue;
             }
-            for (K dependent : index.dependentsOf(current)) {
+            for (K dependent : dependents) {
                 queue.add(Map.entry(dependent, new InvalidationCause.Cascade(current)));
             }
-            index.forgetDependents(current);
         }
         return removed;
     }

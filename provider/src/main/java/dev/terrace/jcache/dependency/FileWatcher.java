@@ -53,6 +53,9 @@ public final class FileWatcher implements AutoCloseable {
 
         /** Events were lost: any watched file may have changed. */
         void overflow();
+
+        /** Called about once a second, for work to retry. */
+        default void tick() {}
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(FileWatcher.class);
@@ -75,6 +78,7 @@ public final class FileWatcher implements AutoCloseable {
     private volatile boolean closed;
     private boolean overflowPending;
     private long overflowAt;
+    private long lastTick = System.nanoTime();
 
     /** Starts a watcher (and its daemon thread) that reports a path {@code debounce} after its last event. */
     public FileWatcher(Duration debounce) {
@@ -156,11 +160,27 @@ public final class FileWatcher implements AutoCloseable {
                     key = service.poll();
                 }
                 fireDue();
+                tickIfDue();
             }
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // Closed.
         } catch (RuntimeException e) {
             LOG.error("The file watcher stopped: file changes are no longer seen", e);
+        }
+    }
+
+    private void tickIfDue() {
+        long now = System.nanoTime();
+        if (now - lastTick < TimeUnit.SECONDS.toNanos(1)) {
+            return;
+        }
+        lastTick = now;
+        for (Listener listener : listeners) {
+            try {
+                listener.tick();
+            } catch (RuntimeException e) {
+                LOG.warn("A file dependency listener failed on a retry", e);
+            }
         }
     }
 
@@ -172,10 +192,8 @@ public final class FileWatcher implements AutoCloseable {
         if (overflowPending) {
             next = Math.min(next, overflowAt);
         }
-        if (next == Long.MAX_VALUE) {
-            return TimeUnit.SECONDS.toNanos(1);
-        }
-        return Math.max(0, next - System.nanoTime());
+        long tick = lastTick + TimeUnit.SECONDS.toNanos(1);
+        return Math.max(0, Math.min(next, tick) - System.nanoTime());
     }
 
     private void handle(WatchKey key) {

@@ -14,6 +14,9 @@ public interface InvalidationTarget<K> {
      */
     boolean invalidate(K key, InvalidationCause cause, Runnable underLock);
 
+    /** Drops every near copy, when this process cannot tell which entries an invalidation concerns. */
+    void dropNearCopies();
+
     /** Runs {@code action} while the store holds {@code key}, if the cache has no entry for it. */
     void ifAbsent(K key, Runnable action);
 }
