@@ -36,6 +36,16 @@ public interface Tier<K> extends AutoCloseable {
      */
     TierEntry compute(K key, UnaryOperator<TierEntry> remapping);
 
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once: it has no effect beyond its
+     * result except what the caller undoes before each run. A shared tier may then decide optimistically (read,
+     * remap, write if unchanged), which is faster than holding a lock every process respects. By default the
+     * same as {@link #compute}.
+     */
+    default TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping);
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 
@@ -55,6 +65,16 @@ public interface Tier<K> extends AutoCloseable {
      * value) is done once across all of them.
      */
     default boolean isShared() {
+        return false;
+    }
+
+    /**
+     * This tier could not be reached to change {@code key}: may the near tiers take the change instead? A
+     * tier that answers yes has durably noted the key, and once it is reachable again drops the key from
+     * itself and from the near tiers of every process, so that no copy of a change it never saw outlives the
+     * outage. The default answers no: the change fails.
+     */
+    default boolean deferChange(K key) {
         return false;
     }
 

@@ -49,11 +49,9 @@ public final class TieredStore<K> implements AutoCloseable {
         this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
         this.hits = adders(this.tiers.size());
         this.misses = adders(this.tiers.size());
-        this.stripes = nearTiers.isEmpty() ? null : new ReentrantLock[STRIPES];
-        if (stripes != null) {
-            for (int i = 0; i < STRIPES; i++) {
-                stripes[i] = new ReentrantLock();
-            }
+        this.stripes = new ReentrantLock[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
         }
     }
 
@@ -117,20 +115,34 @@ public final class TieredStore<K> implements AutoCloseable {
      * @return the entry held afterwards, or {@code null}
      */
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        if (nearTiers.isEmpty()) {
-            return authority.compute(key, remapping);
-        }
+        return compute(key, remapping, false);
+    }
+
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once (see {@link
+     * Tier#computeRetrying}); changes of one key by threads of this process still never interleave.
+     */
+    public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping, true);
+    }
+
+    private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
             TierEntry result;
             try {
-                result = authority.compute(key, remapping);
+                result = retrying ? authority.computeRetrying(key, remapping) : authority.compute(key, remapping);
             } catch (TierUnavailableException e) {
-                // The change was not applied; a near copy of the key might disagree with it once the authority
-                // is back, so it goes.
-                removeNearCopies(key);
-                throw e;
+                if (!authority.deferChange(key)) {
+                    // The change was not applied; a near copy of the key might disagree with it once the
+                    // authority is back, so it goes.
+                    removeNearCopies(key);
+                    throw e;
+                }
+                // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
+                // decide, from the nearest live copy.
+                result = remapping.apply(nearestLiveCopy(key));
             }
             for (Tier<K> near : nearTiers) {
                 if (result == null) {
@@ -239,6 +251,16 @@ public final class TieredStore<K> implements AutoCloseable {
      */
     private TierEntry liveNear(TierEntry entry) {
         return entry == null || !entry.isExpired(clock.millis()) ? entry : null;
+    }
+
+    private TierEntry nearestLiveCopy(K key) {
+        for (Tier<K> near : nearTiers) {
+            TierEntry entry = liveNear(near.get(key));
+            if (entry != null) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
