@@ -8,9 +8,7 @@ import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.copy.ValueCopier;
 import dev.terrace.jcache.dependency.DependencyHook;
 import dev.terrace.jcache.dependency.FileDependencies;
-import dev.terrace.jcache.dependency.InvalidationTarget;
 import dev.terrace.jcache.event.EventDispatcher;
-import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.management.MBeans;
@@ -18,8 +16,6 @@ import dev.terrace.jcache.management.TerraceCacheMXBean;
 import dev.terrace.jcache.management.TerraceStatistics;
 import dev.terrace.jcache.management.TierStatistics;
 import dev.terrace.jcache.tier.TieredStore;
-import dev.terrace.jcache.tier.disk.DiskTier;
-import dev.terrace.jcache.tier.redis.RedisTier;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
@@ -105,7 +101,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                                 oldValue == null ? null : copier.fromStored(oldValue));
                     }
                 });
-        this.dependencies = manager.settings().files().enabled() ? openDependencies(name, codec, executor) : null;
+        this.dependencies = manager.settings().files().enabled()
+                ? DependencyWiring.open(this, manager, name, store, codec, executor, this::core)
+                : null;
         this.core = new CacheCore<>(
                 name,
                 store,
@@ -136,42 +134,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         LOG.debug("Cache {} created in {}: tiers {}", name, manager.getURI(), store.tiers());
     }
 
-    /** Dependency tracking with its index where the cache's data lives: Redis, else the disk store, else memory. */
-    private FileDependencies<K, V> openDependencies(String name, Codec codec, Executor executor) {
-        boolean shared = store.authority() instanceof RedisTier<?>;
-        java.nio.file.Path journal = null;
-        for (var tier : store.tiers()) {
-            if (tier instanceof DiskTier<?> disk) {
-                journal = disk.directory().resolve("dependencies.journal");
-            }
-        }
-        InvalidationTarget<K> target = new InvalidationTarget<>() {
-            @Override
-            public boolean invalidate(K key, InvalidationCause cause, Runnable underLock) {
-                return core.invalidate(key, cause, underLock);
-            }
-
-            @Override
-            public void dropNearCopies() {
-                store.clearNearCopies();
-            }
-
-            @Override
-            public void ifAbsent(K key, Runnable action) {
-                core.ifAbsent(key, action);
-            }
-        };
-        return FileDependencies.open(
-                TierStacks.safeName(manager.getURI().toString()),
-                name,
-                manager.settings().files(),
-                manager.fileWatcher(),
-                codec,
-                shared ? manager.redis() : null,
-                shared ? null : journal,
-                this,
-                target,
-                executor);
+    /** The core, for the dependency tracking that is built before it. */
+    private CacheCore<K, V> core() {
+        return core;
     }
 
     /**

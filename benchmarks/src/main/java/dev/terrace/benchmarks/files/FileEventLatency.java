@@ -48,13 +48,20 @@ public final class FileEventLatency {
         List<Long> debounces = args.length > 1
                 ? Arrays.stream(args).skip(1).map(Long::valueOf).toList()
                 : List.of(0L, 25L, 50L, 100L, 200L);
-        System.out.printf("%-12s %8s %8s %8s %8s %8s  %s%n", "debounce ms", "changes", "p50 ms", "p90 ms", "p99 ms",
-                "max ms", "p99 <= debounce + 50 ms");
+        System.out.printf(
+                "%-12s %8s %8s %8s %8s %8s  %s%n",
+                "debounce ms", "changes", "p50 ms", "p90 ms", "p99 ms", "max ms", "p99 <= debounce + 50 ms");
         for (long debounce : debounces) {
             double[] latencies = measure(debounce, changes);
             double p99 = percentile(latencies, 99);
-            System.out.printf("%-12d %8d %8.1f %8.1f %8.1f %8.1f  %s%n", debounce, changes,
-                    percentile(latencies, 50), percentile(latencies, 90), p99, latencies[latencies.length - 1],
+            System.out.printf(
+                    "%-12d %8d %8.1f %8.1f %8.1f %8.1f  %s%n",
+                    debounce,
+                    changes,
+                    percentile(latencies, 50),
+                    percentile(latencies, 90),
+                    p99,
+                    latencies[latencies.length - 1],
                     p99 <= debounce + 50 ? "yes" : "NO");
         }
     }
@@ -73,9 +80,11 @@ public final class FileEventLatency {
         try (CacheManager manager = Caching.getCachingProvider(PROVIDER)
                 .getCacheManager(URI.create("terrace:file-latency-" + debounce), null, properties)) {
             Factory<CacheEntryListener<Object, Object>> listener = new ListenerFactory();
-            Cache<Object, Object> cache = manager.createCache("derived", new MutableConfiguration<>()
-                    .addCacheEntryListenerConfiguration(
-                            new MutableCacheEntryListenerConfiguration<>(listener, null, false, false)));
+            Cache<Object, Object> cache = manager.createCache(
+                    "derived",
+                    new MutableConfiguration<>()
+                            .addCacheEntryListenerConfiguration(
+                                    new MutableCacheEntryListenerConfiguration<>(listener, null, false, false)));
             for (int i = 0; i < total; i++) {
                 cache.put(Map.of("path", files[i].toString()), i);
                 long written = System.nanoTime();
@@ -90,7 +99,8 @@ public final class FileEventLatency {
             }
         } finally {
             try (Stream<Path> tree = Files.walk(directory)) {
-                tree.sorted(Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+                tree.sorted(Comparator.reverseOrder())
+                        .forEach(path -> path.toFile().delete());
             } catch (IOException e) {
                 // Left in the temporary directory.
             }

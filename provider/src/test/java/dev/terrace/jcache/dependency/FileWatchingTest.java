@@ -184,12 +184,17 @@ class FileWatchingTest {
         Path file = write(root.resolve("b.txt"), "1");
         Map<String, Object> roundabout =
                 Map.of("file", root.resolve("nowhere/../b.txt").toString());
+        Path relative = Path.of("").toAbsolutePath().relativize(root);
+        Map<String, Object> relativeKey = Map.of("file", "./" + relative + "/a/../b.txt");
+        barrier(cache);
         cache.put(roundabout, "v");
+        cache.put(relativeKey, "r");
         assertThat(WatchedCaches.dependencies(cache).filesOf(roundabout)).containsExactly(file);
+        assertThat(WatchedCaches.dependencies(cache).filesOf(relativeKey)).containsExactly(file);
 
         Files.writeString(file, "2");
 
-        awaitHeard(roundabout + " (was v) <- file b.txt");
+        awaitHeard(roundabout + " (was v) <- file b.txt", relativeKey + " (was r) <- file b.txt");
     }
 
     @Test

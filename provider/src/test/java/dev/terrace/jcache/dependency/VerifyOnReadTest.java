@@ -47,4 +47,28 @@ class VerifyOnReadTest {
                             () -> assertThat(heard).containsExactly(fileKey(file) + " (was from one) <- file a.txt"));
         }
     }
+
+    @Test
+    void afterLostEventsEveryFingerprintIsRecheckedAndOnlyChangedFilesDropEntries() throws Exception {
+        List<String> heard = Heard.named("overflow");
+        try (CacheManager manager = WatchedCaches.manager(
+                "terrace.files.watch-paths", root.toString(), "terrace.files.debounce-ms", "600000")) {
+            Cache<Object, Object> cache = manager.createCache(
+                    "c", new MutableConfiguration<>().addCacheEntryListenerConfiguration(Heard.removals("overflow")));
+            Path changed = write(root.resolve("changed.txt"), "one");
+            Path kept = write(root.resolve("kept.txt"), "one");
+            cache.put(fileKey(changed), "c");
+            cache.put(fileKey(kept), "k");
+            Files.writeString(changed, "three");
+
+            // What the watcher does when the operating system reports OVERFLOW.
+            WatchedCaches.dependencies(cache).overflow();
+
+            assertThat(cache.get(fileKey(changed))).isNull();
+            assertThat(cache.get(fileKey(kept))).isEqualTo("k");
+            org.awaitility.Awaitility.await()
+                    .untilAsserted(
+                            () -> assertThat(heard).containsExactly(fileKey(changed) + " (was c) <- file changed.txt"));
+        }
+    }
 }
