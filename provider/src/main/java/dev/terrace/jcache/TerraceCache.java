@@ -74,7 +74,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         this.store = TierStacks.build(
-                manager.settings(),
+                manager.settingsFor(name),
                 manager::redis,
                 manager.getURI(),
                 name,
