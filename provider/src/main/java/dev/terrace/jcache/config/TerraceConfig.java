@@ -45,8 +45,15 @@ public final class TerraceConfig {
         this.source = source;
         this.defaults = defaults;
         this.caches = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(caches));
-        settingsFor(null, null);
-        this.caches.keySet().forEach(name -> settingsFor(name, null));
+        if (defaults.isEmpty() && caches.isEmpty()) {
+            return;
+        }
+        try {
+            settingsFor(null, null);
+            this.caches.keySet().forEach(name -> settingsFor(name, null));
+        } catch (IllegalArgumentException e) {
+            throw new TerraceConfigException("", "Invalid Terrace configuration in " + source + ": " + e.getMessage(), e);
+        }
     }
 
     /** No file: every cache gets the properties' and built-in defaults. */
@@ -109,7 +116,8 @@ public final class TerraceConfig {
      * overrides} (the properties given to the cache manager), system properties named {@code terrace.*}, this
      * configuration, the built-in defaults.
      *
-     * @throws TerraceConfigException when the result is not valid
+     * @throws IllegalArgumentException when the result is not valid (a property or system property is wrong:
+     *     the configuration itself was checked when it was read)
      */
     public TerraceSettings settingsFor(String cacheName, Properties overrides) {
         Properties merged = new Properties();
