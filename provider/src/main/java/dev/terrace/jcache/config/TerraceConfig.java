@@ -52,7 +52,8 @@ public final class TerraceConfig {
             settingsFor(null, null);
             this.caches.keySet().forEach(name -> settingsFor(name, null));
         } catch (IllegalArgumentException e) {
-            throw new TerraceConfigException("", "Invalid Terrace configuration in " + source + ": " + e.getMessage(), e);
+            throw new TerraceConfigException(
+                    "", "Invalid Terrace configuration in " + source + ": " + e.getMessage(), e);
         }
     }
 

@@ -22,8 +22,7 @@ class ConfigErrorsTest {
     Path dir;
 
     private static AbstractThrowableAssert<?, ? extends Throwable> failsOn(String yaml) {
-        return assertThatThrownBy(
-                        () -> TerraceConfig.read(new StringReader(yaml), "test.yaml", ENV::get))
+        return assertThatThrownBy(() -> TerraceConfig.read(new StringReader(yaml), "test.yaml", ENV::get))
                 .isInstanceOf(TerraceConfigException.class)
                 .isInstanceOf(CacheException.class)
                 .hasMessageStartingWith("Invalid Terrace configuration in test.yaml");
@@ -50,11 +49,13 @@ class ConfigErrorsTest {
     @Test
     void aValueOfTheWrongTypeNamesTheKeyTheValueAndWhatIsAllowed() {
         failsOn("cache: {backends: {l1: {max_size: lots}}}")
-                .hasMessageContaining("cache.backends.l1.max_size is 'lots'; allowed: a whole number of entries from 1");
+                .hasMessageContaining(
+                        "cache.backends.l1.max_size is 'lots'; allowed: a whole number of entries from 1");
         failsOn("cache: {backends: {l2: {fsync: sometimes}}}")
                 .hasMessageContaining("cache.backends.l2.fsync is 'sometimes'; allowed: true or false");
         failsOn("cache: {backends: {l1: 5}}")
-                .hasMessageContaining("cache.backends.l1 must be a mapping with the keys type, max_size, ttl_seconds, was 5");
+                .hasMessageContaining(
+                        "cache.backends.l1 must be a mapping with the keys type, max_size, ttl_seconds, was 5");
         failsOn("cache: {stack: floppy}")
                 .hasMessageContaining("cache.stack is 'floppy'; allowed: heap, heap+disk, disk, redis, heap+redis,"
                         + " heap+disk+redis");
@@ -67,11 +68,13 @@ class ConfigErrorsTest {
     void aNegativeSizeIsRefusedWithItsRange() {
         failsOn("cache:\n  backends:\n    l2:\n      max_size_mb: -5\n")
                 .hasMessageContaining("line 4")
-                .hasMessageContaining("cache.backends.l2.max_size_mb is -5; allowed: a whole number of megabytes from 1 to");
+                .hasMessageContaining(
+                        "cache.backends.l2.max_size_mb is -5; allowed: a whole number of megabytes from 1 to");
         failsOn("cache: {backends: {l1: {ttl_seconds: -1}}}")
                 .hasMessageContaining("cache.backends.l1.ttl_seconds is -1; allowed: 0 (no limit) or a whole number");
         failsOn("cache: {backends: {l3: {port: 70000}}}")
-                .hasMessageContaining("cache.backends.l3.port is 70000; allowed: a whole number of a TCP port from 1 to 65535");
+                .hasMessageContaining(
+                        "cache.backends.l3.port is 70000; allowed: a whole number of a TCP port from 1 to 65535");
     }
 
     @Test
@@ -81,7 +84,8 @@ class ConfigErrorsTest {
                 .hasMessageContaining("cache.backends.l2.path is '" + file.resolve("stores") + "'")
                 .hasMessageContaining("allowed: a directory this process can write to, or create")
                 .hasMessageContaining("is not a writable directory");
-        failsOn("cache: {backends: {l2: {path: '" + file + "'}}}").hasMessageContaining("exists and is not a directory");
+        failsOn("cache: {backends: {l2: {path: '" + file + "'}}}")
+                .hasMessageContaining("exists and is not a directory");
         Path missing = dir.resolve("no-such-dir");
         failsOn("cache: {file_watching: {enabled: true, watch_paths: ['" + missing + "']}}")
                 .hasMessageContaining("cache.file_watching.watch_paths")
@@ -143,7 +147,8 @@ class ConfigErrorsTest {
         failsOn("cache: {stack: heap, caches: {books: {backends: {l2: {max_size_mb: 10}}}}}")
                 .hasMessageContaining("cache.caches.books.backends.l2 is set, but the stack of cache.caches.books is"
                         + " heap, which has no such tier");
-        failsOn("cache: {backends: {l2: {}, l3: {}}}").hasMessageContaining("configures the tiers disk+redis, which make no stack");
+        failsOn("cache: {backends: {l2: {}, l3: {}}}")
+                .hasMessageContaining("configures the tiers disk+redis, which make no stack");
     }
 
     @Test
@@ -175,9 +180,8 @@ class ConfigErrorsTest {
 
     @Test
     void theBuilderReportsTheSameMistakesUnderTheYamlKeys() {
-        assertThatThrownBy(() -> TerraceConfig.builder()
-                        .heap(heap -> heap.maxSize(0))
-                        .build())
+        assertThatThrownBy(() ->
+                        TerraceConfig.builder().heap(heap -> heap.maxSize(0)).build())
                 .isInstanceOf(TerraceConfigException.class)
                 .hasMessageContaining("Invalid Terrace configuration in ConfigBuilder: cache.backends.l1.max_size is 0")
                 .satisfies(e -> assertThat(((TerraceConfigException) e).key()).isEqualTo("cache.backends.l1.max_size"));

@@ -46,10 +46,12 @@ class ConfigModelTest {
                 .containsEntry("terrace.stack", "heap");
         assertThat(TerraceConfig.parse("cache: {backends: {l1: , l2: }}").properties(null))
                 .containsEntry("terrace.stack", "heap+disk");
-        assertThat(TerraceConfig.parse("cache: {backends: {l3: {host: redis.internal}}}").properties(null))
+        assertThat(TerraceConfig.parse("cache: {backends: {l3: {host: redis.internal}}}")
+                        .properties(null))
                 .containsEntry("terrace.stack", "redis")
                 .containsEntry("terrace.l3.address", "redis://redis.internal:6379");
-        assertThat(TerraceConfig.parse("cache: {stack: heap, backends: {l1: , l2: }}").properties(null))
+        assertThat(TerraceConfig.parse("cache: {stack: heap, backends: {l1: , l2: }}")
+                        .properties(null))
                 .containsEntry("terrace.stack", "heap");
         assertThat(TerraceConfig.parse("").properties(null)).isEmpty();
     }
@@ -65,8 +67,7 @@ class ConfigModelTest {
                           backends:
                             l3:
                               sentinel: {master_name: mymaster, nodes: ["10.0.0.1:26379", "10.0.0.2:26379"]}
-                        """)
-                        .properties(null))
+                        """).properties(null))
                 .containsEntry("terrace.l3.mode", "sentinel")
                 .containsEntry("terrace.l3.master-name", "mymaster")
                 .containsEntry("terrace.l3.nodes", "redis://10.0.0.1:26379,redis://10.0.0.2:26379");
@@ -101,7 +102,9 @@ class ConfigModelTest {
         assertThat(config.cacheNames()).containsExactly("sessions", "lookups");
         TerraceSettings sessions = config.settingsFor("sessions", null);
         assertThat(sessions.stack()).isEqualTo(TierStack.HEAP_DISK);
-        assertThat(sessions.heapMaxEntries()).as("own setting wins over the template").isEqualTo(70);
+        assertThat(sessions.heapMaxEntries())
+                .as("own setting wins over the template")
+                .isEqualTo(70);
         assertThat(sessions.heapTtl()).as("from the template").isEqualTo(Duration.ofSeconds(60));
         assertThat(sessions.diskTtl()).isEqualTo(Duration.ofSeconds(600));
         assertThat(sessions.diskMaxBytes()).as("from the defaults").isEqualTo(64L * 1024 * 1024);
@@ -156,7 +159,10 @@ class ConfigModelTest {
                 .stack(TierStack.HEAP_DISK)
                 .heap(heap -> heap.maxSize(500))
                 .disk(disk -> disk.path(dir).maxSizeMb(32).fsync(true))
-                .redis(redis -> redis.host("redis.internal").port(6380).password("secret").ttlSeconds(30))
+                .redis(redis -> redis.host("redis.internal")
+                        .port(6380)
+                        .password("secret")
+                        .ttlSeconds(30))
                 .fileWatching(files -> files.enabled(true).watchPaths(dir).debounceMs(50))
                 .template("small", t -> t.heap(heap -> heap.maxSize(10)))
                 .cache("books", c -> c.template("small").stack(TierStack.HEAP))
