@@ -64,8 +64,8 @@ final class ConfigSchema {
      */
     static final Map<String, String> UNSUPPORTED = Map.of(
             "coordination.lock_lease_ms",
-                    "Terrace holds a key's Redis lock for as long as the operation on it runs (the lock is renewed"
-                            + " while its holder lives and freed when it dies), so there is no lease to set",
+                    "Terrace holds a key's Redis lock for as long as the operation on it runs (Redisson renews it while"
+                            + " its holder lives and lets it lapse when the holder dies), so there is no lease to set",
             "coordination.lock_wait_ms",
                     "an operation waits for the key's lock as long as its holder works on the key, so that a"
                             + " load happens once; bound the work instead (a loader's own timeout)",

@@ -69,7 +69,7 @@ final class ConfigValidator {
                 default -> walk("", entry.getKey(), entry.getValue(), "cache", false, defaults);
             }
         }
-        Map<String, String> defaultProperties = properties(defaults, "cache");
+        Map<String, String> defaultProperties = properties(defaults);
         deriveStack(defaults, defaultProperties);
         finishRedis(defaults, defaultProperties);
         Map<String, Map<String, String>> cacheProperties = new LinkedHashMap<>();
@@ -90,10 +90,10 @@ final class ConfigValidator {
                                     + ")" + suggestion(level.template, templates.keySet()));
                 }
                 String templateDisplay = "cache." + TEMPLATES + "." + level.template;
-                merged.putAll(properties(template, templateDisplay));
+                merged.putAll(properties(template));
                 requireTiersInStack(template, templateDisplay, stackOf(merged, level), display);
             }
-            merged.putAll(properties(level, display));
+            merged.putAll(properties(level));
             requireTiersInStack(level, display, stackOf(merged, null), display);
             cacheProperties.put(entry.getKey(), Map.copyOf(merged));
         }
@@ -232,7 +232,7 @@ final class ConfigValidator {
         return Substitution.apply(text, environment, shownKey, YamlReader.where(source, value.line()));
     }
 
-    private Map<String, String> properties(Level level, String display) {
+    private static Map<String, String> properties(Level level) {
         Map<String, String> properties = new LinkedHashMap<>();
         level.values.forEach((path, value) -> {
             String property = ConfigSchema.KEYS.get(path).property();

@@ -70,8 +70,11 @@ final class YamlReader {
                 String key = keyNode.getValue();
                 String childPath = path.isEmpty() ? key : path + "." + key;
                 if (entries.containsKey(key)) {
+                    int keyLine = keyNode.getStartMark() == null
+                            ? line
+                            : keyNode.getStartMark().getLine() + 1;
                     throw new TerraceConfigException(
-                            childPath, where(source, line) + childPath + " is given twice; give each key once");
+                            childPath, where(source, keyLine) + childPath + " is given twice; give each key once");
                 }
                 entries.put(key, convert(tuple.getValueNode(), source, childPath));
             }

@@ -174,7 +174,9 @@ class ConfigErrorsTest {
     @Test
     void brokenYamlAndRepeatedKeysAreReportedWithTheirLine() {
         failsOn("cache:\n  stack: heap\n  backends: [unclosed\n").hasMessageContaining("not valid YAML");
-        failsOn("cache:\n  stack: heap\n  stack: disk\n").hasMessageContaining("stack");
+        failsOn("cache:\n  stack: heap\n  stack: disk\n")
+                .hasMessageContaining("line 3")
+                .hasMessageContaining("cache.stack is given twice");
         failsOn("cache: {caches: {a: 1}}").hasMessageContaining("cache.caches.a must be a mapping of settings, was 1");
     }
 
