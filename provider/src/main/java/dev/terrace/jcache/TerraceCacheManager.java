@@ -4,6 +4,7 @@ import dev.terrace.jcache.config.ConfigLocator;
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.config.TerraceConfig;
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.tier.redis.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
@@ -42,6 +43,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final Properties properties;
     private final TerraceConfig config;
     private final TerraceSettings settings;
+    private final SerialFilter serialFilter;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private RedisConnection redis;
@@ -54,6 +56,7 @@ public final class TerraceCacheManager implements CacheManager {
         this.properties = properties;
         this.config = ConfigLocator.locate(uri, classLoader, properties);
         this.settings = config.settingsFor(null, properties);
+        this.serialFilter = SerialFilter.from(properties);
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
                 "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache",
@@ -106,6 +109,11 @@ public final class TerraceCacheManager implements CacheManager {
             redis = RedisConnection.open(redisSettings);
         }
         return redis;
+    }
+
+    /** What values read back from disk or Redis may contain, before each cache adds its declared types. */
+    SerialFilter serialFilter() {
+        return serialFilter;
     }
 
     /** The settings this manager gives its caches. */

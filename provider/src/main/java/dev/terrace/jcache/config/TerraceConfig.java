@@ -138,10 +138,9 @@ public final class TerraceConfig {
         try {
             return TerraceSettings.from(merged);
         } catch (IllegalArgumentException e) {
-            throw new TerraceConfigException(
-                    "",
-                    "Invalid Terrace configuration " + (cacheName == null ? "" : "for cache '" + cacheName + "' ") + "("
-                            + source + ", overridden by properties and system properties): " + e.getMessage(),
+            throw new IllegalArgumentException(
+                    e.getMessage() + " (settings " + (cacheName == null ? "" : "of cache '" + cacheName + "' ")
+                            + "from the cache manager's properties, system properties and " + source + ")",
                     e);
         }
     }
