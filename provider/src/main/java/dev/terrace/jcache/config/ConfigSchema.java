@@ -148,6 +148,13 @@ final class ConfigSchema {
         keys.add(new Key("backends.l3.sentinel.nodes", L3_SENTINEL_NODES, nodes(), Scope.MANAGER, "[]", false));
         keys.add(new Key("backends.l3.cluster.nodes", L3_CLUSTER_NODES, nodes(), Scope.MANAGER, "[]", false));
         keys.add(new Key("coordination.invalidation", null, choice("stream"), Scope.MANAGER, "stream", false));
+        keys.add(new Key(
+                "serialization.allow",
+                dev.terrace.jcache.copy.SerialFilter.ALLOW,
+                classPatterns(),
+                Scope.MANAGER,
+                "[]",
+                false));
         keys.add(new Key("file_watching.enabled", "terrace.files.enabled", flag(), Scope.MANAGER, "false", false));
         keys.add(
                 new Key("file_watching.watch_paths", "terrace.files.watch-paths", paths(), Scope.MANAGER, "[]", false));
@@ -220,6 +227,7 @@ final class ConfigSchema {
             "backends.l3.sentinel.nodes",
             "backends.l3.cluster.nodes",
             "coordination.invalidation",
+            "serialization.allow",
             "file_watching.enabled",
             "file_watching.watch_paths",
             "file_watching.debounce_ms",
@@ -455,6 +463,32 @@ final class ConfigSchema {
             @Override
             public String allowed() {
                 return "a list of existing files or directories, such as [/srv/app/templates]";
+            }
+        };
+    }
+
+    static Rule classPatterns() {
+        return new Rule() {
+            @Override
+            public String normalize(Object value) {
+                if (!(value instanceof List<?> list)) {
+                    throw new IllegalArgumentException();
+                }
+                List<String> patterns = new ArrayList<>();
+                for (Object item : list) {
+                    String text = item == null ? "" : item.toString().trim();
+                    if (!text.matches("[A-Za-z_$][A-Za-z0-9_$.]*(\\.\\*\\*|\\.\\*)?")) {
+                        throw new IllegalArgumentException("'" + text + "' is not a class name or package pattern");
+                    }
+                    patterns.add(text);
+                }
+                return String.join(";", patterns);
+            }
+
+            @Override
+            public String allowed() {
+                return "a list of classes or packages whose instances values read back from disk or Redis may hold,"
+                        + " such as [com.example.Order, com.example.model.*, com.example.**]";
             }
         };
     }

@@ -1,6 +1,7 @@
 package dev.terrace.jcache.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import java.nio.file.Path;
@@ -54,6 +55,16 @@ class ConfigModelTest {
                         .properties(null))
                 .containsEntry("terrace.stack", "heap");
         assertThat(TerraceConfig.parse("").properties(null)).isEmpty();
+    }
+
+    @Test
+    void theSerializationAllowListBecomesItsProperty() {
+        assertThat(TerraceConfig.parse("cache: {serialization: {allow: [com.example.Order, com.example.model.**]}}")
+                        .properties(null))
+                .containsEntry("terrace.serialization.allow", "com.example.Order;com.example.model.**");
+        assertThatThrownBy(() -> TerraceConfig.parse("cache: {serialization: {allow: ['!com.example.*']}}"))
+                .hasMessageContaining("serialization.allow")
+                .hasMessageContaining("!com.example.*");
     }
 
     @Test
