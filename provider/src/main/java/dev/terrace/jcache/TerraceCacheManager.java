@@ -51,10 +51,17 @@ public final class TerraceCacheManager implements CacheManager {
         this.settings = TerraceSettings.from(properties);
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
-                "Cache manager {} started: tier stack {}, heap tier of {} entries per cache",
+                "Cache manager {} started: tier stack {}, heap tier of {} entries per cache{}{}",
                 uri,
                 settings.stack().id(),
-                settings.heapMaxEntries());
+                settings.heapMaxEntries(),
+                settings.stack().hasDisk()
+                        ? ", disk stores under " + settings.diskPath().toAbsolutePath()
+                                + (settings.diskPerProcessPath()
+                                        ? "/pid-" + ProcessHandle.current().pid()
+                                        : "")
+                        : "",
+                settings.redis() != null ? ", Redis " + TierDescriptions.redis(settings.redis()) : "");
     }
 
     /** This manager's connection to Redis, opened when its first cache needs it. */

@@ -8,6 +8,7 @@ import java.time.Clock;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +27,7 @@ public final class HeapTier<K> implements Tier<K> {
     private final Cache<K, TierEntry> cache;
     private final ConcurrentMap<K, TierEntry> map;
     private final long maxEntries;
+    private final LongAdder evictions = new LongAdder();
 
     /**
      * @param maxEntries the most entries the tier holds before it evicts
@@ -45,6 +47,9 @@ public final class HeapTier<K> implements Tier<K> {
                 .executor(Runnable::run)
                 .expireAfter(new EntryExpiry<K>(clock))
                 .evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
                     if (key != null && entry != null && cause.wasEvicted()) {
                         listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
                     }
@@ -61,6 +66,16 @@ public final class HeapTier<K> implements Tier<K> {
     /** The most entries this tier holds. */
     public long maxEntries() {
         return maxEntries;
+    }
+
+    @Override
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public String location() {
+        return "heap(max " + maxEntries + " entries)";
     }
 
     @Override

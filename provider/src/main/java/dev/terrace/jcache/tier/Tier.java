@@ -58,6 +58,20 @@ public interface Tier<K> extends AutoCloseable {
         return false;
     }
 
+    /**
+     * How many entries this tier dropped on its own to stay within its bound (expired entries it reclaimed are
+     * not counted), since it was opened; 0 for a tier that does not evict on its own (Redis evicts by its own
+     * {@code maxmemory} policy, which this process cannot see).
+     */
+    default long evictions() {
+        return 0;
+    }
+
+    /** Where the tier keeps its entries, for the log line a cache writes when it starts: a path, an address. */
+    default String location() {
+        return name();
+    }
+
     /** Closes the tier and deletes what it persisted, for a cache that is destroyed. */
     default void destroy() {
         clear();
