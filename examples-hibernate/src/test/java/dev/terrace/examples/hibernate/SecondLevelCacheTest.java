@@ -47,7 +47,7 @@ class SecondLevelCacheTest {
         manager = Caching.getCachingProvider(Library.PROVIDER)
                 .getCacheManager(
                         URI.create("terrace:hibernate-test-" + database),
-                        getClass().getClassLoader(),
+                        SecondLevelCacheTest.class.getClassLoader(),
                         terrace);
         sessions = Library.sessionFactory(
                 "jdbc:h2:mem:second-level-" + database + ";DB_CLOSE_DELAY=-1",
