@@ -52,6 +52,7 @@ public final class HibernateExample {
     public static void main(String[] args) throws IOException {
         Path disk = Files.createTempDirectory("terrace-hibernate-example-");
         Properties terrace = new Properties();
+        terrace.setProperty(Library.SERIALIZATION_ALLOW, Library.HIBERNATE_CLASSES);
         terrace.setProperty("terrace.stack", System.getProperty("terrace.stack", "heap+disk"));
         terrace.setProperty("terrace.l2.path", disk.toString());
         try (CacheManager manager = Caching.getCachingProvider(Library.PROVIDER)

@@ -17,6 +17,17 @@ public final class Library {
     /** The JCache provider Hibernate asks for its cache manager. */
     public static final String PROVIDER = "dev.terrace.jcache.TerraceCachingProvider";
 
+    /**
+     * The setting Terrace's cache manager needs for Hibernate, {@code terrace.serialization.allow}, and its
+     * value: Hibernate's cache entries, keys and locks are Hibernate classes, which Terrace refuses to
+     * deserialize from disk or Redis unless they are allowed. Add the application's own classes that appear in
+     * ids or natural ids (embeddables, for instance).
+     */
+    public static final String SERIALIZATION_ALLOW = "terrace.serialization.allow";
+
+    /** Hibernate's classes, and {@code Serializable[]}, the array an entity's state is cached in. */
+    public static final String HIBERNATE_CLASSES = "org.hibernate.**;java.io.Serializable";
+
     private Library() {}
 
     /**

@@ -16,6 +16,7 @@ class HibernateExampleTest {
     @Test
     void everyKindOfSecondLevelCacheAnswersAndTheRenameIsSeen() {
         Properties terrace = new Properties();
+        terrace.setProperty(Library.SERIALIZATION_ALLOW, Library.HIBERNATE_CLASSES);
         terrace.setProperty("terrace.stack", "heap");
         try (CacheManager manager = Caching.getCachingProvider(Library.PROVIDER)
                         .getCacheManager(

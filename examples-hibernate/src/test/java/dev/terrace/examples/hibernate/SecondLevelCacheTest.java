@@ -41,6 +41,7 @@ class SecondLevelCacheTest {
     @BeforeAll
     static void start() {
         Properties terrace = new Properties();
+        terrace.setProperty(Library.SERIALIZATION_ALLOW, Library.HIBERNATE_CLASSES);
         terrace.setProperty("terrace.stack", "heap+disk");
         terrace.setProperty("terrace.l2.path", disk.toString());
         int database = DATABASES.incrementAndGet();

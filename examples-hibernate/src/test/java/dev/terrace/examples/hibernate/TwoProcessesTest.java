@@ -59,6 +59,7 @@ class TwoProcessesTest {
 
         // The same manager URI as the other process's (the provider's default): it names the caches in Redis.
         Properties terrace = new Properties();
+        terrace.setProperty(Library.SERIALIZATION_ALLOW, Library.HIBERNATE_CLASSES);
         terrace.setProperty("terrace.stack", "heap+disk+redis");
         terrace.setProperty("terrace.l2.path", directory.resolve("disk-here").toString());
         terrace.setProperty("terrace.l3.address", redis.address());
@@ -141,6 +142,7 @@ class TwoProcessesTest {
                         "-Dterrace.stack=heap+disk+redis",
                         "-Dterrace.l2.path=" + directory.resolve("disk-there"),
                         "-Dterrace.l3.address=" + redis.address(),
+                        "-D" + Library.SERIALIZATION_ALLOW + "=" + Library.HIBERNATE_CLASSES,
                         HibernateProcess.class.getName(),
                         jdbcUrl))
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
