@@ -36,6 +36,16 @@ public interface Tier<K> extends AutoCloseable {
      */
     TierEntry compute(K key, UnaryOperator<TierEntry> remapping);
 
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once: it has no effect beyond its
+     * result except what the caller undoes before each run. A shared tier may then decide optimistically (read,
+     * remap, write if unchanged), which is faster than holding a lock every process respects. By default the
+     * same as {@link #compute}.
+     */
+    default TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping);
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 

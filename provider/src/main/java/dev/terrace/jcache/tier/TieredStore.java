@@ -46,11 +46,9 @@ public final class TieredStore<K> implements AutoCloseable {
         this.authority = this.tiers.get(this.tiers.size() - 1);
         this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
         this.counters = new TierCounters(this.tiers.size());
-        this.stripes = nearTiers.isEmpty() ? null : new ReentrantLock[STRIPES];
-        if (stripes != null) {
-            for (int i = 0; i < STRIPES; i++) {
-                stripes[i] = new ReentrantLock();
-            }
+        this.stripes = new ReentrantLock[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
         }
     }
 
@@ -124,15 +122,24 @@ public final class TieredStore<K> implements AutoCloseable {
      * @return the entry held afterwards, or {@code null}
      */
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        if (nearTiers.isEmpty()) {
-            return authority.compute(key, remapping);
-        }
+        return compute(key, remapping, false);
+    }
+
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once (see {@link
+     * Tier#computeRetrying}); changes of one key by threads of this process still never interleave.
+     */
+    public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping, true);
+    }
+
+    private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
             TierEntry result;
             try {
-                result = authority.compute(key, remapping);
+                result = retrying ? authority.computeRetrying(key, remapping) : authority.compute(key, remapping);
             } catch (TierUnavailableException e) {
                 if (!authority.deferChange(key)) {
                     // The change was not applied; a near copy of the key might disagree with it once the
