@@ -77,7 +77,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         this.store = TierStacks.build(
-                manager.settings(),
+                manager.settingsFor(name),
                 manager::redis,
                 manager.getURI(),
                 name,
@@ -115,7 +115,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                     "Cache {} created in {}: tiers {}, statistics {}, management {}",
                     name,
                     manager.getURI(),
-                    TierDescriptions.of(store, manager.settings()),
+                    TierDescriptions.of(store, manager.settingsFor(name)),
                     configuration.isStatisticsEnabled() ? "on" : "off",
                     configuration.isManagementEnabled() ? "on" : "off");
         }
