@@ -92,7 +92,8 @@ final class TierStacks {
                     tiers.add(near);
                 }
                 tiers.add(new RedisTier<K>(
-                        redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory));
+                                redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory)
+                        .withTtl(settings.redisTtl()));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);
