@@ -59,11 +59,18 @@ public final class TerraceCacheManager implements CacheManager {
         this.serialFilter = SerialFilter.from(properties);
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
-                "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache",
+                "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache{}{}",
                 uri,
                 config.source(),
                 settings.stack().id(),
-                settings.heapMaxEntries());
+                settings.heapMaxEntries(),
+                settings.stack().hasDisk()
+                        ? ", disk stores under " + settings.diskPath().toAbsolutePath()
+                                + (settings.diskPerProcessPath()
+                                        ? "/pid-" + ProcessHandle.current().pid()
+                                        : "")
+                        : "",
+                settings.redis() != null ? ", Redis " + TierDescriptions.redis(settings.redis()) : "");
         createDeclaredCaches();
     }
 

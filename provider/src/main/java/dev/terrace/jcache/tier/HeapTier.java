@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -27,6 +28,7 @@ public final class HeapTier<K> implements Tier<K> {
     private final Cache<K, TierEntry> cache;
     private final ConcurrentMap<K, TierEntry> map;
     private final long maxEntries;
+    private final LongAdder evictions = new LongAdder();
 
     /**
      * @param maxEntries the most entries the tier holds before it evicts
@@ -57,6 +59,9 @@ public final class HeapTier<K> implements Tier<K> {
                 .executor(Runnable::run)
                 .expireAfter(new EntryExpiry<K>(clock, ttl))
                 .evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
                     if (key != null && entry != null && cause.wasEvicted()) {
                         listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
                     }
@@ -73,6 +78,16 @@ public final class HeapTier<K> implements Tier<K> {
     /** The most entries this tier holds. */
     public long maxEntries() {
         return maxEntries;
+    }
+
+    @Override
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public String location() {
+        return "heap(max " + maxEntries + " entries)";
     }
 
     @Override
