@@ -83,7 +83,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         Codec codec = new Codec(serializer, filter);
         this.store = TierStacks.build(
-                manager.settings(),
+                manager.settingsFor(name),
                 manager::redis,
                 manager.getURI(),
                 name,
@@ -131,7 +131,15 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             // A file may have changed while the entries kept from an earlier run were not watched.
             dependencies.verifyAll();
         }
-        LOG.debug("Cache {} created in {}: tiers {}", name, manager.getURI(), store.tiers());
+        if (LOG.isInfoEnabled()) {
+            LOG.info(
+                    "Cache {} created in {}: tiers {}, statistics {}, management {}",
+                    name,
+                    manager.getURI(),
+                    TierDescriptions.of(store, manager.settingsFor(name)),
+                    configuration.isStatisticsEnabled() ? "on" : "off",
+                    configuration.isManagementEnabled() ? "on" : "off");
+        }
     }
 
     /** The core, for the dependency tracking that is built before it. */
@@ -477,6 +485,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     void setStatisticsEnabled(boolean enabled) {
         configuration.setStatisticsEnabled(enabled);
         statistics.setEnabled(enabled);
+        store.counters().setTiming(enabled);
         publishStatistics(enabled);
     }
 

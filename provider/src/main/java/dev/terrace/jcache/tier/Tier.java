@@ -69,6 +69,20 @@ public interface Tier<K> extends AutoCloseable {
     }
 
     /**
+     * How many entries this tier dropped on its own to stay within its bound (expired entries it reclaimed are
+     * not counted), since it was opened; 0 for a tier that does not evict on its own (Redis evicts by its own
+     * {@code maxmemory} policy, which this process cannot see).
+     */
+    default long evictions() {
+        return 0;
+    }
+
+    /** Where the tier keeps its entries, for the log line a cache writes when it starts: a path, an address. */
+    default String location() {
+        return name();
+    }
+
+    /**
      * This tier could not be reached to change {@code key}: may the near tiers take the change instead? A
      * tier that answers yes has durably noted the key, and once it is reachable again drops the key from
      * itself and from the near tiers of every process, so that no copy of a change it never saw outlives the

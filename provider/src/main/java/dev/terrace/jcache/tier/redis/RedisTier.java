@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
@@ -103,6 +104,7 @@ public final class RedisTier<K> implements Tier<K> {
     private volatile Invalidations<K> invalidations;
     private ScheduledFuture<?> upkeep;
     private volatile boolean closed;
+    private long ttlMillis;
     private int messageListener = -1;
     private int statusListener = -1;
 
@@ -133,6 +135,17 @@ public final class RedisTier<K> implements Tier<K> {
         this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
+    }
+
+    /**
+     * Caps how long an entry lives in Redis, whatever the expiry policy says ({@code terrace.l3.ttl-seconds};
+     * zero: no cap). The cache observes a capped entry as expired.
+     *
+     * @return this tier
+     */
+    public RedisTier<K> withTtl(Duration ttl) {
+        this.ttlMillis = ttl.toMillis();
+        return this;
     }
 
     /**
@@ -395,14 +408,16 @@ public final class RedisTier<K> implements Tier<K> {
         byte[] stored = NO_VERSION;
         long reclaimAt = 0;
         if (entry != null) {
+            long expiresAt = entry.expiresAt();
+            if (ttlMillis > 0) {
+                expiresAt = Math.min(expiresAt, clock.millis() + ttlMillis);
+            }
             stored = ByteBuffer.allocate(HEADER + payload.length)
                     .putLong(nonZeroRandom())
-                    .putLong(entry.expiresAt())
+                    .putLong(expiresAt)
                     .put(payload)
                     .array();
-            reclaimAt = entry.expiresAt() >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS
-                    ? 0
-                    : entry.expiresAt() + RECLAIM_GRACE_MILLIS;
+            reclaimAt = expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
         }
         Long seq = client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
