@@ -2,6 +2,7 @@ package dev.terrace.benchmarks;
 
 import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.copy.JavaSerializer;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.tier.TierEntry;
 import dev.terrace.jcache.tier.TierListener;
 import dev.terrace.jcache.tier.disk.DiskTier;
@@ -53,7 +54,7 @@ public class DiskTierBreakdownBenchmark {
 
     /** The codec the disk tier encodes keys and values with, as a store-by-value cache sets it up. */
     static Codec codec() {
-        return new Codec(new JavaSerializer(DiskTierBreakdownBenchmark.class.getClassLoader()));
+        return new Codec(new JavaSerializer(DiskTierBreakdownBenchmark.class.getClassLoader()), SerialFilter.builtInOnly());
     }
 
     /** Raw MapDB holding, for each key, the key and value bytes of a disk tier's store. */

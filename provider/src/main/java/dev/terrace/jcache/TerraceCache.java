@@ -4,6 +4,7 @@ import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.copy.Copier;
 import dev.terrace.jcache.copy.JavaSerializer;
 import dev.terrace.jcache.copy.ReferenceCopier;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.copy.ValueCopier;
 import dev.terrace.jcache.event.EventDispatcher;
 import dev.terrace.jcache.expiry.ExpiryCalculator;
@@ -68,7 +69,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.configuration = configuration;
         Clock clock = manager.settings().clock();
         JavaSerializer serializer = new JavaSerializer(manager.getClassLoader());
-        Copier copier = configuration.isStoreByValue() ? new ValueCopier(serializer) : ReferenceCopier.INSTANCE;
+        SerialFilter filter =
+                manager.serialFilter().withTypes(configuration.getKeyType(), configuration.getValueType());
+        Copier copier = configuration.isStoreByValue() ? new ValueCopier(serializer, filter) : ReferenceCopier.INSTANCE;
         ExpiryCalculator expiry = new ExpiryCalculator(create(configuration.getExpiryPolicyFactory()), name);
         this.loader = create(configuration.getCacheLoaderFactory());
         this.writer = writerOf(configuration);
@@ -79,7 +82,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                 manager.getURI(),
                 name,
                 configuration.isStoreByValue(),
-                new Codec(serializer),
+                new Codec(serializer, filter),
                 clock,
                 new DropReporter<>(statistics, events, copier),
                 (type, key, newValue, oldValue) -> {

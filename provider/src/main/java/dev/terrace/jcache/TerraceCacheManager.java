@@ -1,6 +1,7 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.tier.redis.RedisConnection;
 import java.net.URI;
 import java.util.ArrayList;
@@ -38,6 +39,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final ClassLoader classLoader;
     private final Properties properties;
     private final TerraceSettings settings;
+    private final SerialFilter serialFilter;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private RedisConnection redis;
@@ -49,6 +51,7 @@ public final class TerraceCacheManager implements CacheManager {
         this.classLoader = classLoader;
         this.properties = properties;
         this.settings = TerraceSettings.from(properties);
+        this.serialFilter = SerialFilter.from(properties);
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
                 "Cache manager {} started: tier stack {}, heap tier of {} entries per cache",
@@ -63,6 +66,11 @@ public final class TerraceCacheManager implements CacheManager {
             redis = RedisConnection.open(settings.redis());
         }
         return redis;
+    }
+
+    /** What values read back from disk or Redis may contain, before each cache adds its declared types. */
+    SerialFilter serialFilter() {
+        return serialFilter;
     }
 
     /** The settings this manager gives its caches. */

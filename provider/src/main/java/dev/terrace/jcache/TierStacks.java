@@ -82,17 +82,21 @@ final class TierStacks {
                 if (settings.stack() != TierStack.REDIS) {
                     tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, TierListener.none()));
                 }
+                Path nearDirectory = null;
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
-                    tiers.add(disk(settings, managerUri, cacheName, codec, clock, TierListener.none()));
+                    DiskTier<K> near = disk(settings, managerUri, cacheName, codec, clock, TierListener.none());
+                    nearDirectory = near.directory();
+                    tiers.add(near);
                 }
-                tiers.add(new RedisTier<K>(redis.get(), safeName(managerUri.toString()), cacheName, codec, clock));
+                tiers.add(new RedisTier<K>(
+                        redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);
         store.set(built);
         if (built.authority() instanceof RedisTier<K> redisTier) {
-            // Near copies kept on disk may predate changes made elsewhere while this process was down.
-            built.clearNearCopies();
+            // Near copies kept on disk may predate changes made elsewhere while this process was down: the
+            // subscription replays what was missed, or drops them when that cannot be proved.
             redisTier.subscribe(new RedisTier.Invalidations<>() {
                 @Override
                 public void changed(K key) {

@@ -7,6 +7,11 @@ import static org.awaitility.Awaitility.await;
 import dev.terrace.jcache.redis.RedisServer;
 import dev.terrace.jcache.tier.TierUnavailableException;
 import dev.terrace.jcache.tier.redis.RedisConnection;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -14,6 +19,7 @@ import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Redis goes away and comes back: reads keep being answered from the near tiers without an exception,
@@ -95,5 +101,51 @@ class RedisOutageTest {
                 assertThat(cache.get("k")).isEqualTo("v");
             });
         }
+    }
+
+    @Test
+    void withANearDiskChangesDuringAnOutageAreKeptLocallyThenDroppedEverywhereOnRecovery(@TempDir Path disk) {
+        try (RedisServer durable = RedisServer.start("--appendonly", "yes", "--appendfsync", "always");
+                CacheManager near = process(durable, "heap+disk+redis", disk);
+                CacheManager other = process(durable, "heap+redis", null)) {
+            Cache<String, String> mine = near.createCache("o", new MutableConfiguration<>());
+            Cache<String, String> theirs = other.createCache("o", new MutableConfiguration<>());
+            mine.put("k", "before");
+            mine.put("untouched", "u");
+            assertThat(theirs.get("k")).isEqualTo("before");
+
+            durable.kill();
+
+            mine.put("k", "during");
+            assertThat(mine.get("k"))
+                    .as("the near tiers took the change while Redis was down")
+                    .isEqualTo("during");
+
+            durable.restart();
+
+            await().atMost(30, TimeUnit.SECONDS).ignoreExceptions().untilAsserted(() -> {
+                assertThat(mine.get("k"))
+                        .as("the key changed during the outage is dropped here")
+                        .isNull();
+                assertThat(theirs.get("k"))
+                        .as("... and in Redis and in the other process, which held the value from before")
+                        .isNull();
+            });
+            assertThat(mine.get("untouched")).isEqualTo("u");
+            assertThat(theirs.get("untouched")).isEqualTo("u");
+        }
+    }
+
+    private static CacheManager process(RedisServer redis, String stack, Path disk) {
+        Properties settings = new Properties();
+        settings.setProperty("terrace.stack", stack);
+        settings.setProperty("terrace.l3.address", redis.address());
+        settings.setProperty("terrace.l3.timeout-ms", "500");
+        settings.setProperty("terrace.l3.connect-timeout-ms", "500");
+        if (disk != null) {
+            settings.setProperty("terrace.l2.path", disk.toString());
+        }
+        ClassLoader loader = new URLClassLoader(new URL[0], RedisOutageTest.class.getClassLoader());
+        return Caches.provider().getCacheManager(URI.create("terrace:outage-journal"), loader, settings);
     }
 }

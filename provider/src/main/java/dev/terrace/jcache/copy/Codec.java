@@ -10,7 +10,9 @@ import javax.cache.CacheException;
  *
  * <p>Common immutable types get a compact encoding of their own, so that a disk or Redis lookup does not pay
  * for Java serialization of its key; everything else, and the serialized values of store-by-value caches,
- * pass through as Java serialization bytes. The first byte of every encoding names its form.
+ * pass through as Java serialization bytes. The first byte of every encoding names its form. Bytes come back
+ * from outside the process, so objects are only decoded through the {@link SerialFilter} allow-list (lazily,
+ * when a caller reads it, for the values of store-by-value caches).
  */
 public final class Codec {
 
@@ -22,9 +24,12 @@ public final class Codec {
     private static final byte BYTES = 5;
 
     private final JavaSerializer serializer;
+    private final SerialFilter filter;
 
-    public Codec(JavaSerializer serializer) {
+    /** A codec whose decoded objects may only contain the classes {@code filter} allows. */
+    public Codec(JavaSerializer serializer, SerialFilter filter) {
         this.serializer = serializer;
+        this.filter = filter;
     }
 
     /** The bytes of a key; equal keys of the common types always give equal bytes. */
@@ -48,7 +53,7 @@ public final class Codec {
     /** The stored form of a value from {@code length} bytes of {@code bytes} starting at {@code offset}. */
     public Object decodeValue(byte[] bytes, int offset, int length) {
         if (length > 0 && bytes[offset] == SERIALIZED_VALUE) {
-            return new SerializedValue(Arrays.copyOfRange(bytes, offset + 1, offset + length));
+            return SerializedValue.fromOutside(Arrays.copyOfRange(bytes, offset + 1, offset + length));
         }
         return decode(bytes, offset, length);
     }
@@ -80,7 +85,7 @@ public final class Codec {
             case LONG -> ByteBuffer.wrap(bytes, from, size).getLong();
             case INTEGER -> ByteBuffer.wrap(bytes, from, size).getInt();
             case BYTES -> Arrays.copyOfRange(bytes, from, from + size);
-            case SERIALIZED_OBJECT -> serializer.deserialize(Arrays.copyOfRange(bytes, from, from + size));
+            case SERIALIZED_OBJECT -> serializer.deserialize(Arrays.copyOfRange(bytes, from, from + size), filter);
             default -> throw new CacheException("Unknown encoding " + bytes[offset] + " of a key or value");
         };
     }

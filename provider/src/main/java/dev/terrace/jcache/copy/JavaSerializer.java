@@ -53,6 +53,26 @@ public final class JavaSerializer {
         }
     }
 
+    /**
+     * The object read back from {@code bytes} that came from outside this process (disk or Redis): only
+     * classes {@code filter} allows are resolved, and a refused class fails the read before any instance of it
+     * exists.
+     *
+     * @throws CacheException naming the refused class and the setting that allows it
+     */
+    public Object deserialize(byte[] bytes, SerialFilter filter) {
+        SerialFilter.Check check = filter.check();
+        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+            in.setObjectInputFilter(check);
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            if (check.refused() != null) {
+                throw new CacheException(check.message(), e);
+            }
+            throw new CacheException("Failed to deserialize a cached object: " + e, e);
+        }
+    }
+
     private static String notSerializable(String className) {
         return "A store-by-value cache copies keys and values by Java serialization, but " + className
                 + " is not Serializable: make it Serializable or configure the cache with setStoreByValue(false)";

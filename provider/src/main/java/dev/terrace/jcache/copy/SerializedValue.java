@@ -9,9 +9,29 @@ import java.util.Arrays;
 public final class SerializedValue {
 
     private final byte[] bytes;
+    private final boolean fromOutside;
 
+    /** Bytes this process serialized itself. */
     public SerializedValue(byte[] bytes) {
+        this(bytes, false);
+    }
+
+    private SerializedValue(byte[] bytes, boolean fromOutside) {
         this.bytes = bytes;
+        this.fromOutside = fromOutside;
+    }
+
+    /**
+     * Bytes read back from disk or Redis: they may come from another process, or from whoever can write to
+     * the store, so they are deserialized through the cache's {@link SerialFilter}.
+     */
+    public static SerializedValue fromOutside(byte[] bytes) {
+        return new SerializedValue(bytes, true);
+    }
+
+    /** Whether the bytes came from outside this process (and must pass the allow-list). */
+    public boolean isFromOutside() {
+        return fromOutside;
     }
 
     /** The serialized bytes; callers must not modify the array. */

@@ -45,9 +45,12 @@ public final class ValueCopier implements Copier {
             Class.class);
 
     private final JavaSerializer serializer;
+    private final SerialFilter filter;
 
-    public ValueCopier(JavaSerializer serializer) {
+    /** @param filter what values read back from disk or Redis may contain */
+    public ValueCopier(JavaSerializer serializer, SerialFilter filter) {
         this.serializer = serializer;
+        this.filter = filter;
     }
 
     /** Whether instances of {@code type} can be shared instead of copied. */
@@ -79,7 +82,10 @@ public final class ValueCopier implements Copier {
     @SuppressWarnings("unchecked")
     public <V> V fromStored(Object stored) {
         if (stored instanceof SerializedValue serialized) {
-            return (V) serializer.deserialize(serialized.bytes());
+            return (V)
+                    (serialized.isFromOutside()
+                            ? serializer.deserialize(serialized.bytes(), filter)
+                            : serializer.deserialize(serialized.bytes()));
         }
         if (stored instanceof byte[] bytes) {
             return (V) bytes.clone();

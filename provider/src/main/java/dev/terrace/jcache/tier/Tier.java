@@ -58,6 +58,16 @@ public interface Tier<K> extends AutoCloseable {
         return false;
     }
 
+    /**
+     * This tier could not be reached to change {@code key}: may the near tiers take the change instead? A
+     * tier that answers yes has durably noted the key, and once it is reachable again drops the key from
+     * itself and from the near tiers of every process, so that no copy of a change it never saw outlives the
+     * outage. The default answers no: the change fails.
+     */
+    default boolean deferChange(K key) {
+        return false;
+    }
+
     /** Closes the tier and deletes what it persisted, for a cache that is destroyed. */
     default void destroy() {
         clear();

@@ -127,10 +127,15 @@ public final class TieredStore<K> implements AutoCloseable {
             try {
                 result = authority.compute(key, remapping);
             } catch (TierUnavailableException e) {
-                // The change was not applied; a near copy of the key might disagree with it once the authority
-                // is back, so it goes.
-                removeNearCopies(key);
-                throw e;
+                if (!authority.deferChange(key)) {
+                    // The change was not applied; a near copy of the key might disagree with it once the
+                    // authority is back, so it goes.
+                    removeNearCopies(key);
+                    throw e;
+                }
+                // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
+                // decide, from the nearest live copy.
+                result = remapping.apply(nearestLiveCopy(key));
             }
             for (Tier<K> near : nearTiers) {
                 if (result == null) {
@@ -239,6 +244,16 @@ public final class TieredStore<K> implements AutoCloseable {
      */
     private TierEntry liveNear(TierEntry entry) {
         return entry == null || !entry.isExpired(clock.millis()) ? entry : null;
+    }
+
+    private TierEntry nearestLiveCopy(K key) {
+        for (Tier<K> near : nearTiers) {
+            TierEntry entry = liveNear(near.get(key));
+            if (entry != null) {
+                return entry;
+            }
+        }
+        return null;
     }
 
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */

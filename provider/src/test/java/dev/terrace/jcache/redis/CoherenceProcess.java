@@ -1,5 +1,6 @@
 package dev.terrace.jcache.redis;
 
+import dev.terrace.jcache.TerraceCache;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -13,8 +14,9 @@ import javax.cache.configuration.MutableConfiguration;
 
 /**
  * A separate JVM with a heap+redis cache, driven line by line on its input: {@code put K V}, {@code get K}
- * (answers the value or {@code null}), {@code remove K}; it answers {@code ok} after each change.
- * Arguments: the Redis address.
+ * (answers the value or {@code null}), {@code remove K}; it answers {@code ok} after each change; {@code
+ * disk-hits} answers how many reads its near disk tier answered. Arguments: the Redis address, and optionally
+ * a disk directory, which makes the stack heap+disk+redis.
  */
 public final class CoherenceProcess {
 
@@ -30,10 +32,19 @@ public final class CoherenceProcess {
         return properties;
     }
 
+    static Properties settings(String[] args) {
+        Properties properties = settings(args[0]);
+        if (args.length > 1) {
+            properties.setProperty("terrace.stack", "heap+disk+redis");
+            properties.setProperty("terrace.l2.path", args[1]);
+        }
+        return properties;
+    }
+
     public static void main(String[] args) throws Exception {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
-                .getCacheManager(MANAGER, CoherenceProcess.class.getClassLoader(), settings(args[0]))) {
+                .getCacheManager(MANAGER, CoherenceProcess.class.getClassLoader(), settings(args))) {
             Cache<String, String> cache = manager.createCache(CACHE, new MutableConfiguration<String, String>());
             out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
@@ -50,6 +61,8 @@ public final class CoherenceProcess {
                         out.println("ok");
                     }
                     case "get" -> out.println(String.valueOf(cache.get(words[1])));
+                    case "disk-hits" ->
+                        out.println(cache.unwrap(TerraceCache.class).tiers().hits(1));
                     default -> out.println("unknown command " + words[0]);
                 }
             }

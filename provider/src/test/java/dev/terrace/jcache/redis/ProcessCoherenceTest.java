@@ -10,6 +10,7 @@ import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
@@ -18,6 +19,7 @@ import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Two JVMs share a cache through Redis; each keeps near copies in its heap that never stay stale. */
 class ProcessCoherenceTest {
@@ -71,14 +73,50 @@ class ProcessCoherenceTest {
         }
     }
 
-    private void startOther() throws IOException {
-        other = new ProcessBuilder(List.of(
-                        ProcessHandle.current().info().command().orElse("java"),
-                        "-cp",
-                        System.getProperty("java.class.path"),
-                        "-Xmx256m",
-                        CoherenceProcess.class.getName(),
-                        server.address()))
+    @Test
+    void aRestartedProcessReplaysWhatItMissedAndKeepsItsOtherDiskCopies(@TempDir Path disk) throws Exception {
+        startOther(disk.toString());
+        assertThat(ask("put changed old")).isEqualTo("ok");
+        assertThat(ask("put kept same")).isEqualTo("ok");
+        stopOther();
+        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
+                .getCacheManager(
+                        CoherenceProcess.MANAGER,
+                        getClass().getClassLoader(),
+                        CoherenceProcess.settings(server.address()))) {
+            manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>())
+                    .put("changed", "new");
+        }
+
+        startOther(disk.toString());
+
+        assertThat(ask("get changed"))
+                .as("its disk copy was invalidated by the log it replayed at start")
+                .isEqualTo("new");
+        assertThat(ask("get kept")).isEqualTo("same");
+        assertThat(ask("disk-hits"))
+                .as("the unchanged entry came from its disk tier, kept across the restart")
+                .isEqualTo("1");
+    }
+
+    private void stopOther() throws InterruptedException {
+        toOther.close();
+        assertThat(other.waitFor(30, TimeUnit.SECONDS))
+                .as("the other process ended")
+                .isTrue();
+        other = null;
+    }
+
+    private void startOther(String... extra) throws IOException {
+        List<String> command = new java.util.ArrayList<>(List.of(
+                ProcessHandle.current().info().command().orElse("java"),
+                "-cp",
+                System.getProperty("java.class.path"),
+                "-Xmx256m",
+                CoherenceProcess.class.getName(),
+                server.address()));
+        command.addAll(List.of(extra));
+        other = new ProcessBuilder(command)
                 .redirectError(ProcessBuilder.Redirect.INHERIT)
                 .start();
         toOther = new PrintStream(other.getOutputStream(), true, StandardCharsets.UTF_8);

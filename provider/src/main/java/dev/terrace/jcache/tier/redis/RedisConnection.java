@@ -10,6 +10,9 @@ import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
 import java.time.Duration;
 import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,6 +25,11 @@ public final class RedisConnection implements AutoCloseable {
     private final RedissonClient client;
     private final UUID origin = UUID.randomUUID();
     private final RedisHealth health;
+    private final ScheduledExecutorService coherence = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "terrace-redis-coherence");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     private RedisConnection(RedisSettings settings, RedissonClient client) {
         this.settings = settings;
@@ -109,8 +117,22 @@ public final class RedisConnection implements AutoCloseable {
         return origin;
     }
 
+    /**
+     * The thread that applies every cache's invalidations in order, and replays what was missed; one per
+     * connection, so announcements never wait on Redisson's own threads.
+     */
+    ScheduledExecutorService coherence() {
+        return coherence;
+    }
+
     @Override
     public void close() {
+        coherence.shutdown();
+        try {
+            coherence.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         health.close();
         client.shutdown();
     }

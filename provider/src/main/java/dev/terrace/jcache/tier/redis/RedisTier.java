@@ -10,34 +10,50 @@ import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.tier.Tier;
 import dev.terrace.jcache.tier.TierEntry;
-import dev.terrace.jcache.tier.TierUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.UnaryOperator;
+import javax.cache.CacheException;
 import javax.cache.event.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The Redis tier (L3): every entry of a cache as one Redis string, shared by every process that uses the
  * cache, and authoritative whenever it is configured.
  *
- * <p>An entry's Redis key is {@code <namespace>:{<cache>}:e:<key>}; the braces make every key of a cache
- * hash to one slot, so one cache lives on one node of a cluster and its keys can be handled together. The
- * value is the expiry instant followed by the encoded value; Redis drops the key a grace period after that
- * instant ({@code PXAT}), so the cache layer is the one that observes the expiry and reports it.
+ * <p>An entry's Redis key is {@code <namespace>:{<manager>/<cache>}:e:<key>}; the braces make every key of a
+ * cache hash to one slot, so one cache lives on one node of a cluster and its keys, sequence, epoch and log
+ * can change together in one script. The value is a version (8 random bytes written with it), the expiry
+ * instant and the encoded value; Redis drops the key a grace period after that instant ({@code PXAT}), so the
+ * cache layer is the one that observes the expiry and reports it.
  *
- * <p>{@link #compute} holds a Redisson lock on the key while it reads, decides and writes, so that it is
- * atomic across processes. After each change the tier publishes an invalidation on the cache's channel;
- * every other process drops its near copies of that key.
+ * <p>{@link #compute} holds a Redisson lock on the key while it reads, decides and writes, so that work done
+ * inside it (a loader, an entry processor, a writer) runs once across processes. The write itself is one
+ * script ({@code redis-write.lua}) that also checks the entry is still the version that was read (so a lock
+ * whose lease ran out can never let an older decision overwrite a newer one), takes the cache's next
+ * sequence number, appends to the cache's invalidation log and announces the change; see {@link CoherenceLog}
+ * for how other processes apply it.
+ *
+ * <p>While Redis cannot be reached, a stack with a near disk tier lets its near tiers take changes and notes
+ * their keys in an {@link OutageJournal}; when Redis is back those keys are deleted everywhere.
  */
 public final class RedisTier<K> implements Tier<K> {
 
@@ -46,7 +62,7 @@ public final class RedisTier<K> implements Tier<K> {
         /** {@code key} changed elsewhere: drop near copies. */
         void changed(K key);
 
-        /** Anything may have changed elsewhere (a clear, or messages that may have been missed). */
+        /** Anything may have changed elsewhere (a clear, a flush, or changes that cannot be replayed). */
         void unknown();
 
         /**
@@ -56,97 +72,200 @@ public final class RedisTier<K> implements Tier<K> {
         default void event(EventType type, K key, Object newValue, Object oldValue) {}
     }
 
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
     static final long RECLAIM_GRACE_MILLIS = 1_000;
-    private static final byte CHANGED = 1;
-    private static final byte CLEARED = 2;
-    private static final byte NO_EVENT = 0;
-    private static final String SET_SCRIPT = script("redis-set.lua");
+    /** About how many changes the invalidation log keeps for processes that were away. */
+    static final int LOG_LENGTH = 100_000;
+
+    private static final int HEADER = 16;
+    private static final String WRITE_SCRIPT = script("redis-write.lua");
+    private static final String CLEAR_SCRIPT = script("redis-clear.lua");
+    private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_VERSION = new byte[0];
 
     private final RedissonClient client;
     private final RedisHealth health;
+    private final ScheduledExecutorService coherence;
     private final Clock clock;
     private final Codec codec;
     private final UUID origin;
     private final String prefix;
+    private final String cacheName;
     private final RTopic channel;
+    private final Path nearDirectory;
+    private final OutageJournal journal;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+    private volatile CoherenceLog log;
+    private volatile Invalidations<K> invalidations;
+    private ScheduledFuture<?> upkeep;
+    private volatile boolean closed;
     private int messageListener = -1;
     private int statusListener = -1;
 
     public RedisTier(RedisConnection connection, String managerName, String cacheName, Codec codec) {
-        this(connection, managerName, cacheName, codec, Clock.systemUTC());
+        this(connection, managerName, cacheName, codec, Clock.systemUTC(), null);
     }
 
-    /** @param clock tells whether an entry a change removes had expired (reported as such to other processes) */
-    public RedisTier(RedisConnection connection, String managerName, String cacheName, Codec codec, Clock clock) {
+    /**
+     * @param clock tells whether an entry a change removes had expired (reported as such to other processes)
+     * @param nearDirectory the near disk tier's directory, where the log position and the outage journal are
+     *     kept; {@code null} when there is no near disk tier (then changes fail while Redis is down)
+     */
+    public RedisTier(
+            RedisConnection connection,
+            String managerName,
+            String cacheName,
+            Codec codec,
+            Clock clock,
+            Path nearDirectory) {
         this.clock = clock;
         this.client = connection.client();
         this.health = connection.health();
+        this.coherence = connection.coherence();
         this.codec = codec;
         this.origin = connection.origin();
+        this.cacheName = cacheName;
         this.prefix = connection.settings().namespace() + ":{" + managerName + "/" + cacheName + "}:";
         this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
+        this.nearDirectory = nearDirectory;
+        this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
     }
 
-    /** Starts delivering changes made by other processes to {@code invalidations}. */
+    /**
+     * Starts delivering changes made by other processes to {@code invalidations}, first bringing the near
+     * copies up to date with what happened while this process was away (or dropping them all when that
+     * cannot be proved, as when Redis cannot be reached now).
+     */
     public void subscribe(Invalidations<K> invalidations) {
-        health.onRecovery(() -> {
-            invalidations.unknown();
-            if (messageListener < 0) {
-                trySubscribe(invalidations);
+        this.invalidations = invalidations;
+        this.log = new CoherenceLog(
+                client,
+                origin,
+                prefix,
+                nearDirectory == null ? null : nearDirectory.resolve("redis-position"),
+                cacheName,
+                RedisTier::newEpoch,
+                new CoherenceLog.Sink() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public void changed(Announcement announcement) {
+                        K key = (K) codec.decodeKey(announcement.key());
+                        invalidations.changed(key);
+                        if (announcement.type() != null) {
+                            invalidations.event(
+                                    announcement.type(),
+                                    key,
+                                    decodeValue(announcement.newValue()),
+                                    decodeValue(announcement.oldValue()));
+                        }
+                    }
+
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public void changed(byte[] key) {
+                        invalidations.changed((K) codec.decodeKey(key));
+                    }
+
+                    @Override
+                    public void unknown() {
+                        invalidations.unknown();
+                    }
+                });
+        health.onRecovery(() -> coherence.execute(this::recover));
+        boolean caughtUp = await(coherence.submit(() -> {
+            if (health.isDown()) {
+                return false;
             }
-        });
-        trySubscribe(invalidations);
+            health.run(this::listen);
+            health.run(log::catchUp);
+            health.run(this::undoOutageChanges);
+            return true;
+        }));
+        if (!caughtUp) {
+            // Nothing tells what changed while this process was away: near copies cannot be trusted.
+            invalidations.unknown();
+        }
+        upkeep = coherence.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
     }
 
-    private void trySubscribe(Invalidations<K> invalidations) {
+    /** After an outage: replay what was missed, then undo the changes the near tiers took meanwhile. */
+    private void recover() {
+        if (closed) {
+            return;
+        }
         try {
-            health.run(() -> listen(invalidations));
-        } catch (TierUnavailableException e) {
-            // Subscribed again when Redis is back (see subscribe).
+            health.run(this::listen);
+            health.run(log::catchUp);
+            health.run(this::undoOutageChanges);
+        } catch (RuntimeException e) {
+            // Down again: the next recovery starts over. Until then nothing can be proved.
+            LOG.debug("Cache {}: recovery interrupted", cacheName, e);
+            invalidations.unknown();
         }
     }
 
-    @SuppressWarnings("unchecked")
-    private synchronized void listen(Invalidations<K> invalidations) {
+    /** Every second: poll the log's position (see {@link CoherenceLog#poll}) and save it. */
+    private void upkeep() {
+        try {
+            if (!health.isDown()) {
+                health.run(log::poll);
+            }
+        } catch (RuntimeException e) {
+            // Redis went away; the recovery catches up.
+        }
+        log.savePosition();
+    }
+
+    private boolean await(Future<Boolean> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    private synchronized void listen() {
         if (messageListener >= 0) {
             return;
         }
         messageListener = channel.addListener(byte[].class, (topic, message) -> {
-            ByteBuffer buffer = ByteBuffer.wrap(message);
-            UUID from = new UUID(buffer.getLong(), buffer.getLong());
-            if (from.equals(origin)) {
-                return;
-            }
-            if (buffer.get() == CLEARED) {
-                invalidations.unknown();
-                return;
-            }
-            byte eventType = buffer.get();
-            K key = (K) codec.decodeKey(bytes(buffer));
-            invalidations.changed(key);
-            if (eventType != NO_EVENT) {
-                byte[] newValue = bytes(buffer);
-                byte[] oldValue = bytes(buffer);
-                invalidations.event(
-                        EventType.values()[eventType - 1],
-                        key,
-                        newValue == null ? null : codec.decodeValue(newValue, 0, newValue.length),
-                        oldValue == null ? null : codec.decodeValue(oldValue, 0, oldValue.length));
-            }
+            Announcement announcement = Announcement.parse(message);
+            coherence.execute(() -> log.onAnnouncement(announcement));
         });
         statusListener = channel.addListener(new StatusListener() {
             @Override
             public void onSubscribe(String name) {
-                // A re-subscription means messages may have been missed while the connection was down.
+                // A re-subscription means announcements may have been missed while the connection was down.
                 if (!subscribedOnce.compareAndSet(false, true)) {
-                    invalidations.unknown();
+                    coherence.execute(() -> {
+                        try {
+                            health.run(log::catchUp);
+                        } catch (RuntimeException e) {
+                            invalidations.unknown();
+                        }
+                    });
                 }
             }
 
             @Override
             public void onUnsubscribe(String name) {}
         });
+    }
+
+    /** Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. */
+    @SuppressWarnings("unchecked")
+    private void undoOutageChanges() {
+        if (journal == null || journal.isEmpty()) {
+            return;
+        }
+        journal.replay(key -> {
+            write(key, ANY_VERSION, null, null, null);
+            invalidations.changed((K) codec.decodeKey(key));
+        });
+        LOG.info("Cache {}: keys changed while Redis was down were dropped everywhere, to be loaded afresh", cacheName);
     }
 
     @Override
@@ -181,31 +300,43 @@ public final class RedisTier<K> implements Tier<K> {
         return health.call(() -> computeLocked(key, remapping));
     }
 
+    @Override
+    public boolean deferChange(K key) {
+        if (journal == null) {
+            return false;
+        }
+        journal.record(codec.encodeKey(key));
+        return true;
+    }
+
     private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
         byte[] keyBytes = codec.encodeKey(key);
         String name = entryName(keyBytes);
         RLock lock = client.getLock(prefix + "lock:" + name.substring(prefix.length()));
         lock.lock();
         try {
-            RBucket<byte[]> bucket = client.getBucket(name, ByteArrayCodec.INSTANCE);
-            byte[] stored = bucket.get();
+            byte[] stored =
+                    client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
             TierEntry current = stored == null ? null : decode(stored);
             TierEntry result = remapping.apply(current);
             if (result != current) {
-                byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, 8, stored.length);
+                byte[] version = stored == null ? NO_VERSION : Arrays.copyOf(stored, 8);
+                byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, HEADER, stored.length);
+                EventType type;
                 if (result == null) {
-                    if (stored != null) {
-                        bucket.delete();
-                        EventType type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
-                        publishChange(keyBytes, type, null, oldPayload);
+                    if (stored == null) {
+                        return null;
                     }
+                    type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
                 } else {
-                    byte[] payload = write(name, result);
                     // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
-                    EventType type = current == null
+                    type = current == null
                             ? EventType.CREATED
                             : result.value() == current.value() ? null : EventType.UPDATED;
-                    publishChange(keyBytes, type, payload, oldPayload);
+                }
+                if (write(keyBytes, version, result, type, oldPayload) < 0) {
+                    throw new CacheException("Entry " + name + " was changed by another process while this one"
+                            + " held its lock (the lock's lease ran out); this change was not applied");
                 }
             }
             return result;
@@ -214,26 +345,43 @@ public final class RedisTier<K> implements Tier<K> {
         }
     }
 
-    /** Writes {@code entry} under {@code name}; returns the encoded value. */
-    private byte[] write(String name, TierEntry entry) {
-        byte[] payload = codec.encodeValue(entry.value());
-        byte[] stored = ByteBuffer.allocate(8 + payload.length)
-                .putLong(entry.expiresAt())
-                .put(payload)
-                .array();
-        long reclaimAt = entry.expiresAt() >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS
-                ? 0
-                : entry.expiresAt() + RECLAIM_GRACE_MILLIS;
-        client.getScript(ByteArrayCodec.INSTANCE)
+    /**
+     * Writes {@code entry} for the key ({@code null} deletes it) if the entry is still {@code version}, logs
+     * and announces it; returns the change's sequence number, or -1 when the entry was another version.
+     */
+    private long write(byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload) {
+        String name = entryName(keyBytes);
+        byte[] payload = entry == null ? null : codec.encodeValue(entry.value());
+        byte[] stored = NO_VERSION;
+        long reclaimAt = 0;
+        if (entry != null) {
+            stored = ByteBuffer.allocate(HEADER + payload.length)
+                    .putLong(nonZeroRandom())
+                    .putLong(entry.expiresAt())
+                    .put(payload)
+                    .array();
+            reclaimAt = entry.expiresAt() >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS
+                    ? 0
+                    : entry.expiresAt() + RECLAIM_GRACE_MILLIS;
+        }
+        Long seq = client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
                         name,
                         RScript.Mode.READ_WRITE,
-                        SET_SCRIPT,
+                        WRITE_SCRIPT,
                         RScript.ReturnType.LONG,
-                        List.of(name),
+                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch"),
+                        version,
                         stored,
-                        Long.toString(reclaimAt).getBytes(StandardCharsets.US_ASCII));
-        return payload;
+                        ascii(Long.toString(reclaimAt)),
+                        originBytes(),
+                        keyBytes,
+                        ascii(Integer.toString(LOG_LENGTH)),
+                        ascii(newEpoch()),
+                        ascii(channelName()),
+                        Announcement.changeHead(origin, type),
+                        Announcement.changeTail(keyBytes, type, payload, oldPayload));
+        return seq;
     }
 
     @Override
@@ -276,12 +424,41 @@ public final class RedisTier<K> implements Tier<K> {
     public void clear() {
         health.run(() -> {
             client.getKeys().deleteByPattern(prefix + "e:*");
-            publish(CLEARED, new byte[0]);
+            client.getScript(ByteArrayCodec.INSTANCE)
+                    .eval(
+                            prefix + "seq",
+                            RScript.Mode.READ_WRITE,
+                            CLEAR_SCRIPT,
+                            RScript.ReturnType.LONG,
+                            List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
+                            originBytes(),
+                            ascii(Integer.toString(LOG_LENGTH)),
+                            ascii(newEpoch()),
+                            ascii(channelName()),
+                            Announcement.clearHead(origin),
+                            new byte[0]);
         });
     }
 
     @Override
     public void close() {
+        closed = true;
+        if (upkeep != null) {
+            upkeep.cancel(false);
+            CoherenceLog closing = log;
+            await(coherence.submit(() -> {
+                if (!health.isDown()) {
+                    try {
+                        // Applies what is still on its way, so the saved position is as recent as it can be.
+                        health.run(closing::catchUp);
+                    } catch (RuntimeException e) {
+                        // The position saved is older; the next start replays a little more.
+                    }
+                }
+                closing.savePosition();
+                return true;
+            }));
+        }
         if (messageListener >= 0 && !health.isDown()) {
             try {
                 channel.removeListener(messageListener, statusListener);
@@ -295,6 +472,7 @@ public final class RedisTier<K> implements Tier<K> {
     public void destroy() {
         clear();
         close();
+        health.run(() -> client.getKeys().delete(prefix + "seq", prefix + "log", prefix + "epoch"));
     }
 
     private RBucket<byte[]> bucket(byte[] keyBytes) {
@@ -305,54 +483,43 @@ public final class RedisTier<K> implements Tier<K> {
         return prefix + "e:" + Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
     }
 
+    private String channelName() {
+        return prefix + "invalidations";
+    }
+
     private TierEntry decode(byte[] stored) {
-        long expiresAt = ByteBuffer.wrap(stored).getLong(0);
-        return new TierEntry(codec.decodeValue(stored, 8, stored.length - 8), expiresAt);
+        long expiresAt = ByteBuffer.wrap(stored).getLong(8);
+        return new TierEntry(codec.decodeValue(stored, HEADER, stored.length - HEADER), expiresAt);
     }
 
-    /** Tells other processes that {@code keyBytes} changed, with the event when {@code type} is not null. */
-    private void publishChange(byte[] keyBytes, EventType type, byte[] newPayload, byte[] oldPayload) {
-        int size = 16 + 2 + 4 + keyBytes.length + 8 + length(newPayload) + length(oldPayload);
-        ByteBuffer message = ByteBuffer.allocate(size);
-        message.putLong(origin.getMostSignificantBits()).putLong(origin.getLeastSignificantBits());
-        message.put(CHANGED).put(type == null ? NO_EVENT : (byte) (type.ordinal() + 1));
-        putBytes(message, keyBytes);
-        putBytes(message, type == null ? null : newPayload);
-        putBytes(message, type == null ? null : oldPayload);
-        channel.publish(Arrays.copyOf(message.array(), message.position()));
+    private Object decodeValue(byte[] payload) {
+        return payload == null ? null : codec.decodeValue(payload, 0, payload.length);
     }
 
-    private static int length(byte[] bytes) {
-        return bytes == null ? 0 : bytes.length;
+    private byte[] originBytes() {
+        return ByteBuffer.allocate(16)
+                .putLong(origin.getMostSignificantBits())
+                .putLong(origin.getLeastSignificantBits())
+                .array();
     }
 
-    private static void putBytes(ByteBuffer buffer, byte[] bytes) {
-        if (bytes == null) {
-            buffer.putInt(-1);
-        } else {
-            buffer.putInt(bytes.length).put(bytes);
-        }
+    static String newEpoch() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
     }
 
-    /** The next length-prefixed byte array of {@code buffer}, {@code null} for length -1. */
-    private static byte[] bytes(ByteBuffer buffer) {
-        int length = buffer.getInt();
-        if (length < 0) {
-            return null;
-        }
-        byte[] bytes = new byte[length];
-        buffer.get(bytes);
-        return bytes;
+    private static long nonZeroRandom() {
+        long version;
+        do {
+            version = ThreadLocalRandom.current().nextLong();
+        } while (version == 0);
+        return version;
     }
 
-    private void publish(byte type, byte[] keyBytes) {
-        ByteBuffer message = ByteBuffer.allocate(17 + keyBytes.length);
-        message.putLong(origin.getMostSignificantBits()).putLong(origin.getLeastSignificantBits());
-        message.put(type).put(keyBytes);
-        channel.publish(message.array());
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String script(String resource) {
+    static String script(String resource) {
         try (InputStream in = RedisTier.class.getResourceAsStream(resource)) {
             if (in == null) {
                 throw new IllegalStateException("Missing Lua script resource " + resource);

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.terrace.jcache.MutableClock;
 import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.copy.JavaSerializer;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.copy.SerializedValue;
 import dev.terrace.jcache.tier.Tier;
 import dev.terrace.jcache.tier.TierConformanceTest;
@@ -29,7 +30,7 @@ class DiskTierTest extends TierConformanceTest {
     @TempDir
     Path temp;
 
-    private final Codec codec = new Codec(new JavaSerializer(getClass().getClassLoader()));
+    private final Codec codec = new Codec(new JavaSerializer(getClass().getClassLoader()), SerialFilter.builtInOnly());
     private final List<String> evicted = Collections.synchronizedList(new ArrayList<>());
     private final List<String> expired = Collections.synchronizedList(new ArrayList<>());
 

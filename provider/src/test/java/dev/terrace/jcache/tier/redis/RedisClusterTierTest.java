@@ -4,6 +4,7 @@ import dev.terrace.jcache.MutableClock;
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.copy.Codec;
 import dev.terrace.jcache.copy.JavaSerializer;
+import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.redis.RedisCluster;
 import dev.terrace.jcache.tier.Tier;
 import dev.terrace.jcache.tier.TierConformanceTest;
@@ -39,7 +40,7 @@ class RedisClusterTierTest extends TierConformanceTest {
                 connection,
                 "cluster-test",
                 "cache-" + CACHES.incrementAndGet(),
-                new Codec(new JavaSerializer(getClass().getClassLoader())));
+                new Codec(new JavaSerializer(getClass().getClassLoader()), SerialFilter.builtInOnly()));
     }
 
     @AfterEach

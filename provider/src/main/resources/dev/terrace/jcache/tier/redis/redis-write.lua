@@ -1,0 +1,34 @@
+-- Changes one entry, and logs and announces the change, in one atomic step.
+--
+-- KEYS[1]: the entry; KEYS[2]: the cache's sequence; KEYS[3]: the cache's invalidation log (a stream);
+-- KEYS[4]: the cache's epoch.
+-- ARGV[1]: the version (first 8 bytes) of the entry the caller read, '' when it read none, '*' to change
+-- whatever version is there;
+-- ARGV[2]: the new stored bytes, '' to delete the entry;
+-- ARGV[3]: epoch milliseconds at which Redis may drop the entry, 0 for never;
+-- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
+-- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
+-- ARGV[9]: the announcement's head; ARGV[10]: its tail.
+--
+-- Returns the change's sequence number, or -1 without changing anything when the entry is no longer the
+-- version the caller read: the caller's lock was lost (a lease that ran out), and another process changed it.
+local current = redis.call('GET', KEYS[1])
+if current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
+  return -1
+end
+redis.call('SET', KEYS[4], ARGV[7], 'NX')
+local epoch = redis.call('GET', KEYS[4])
+local seq = redis.call('INCR', KEYS[2])
+if ARGV[2] == '' then
+  redis.call('DEL', KEYS[1])
+else
+  local reclaimAt = tonumber(ARGV[3])
+  if reclaimAt > 0 then
+    redis.call('SET', KEYS[1], ARGV[2], 'PXAT', reclaimAt)
+  else
+    redis.call('SET', KEYS[1], ARGV[2])
+  end
+end
+redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
+redis.call('PUBLISH', ARGV[8], ARGV[9] .. epoch .. string.format('%020d', seq) .. ARGV[10])
+return seq

@@ -1,0 +1,172 @@
+package dev.terrace.jcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.terrace.jcache.copy.SerialFilter;
+import dev.terrace.jcache.redis.RedisServer;
+import java.io.IOException;
+import java.io.ObjectInputStream;
+import java.io.Serializable;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.atomic.AtomicInteger;
+import javax.cache.Cache;
+import javax.cache.CacheException;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableConfiguration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Values read back from Redis or disk pass an allow-list before any object is made of them: a class nobody
+ * allowed, planted in the store by another process, fails the read with an error naming it, and no instance
+ * of it is ever created.
+ */
+class SafeDeserializationTest {
+
+    private static final RedisServer SERVER = RedisServer.start();
+    private static final String PLANTED = Planted.class.getName();
+
+    @TempDir
+    Path disk;
+
+    @AfterAll
+    static void stopRedis() {
+        SERVER.close();
+    }
+
+    @BeforeEach
+    void resetCount() {
+        Planted.READS.set(0);
+    }
+
+    @Test
+    void aValuePlantedInRedisIsRefusedWithoutBeingInstantiated() {
+        plantAndRefuse(redisSettings(), "redis");
+    }
+
+    @Test
+    void aValuePlantedOnDiskIsRefusedWithoutBeingInstantiated() {
+        plantAndRefuse(diskSettings(), "disk");
+    }
+
+    @Test
+    void aRefusedClassInsideAnAllowedCollectionIsStillRefused() {
+        Properties settings = redisSettings();
+        try (CacheManager planter = manager(settings, "nested", PLANTED);
+                CacheManager reader = manager(settings, "nested", null)) {
+            Map<String, Planted> map = new HashMap<>();
+            map.put("inside", new Planted("payload"));
+            planter.createCache("values", new MutableConfiguration<String, Object>())
+                    .put("k", map);
+
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+
+            assertThatThrownBy(() -> cache.get("k"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining(PLANTED);
+            assertThat(Planted.READS).as("no Planted was deserialized").hasValue(0);
+        }
+    }
+
+    @Test
+    void theCachesDeclaredValueTypeIsAllowed() {
+        Properties settings = redisSettings();
+        try (CacheManager planter = manager(settings, "declared", PLANTED);
+                CacheManager reader = manager(settings, "declared", null)) {
+            planter.createCache("values", new MutableConfiguration<String, Object>())
+                    .put("k", new Planted("v"));
+
+            Cache<String, Planted> typed = reader.createCache(
+                    "values", new MutableConfiguration<String, Planted>().setTypes(String.class, Planted.class));
+
+            assertThat(typed.get("k").text).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void aPatternThatRejectsIsAConfigurationError() {
+        Properties settings = new Properties();
+        settings.setProperty(SerialFilter.ALLOW, "!java.**");
+
+        assertThatThrownBy(() -> SerialFilter.from(settings))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining(SerialFilter.ALLOW)
+                .hasMessageContaining("!java.**");
+    }
+
+    private void plantAndRefuse(Properties settings, String name) {
+        try (CacheManager planter = manager(settings, name, PLANTED)) {
+            Cache<String, Object> cache = planter.createCache("values", new MutableConfiguration<>());
+            cache.put("planted", new Planted("gadget"));
+            cache.put("plain", "text");
+        }
+        try (CacheManager reader = manager(settings, name, null)) {
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+
+            assertThatThrownBy(() -> cache.get("planted"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining(PLANTED)
+                    .hasMessageContaining(SerialFilter.ALLOW);
+            assertThat(Planted.READS).as("no Planted was deserialized").hasValue(0);
+            assertThat(cache.get("plain")).as("allowed values still read").isEqualTo("text");
+        }
+        try (CacheManager allowed = manager(settings, name, PLANTED)) {
+            Cache<String, Object> cache = allowed.createCache("values", new MutableConfiguration<>());
+
+            assertThat(cache.get("planted"))
+                    .as("the refused read left the entry intact for a reader that allows it")
+                    .isInstanceOfSatisfying(
+                            Planted.class, p -> assertThat(p.text).isEqualTo("gadget"));
+        }
+    }
+
+    private Properties redisSettings() {
+        Properties settings = new Properties();
+        settings.setProperty("terrace.stack", "redis");
+        settings.setProperty("terrace.l3.address", SERVER.address());
+        return settings;
+    }
+
+    private Properties diskSettings() {
+        Properties settings = new Properties();
+        settings.setProperty("terrace.stack", "heap+disk");
+        settings.setProperty("terrace.l2.path", disk.toString());
+        return settings;
+    }
+
+    private CacheManager manager(Properties base, String name, String allow) {
+        Properties settings = new Properties();
+        settings.putAll(base);
+        if (allow != null) {
+            settings.setProperty(SerialFilter.ALLOW, allow);
+        }
+        // Its own class loader makes each manager a separate one, as in another process.
+        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
+        return Caches.provider().getCacheManager(URI.create("terrace:safe-" + name), loader, settings);
+    }
+
+    /** A class no reader allowed: it counts every instance deserialization makes of it. */
+    static final class Planted implements Serializable {
+        static final AtomicInteger READS = new AtomicInteger();
+        private static final long serialVersionUID = 1L;
+        final String text;
+
+        Planted(String text) {
+            this.text = text;
+        }
+
+        private void readObject(ObjectInputStream in) throws IOException, ClassNotFoundException {
+            READS.incrementAndGet();
+            in.defaultReadObject();
+        }
+    }
+}
