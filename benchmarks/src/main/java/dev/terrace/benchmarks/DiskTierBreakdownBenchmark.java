@@ -54,7 +54,8 @@ public class DiskTierBreakdownBenchmark {
 
     /** The codec the disk tier encodes keys and values with, as a store-by-value cache sets it up. */
     static Codec codec() {
-        return new Codec(new JavaSerializer(DiskTierBreakdownBenchmark.class.getClassLoader()), SerialFilter.builtInOnly());
+        return new Codec(
+                new JavaSerializer(DiskTierBreakdownBenchmark.class.getClassLoader()), SerialFilter.builtInOnly());
     }
 
     /** Raw MapDB holding, for each key, the key and value bytes of a disk tier's store. */

@@ -84,6 +84,19 @@ final class Subjects {
 
     /** A new Terrace manager of the tier stack {@code stack}, with its own URI and Redis namespace. */
     static CacheManager terraceManager(String stack, Path directory, String redisAddress, int heapEntries) {
+        return terraceManager(
+                URI.create("terrace:bench-" + stack.replace('+', '-') + "-" + UUID.randomUUID()),
+                stack,
+                directory,
+                redisAddress,
+                heapEntries);
+    }
+
+    /**
+     * A Terrace manager named {@code uri}: managers of the same name in different processes share their
+     * caches' Redis data.
+     */
+    static CacheManager terraceManager(URI uri, String stack, Path directory, String redisAddress, int heapEntries) {
         Properties properties = new Properties();
         properties.setProperty("terrace.stack", stack);
         properties.setProperty("terrace.l1.max-entries", Integer.toString(heapEntries));
@@ -94,7 +107,6 @@ final class Subjects {
         if (redisAddress != null) {
             properties.setProperty("terrace.l3.address", redisAddress);
         }
-        URI uri = URI.create("terrace:bench-" + stack.replace('+', '-') + "-" + UUID.randomUUID());
         return Caching.getCachingProvider(TERRACE).getCacheManager(uri, Subjects.class.getClassLoader(), properties);
     }
 

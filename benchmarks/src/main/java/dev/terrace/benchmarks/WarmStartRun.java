@@ -2,6 +2,7 @@ package dev.terrace.benchmarks;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -48,7 +49,9 @@ public final class WarmStartRun {
         String[] keys = Zipf.keys(KEYS);
         byte[] value = BenchmarkSupport.value(100);
         Path directory = BenchmarkSupport.tempDirectory("terrace-bench-warm-");
-        CacheManager manager = Subjects.terraceManager(stack, directory, redis, L1_BOUND);
+        // One manager name in every process, so that B's cache is A's cache in Redis.
+        CacheManager manager =
+                Subjects.terraceManager(URI.create("terrace:bench-warm-start"), stack, directory, redis, L1_BOUND);
         try {
             Cache<String, byte[]> cache = manager.createCache(
                     "warm",
