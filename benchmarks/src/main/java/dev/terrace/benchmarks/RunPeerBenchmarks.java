@@ -87,14 +87,16 @@ public final class RunPeerBenchmarks {
                         (System.nanoTime() - started) / (double) TimeUnit.MINUTES.toNanos(1)));
         String parameters = String.format(
                 Locale.ROOT,
-                "JMH 1.37, `@Fork(1)`, average time, warmup %s, measurement %s (the classes' annotations unless the"
-                        + " command gave JMH options: `%s`); %d keys per cache, each operation on the next key of a"
+                "JMH 1.37, `@Fork(1)`, average time, warmup %s, measurement %s%s; %d keys per cache, each operation on the next key of a"
                         + " fixed random sequence; values of 100 B and 10 KB; 1 and 2 threads. The server is Debian's"
                         + " `redis-server`, started by the runner on a free loopback port without persistence and"
                         + " emptied (`FLUSHALL`) before each Redis-backed benchmark.",
                 "2 × 500 ms",
                 "3 × 500 ms",
-                String.join(" ", jmhArgs),
+                jmhArgs.length == 0
+                        ? ""
+                        : " (the classes' annotations; JMH options given on the command line override them: `"
+                                + String.join(" ", jmhArgs) + "`)",
                 PeerBenchmark.KEYS);
         PerformanceReport.Run run = new PerformanceReport.Run(
                 scores,
