@@ -176,6 +176,10 @@ final class PerformanceReport {
         if (Double.isNaN(ratio)) {
             return "–";
         }
+        if (ratio > 0 && ratio < 0.05) {
+            // Too small to read as a decimal: the inverse says how many times faster.
+            return String.format(Locale.ROOT, "1/%,.0f", 1 / ratio);
+        }
         return String.format(Locale.ROOT, ratio >= 100 ? "%,.0f×" : "%.2f×", ratio);
     }
 
