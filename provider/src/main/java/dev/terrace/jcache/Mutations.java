@@ -166,7 +166,19 @@ final class Mutations<K, V> {
     private Change change(K key, Step step) {
         Change change = new Change();
         try {
-            core.store.compute(key, current -> step.apply(current, core.clock.millis(), change));
+            if (core.writer == null) {
+                // Nothing but events leaves the step: a shared authority may decide optimistically and run it
+                // again, so each run starts without the events of the one before.
+                int mark = core.events.mark();
+                core.store.computeRetrying(key, current -> {
+                    core.events.discardSince(mark);
+                    change.previous = null;
+                    change.written = false;
+                    return step.apply(current, core.clock.millis(), change);
+                });
+            } else {
+                core.store.compute(key, current -> step.apply(current, core.clock.millis(), change));
+            }
         } catch (RuntimeException e) {
             core.events.flushAfterFailure(e);
             throw e;

@@ -77,7 +77,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.writer = writerOf(configuration);
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         this.store = TierStacks.build(
-                manager.settings(),
+                manager.settingsFor(name),
                 manager::redis,
                 manager.getURI(),
                 name,
@@ -110,7 +110,15 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         setStatisticsEnabled(configuration.isStatisticsEnabled());
         setManagementEnabled(configuration.isManagementEnabled());
-        LOG.debug("Cache {} created in {}: tiers {}", name, manager.getURI(), store.tiers());
+        if (LOG.isInfoEnabled()) {
+            LOG.info(
+                    "Cache {} created in {}: tiers {}, statistics {}, management {}",
+                    name,
+                    manager.getURI(),
+                    TierDescriptions.of(store, manager.settingsFor(name)),
+                    configuration.isStatisticsEnabled() ? "on" : "off",
+                    configuration.isManagementEnabled() ? "on" : "off");
+        }
     }
 
     @Override
@@ -431,6 +439,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     void setStatisticsEnabled(boolean enabled) {
         configuration.setStatisticsEnabled(enabled);
         statistics.setEnabled(enabled);
+        store.counters().setTiming(enabled);
         publishStatistics(enabled);
     }
 

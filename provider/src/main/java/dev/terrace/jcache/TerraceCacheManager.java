@@ -1,5 +1,8 @@
 package dev.terrace.jcache;
 
+import dev.terrace.jcache.config.ConfigLocator;
+import dev.terrace.jcache.config.RedisSettings;
+import dev.terrace.jcache.config.TerraceConfig;
 import dev.terrace.jcache.config.TerraceSettings;
 import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.tier.redis.RedisConnection;
@@ -38,6 +41,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final URI uri;
     private final ClassLoader classLoader;
     private final Properties properties;
+    private final TerraceConfig config;
     private final TerraceSettings settings;
     private final SerialFilter serialFilter;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
@@ -50,20 +54,66 @@ public final class TerraceCacheManager implements CacheManager {
         this.uri = uri;
         this.classLoader = classLoader;
         this.properties = properties;
-        this.settings = TerraceSettings.from(properties);
+        this.config = ConfigLocator.locate(uri, classLoader, properties);
+        this.settings = config.settingsFor(null, properties);
         this.serialFilter = SerialFilter.from(properties);
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
-                "Cache manager {} started: tier stack {}, heap tier of {} entries per cache",
+                "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache{}{}",
                 uri,
+                config.source(),
                 settings.stack().id(),
-                settings.heapMaxEntries());
+                settings.heapMaxEntries(),
+                settings.stack().hasDisk()
+                        ? ", disk stores under " + settings.diskPath().toAbsolutePath()
+                                + (settings.diskPerProcessPath()
+                                        ? "/pid-" + ProcessHandle.current().pid()
+                                        : "")
+                        : "",
+                settings.redis() != null ? ", Redis " + TierDescriptions.redis(settings.redis()) : "");
+        createDeclaredCaches();
+    }
+
+    /** The caches the configuration declares exist from the start, so that Spring and Hibernate find them. */
+    private void createDeclaredCaches() {
+        try {
+            for (String name : config.cacheNames()) {
+                createCache(name, new MutableConfiguration<>());
+            }
+        } catch (RuntimeException e) {
+            close();
+            throw e;
+        }
+    }
+
+    /** The settings of the cache {@code cacheName}: the configuration's for it, under the manager's properties. */
+    TerraceSettings settingsFor(String cacheName) {
+        return config.settingsFor(cacheName, properties);
+    }
+
+    private String settingsProperty(String name) {
+        Object value = properties == null ? null : properties.get(name);
+        if (value == null) {
+            value = System.getProperty(name);
+        }
+        if (value == null) {
+            value = config.properties(null).get(name);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    /** Where this manager's configuration came from and what it declares. */
+    public TerraceConfig config() {
+        return config;
     }
 
     /** This manager's connection to Redis, opened when its first cache needs it. */
     synchronized RedisConnection redis() {
         if (redis == null) {
-            redis = RedisConnection.open(settings.redis());
+            // The manager's own stack may have no Redis tier while some of its caches' stacks do.
+            RedisSettings redisSettings =
+                    settings.redis() != null ? settings.redis() : RedisSettings.from(name -> settingsProperty(name));
+            redis = RedisConnection.open(redisSettings);
         }
         return redis;
     }
@@ -106,7 +156,11 @@ public final class TerraceCacheManager implements CacheManager {
         MutableConfiguration<K, V> copy = copyOf(configuration);
         synchronized (caches) {
             if (caches.containsKey(cacheName)) {
-                throw new CacheException("A cache named '" + cacheName + "' exists already in cache manager " + uri);
+                throw new CacheException("A cache named '" + cacheName + "' exists already in cache manager " + uri
+                        + (config.cacheNames().contains(cacheName)
+                                ? " (declared in " + config.source()
+                                        + ", created when the manager started: use getCache)"
+                                : ""));
             }
             TerraceCache<K, V> cache = new TerraceCache<>(cacheName, this, copy, executor);
             caches.put(cacheName, cache);

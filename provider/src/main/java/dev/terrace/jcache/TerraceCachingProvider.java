@@ -1,10 +1,12 @@
 package dev.terrace.jcache;
 
+import dev.terrace.jcache.config.TerraceConfig;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Properties;
 import java.util.WeakHashMap;
 import javax.cache.CacheManager;
@@ -16,7 +18,9 @@ import javax.cache.spi.CachingProvider;
  * it is the only provider on the class path, and {@code
  * Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")} always does.
  *
- * <p>It keeps one {@link TerraceCacheManager} per class loader and URI until that manager is closed.
+ * <p>It keeps one {@link TerraceCacheManager} per class loader and URI until that manager is closed. A manager
+ * reads its configuration (a Terrace YAML file) from the place its URI names, or {@code terrace.yaml} on the
+ * class path: see {@link dev.terrace.jcache.config.ConfigLocator}.
  */
 public final class TerraceCachingProvider implements CachingProvider {
 
@@ -39,6 +43,18 @@ public final class TerraceCachingProvider implements CachingProvider {
             }
             return manager;
         }
+    }
+
+    /**
+     * The cache manager for {@code uri} and {@code classLoader}, configured by {@code config} (built with {@link
+     * TerraceConfig#builder()} or read with {@link TerraceConfig#load}). Like the properties of {@link
+     * #getCacheManager(URI, ClassLoader, Properties)}, {@code config} only counts when this call creates the
+     * manager; while one is open for the URI and class loader, that one is returned as it is.
+     */
+    public CacheManager getCacheManager(URI uri, ClassLoader classLoader, TerraceConfig config) {
+        Properties properties = new Properties();
+        properties.put(TerraceConfig.PROPERTY, Objects.requireNonNull(config, "config"));
+        return getCacheManager(uri, classLoader, properties);
     }
 
     @Override

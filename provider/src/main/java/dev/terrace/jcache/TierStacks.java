@@ -60,7 +60,8 @@ final class TierStacks {
                     cacheName,
                     settings.stack().id());
             return new TieredStore<>(
-                    List.of(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener)), clock);
+                    List.of(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, authorityListener)),
+                    clock);
         }
         AtomicReference<TieredStore<K>> store = new AtomicReference<>();
         TierListener<K> dropBelow = (tier, key, entry, expired) -> {
@@ -72,15 +73,17 @@ final class TierStacks {
         };
         List<Tier<K>> tiers = new ArrayList<>();
         switch (settings.stack()) {
-            case HEAP -> tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, authorityListener));
+            case HEAP ->
+                tiers.add(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, authorityListener));
             case HEAP_DISK -> {
-                tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, TierListener.none()));
+                tiers.add(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, TierListener.none()));
                 tiers.add(disk(settings, managerUri, cacheName, codec, clock, dropBelow));
             }
             case DISK -> tiers.add(disk(settings, managerUri, cacheName, codec, clock, authorityListener));
             case REDIS, HEAP_REDIS, HEAP_DISK_REDIS -> {
                 if (settings.stack() != TierStack.REDIS) {
-                    tiers.add(new HeapTier<>(settings.heapMaxEntries(), clock, TierListener.none()));
+                    tiers.add(
+                            new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, TierListener.none()));
                 }
                 Path nearDirectory = null;
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
@@ -89,7 +92,8 @@ final class TierStacks {
                     tiers.add(near);
                 }
                 tiers.add(new RedisTier<K>(
-                        redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory));
+                                redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory)
+                        .withTtl(settings.redisTtl()));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);

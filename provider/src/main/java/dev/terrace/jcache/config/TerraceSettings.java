@@ -23,8 +23,9 @@ import java.util.Properties;
  *       #DEFAULT_DISK_MAX_MB} by default;
  *   <li>{@code terrace.l2.fsync}: {@code true} to force every disk write to the device (survives power loss,
  *       costs milliseconds per write); {@code false} by default (writes survive the death of the process);
- *   <li>{@code terrace.l2.ttl-seconds}: the longest an entry lives on disk, whatever the expiry policy says
- *       (0, the default: no limit);
+ *   <li>{@code terrace.l1.ttl-seconds}, {@code terrace.l2.ttl-seconds}, {@code terrace.l3.ttl-seconds}: the
+ *       longest an entry lives on the heap, on disk, in Redis, whatever the expiry policy says (0, the default:
+ *       no limit);
  *   <li>{@code terrace.l2.per-process-path}: {@code true} to give each process its own disk stores (a
  *       subdirectory named by the process id) instead of failing when another process uses them;
  *   <li>{@code terrace.clock}: a {@link Clock} object (not a string) that expiry is measured with, the system
@@ -34,12 +35,14 @@ import java.util.Properties;
 public record TerraceSettings(
         TierStack stack,
         long heapMaxEntries,
+        Duration heapTtl,
         Path diskPath,
         long diskMaxBytes,
         boolean diskFsync,
         boolean diskPerProcessPath,
         Duration diskTtl,
         RedisSettings redis,
+        Duration redisTtl,
         Clock clock) {
 
     public static final String STACK = "terrace.stack";
@@ -49,6 +52,8 @@ public record TerraceSettings(
     public static final String DISK_FSYNC = "terrace.l2.fsync";
     public static final String DISK_PER_PROCESS_PATH = "terrace.l2.per-process-path";
     public static final String DISK_TTL_SECONDS = "terrace.l2.ttl-seconds";
+    public static final String HEAP_TTL_SECONDS = "terrace.l1.ttl-seconds";
+    public static final String REDIS_TTL_SECONDS = "terrace.l3.ttl-seconds";
     public static final String CLOCK = "terrace.clock";
     public static final long DEFAULT_HEAP_MAX_ENTRIES = 10_000;
     public static final long DEFAULT_DISK_MAX_MB = 256;
@@ -57,6 +62,9 @@ public record TerraceSettings(
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(diskPath, "diskPath");
         Objects.requireNonNull(clock, "clock");
+        Objects.requireNonNull(heapTtl, "heapTtl");
+        Objects.requireNonNull(diskTtl, "diskTtl");
+        Objects.requireNonNull(redisTtl, "redisTtl");
         if (heapMaxEntries <= 0) {
             throw new IllegalArgumentException(
                     HEAP_MAX_ENTRIES + " must be a positive number of entries, was " + heapMaxEntries);
@@ -88,21 +96,19 @@ public record TerraceSettings(
             throw new IllegalArgumentException(CLOCK + " must be a java.time.Clock object, was a "
                     + clock.getClass().getName());
         }
-        long ttlSeconds = parseLong(DISK_TTL_SECONDS, lookup(properties, DISK_TTL_SECONDS, "0"));
-        if (ttlSeconds < 0) {
-            throw new IllegalArgumentException(
-                    DISK_TTL_SECONDS + " must be 0 (no limit) or a positive number of seconds, was " + ttlSeconds);
-        }
+        Duration diskTtl = ttl(properties, DISK_TTL_SECONDS);
         RedisSettings redis = stack.hasRedis() ? RedisSettings.from(properties) : null;
         return new TerraceSettings(
                 stack,
                 heapMaxEntries,
+                ttl(properties, HEAP_TTL_SECONDS),
                 diskPath,
                 diskMaxMb * 1024 * 1024,
                 fsync,
                 perProcess,
-                Duration.ofSeconds(ttlSeconds),
+                diskTtl,
                 redis,
+                ttl(properties, REDIS_TTL_SECONDS),
                 clock == null ? Clock.systemUTC() : (Clock) clock);
     }
 
@@ -114,6 +120,15 @@ public record TerraceSettings(
         return value == null || value.toString().isBlank()
                 ? fallback
                 : value.toString().trim();
+    }
+
+    private static Duration ttl(Properties properties, String name) {
+        long seconds = parseLong(name, lookup(properties, name, "0"));
+        if (seconds < 0) {
+            throw new IllegalArgumentException(
+                    name + " must be 0 (no limit) or a positive number of seconds, was " + seconds);
+        }
+        return Duration.ofSeconds(seconds);
     }
 
     private static long parseLong(String name, String value) {

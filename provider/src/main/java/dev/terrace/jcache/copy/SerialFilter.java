@@ -38,6 +38,8 @@ public final class SerialFilter {
             "java.lang.Number",
             "java.lang.Enum",
             "java.lang.Record",
+            // Arrays declared as Serializable[] (Hibernate's cached entity state): every element is checked too.
+            "java.io.Serializable",
             "java.math.*",
             "java.time.*",
             "java.util.*",

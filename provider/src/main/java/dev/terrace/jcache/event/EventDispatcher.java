@@ -84,6 +84,22 @@ public final class EventDispatcher<K, V> {
         }
     }
 
+    /** How many events the calling thread has queued: a mark for {@link #discardSince}. */
+    public int mark() {
+        return pending.get().size();
+    }
+
+    /**
+     * Forgets the events the calling thread queued after {@code mark}, undelivered, as when the change that
+     * queued them is tried again. Call it while still holding the key, so each key's order is restored.
+     */
+    public void discardSince(int mark) {
+        List<Pending<K, V>> queue = pending.get();
+        while (queue.size() > mark) {
+            queue.remove(queue.size() - 1).discard();
+        }
+    }
+
     /**
      * Delivers an event that no caller waits for (an expiry the heap tier found on its own), to every
      * listener on the executor. Safe to call while holding the key.
@@ -190,6 +206,16 @@ public final class EventDispatcher<K, V> {
         void finish() {
             done.complete(null);
             registration.tails.remove(key, done);
+        }
+
+        /** Gives up this event's place in its key's order, handing it back to the event before it. */
+        void discard() {
+            if (previous == null) {
+                registration.tails.remove(key, done);
+            } else {
+                registration.tails.replace(key, done, previous);
+            }
+            done.complete(null);
         }
     }
 }

@@ -1,15 +1,18 @@
 package dev.terrace.jcache.management;
 
+import dev.terrace.jcache.tier.TierCounters;
 import dev.terrace.jcache.tier.TieredStore;
 
 /** The {@link TierStatisticsMXBean} of one tier, reading the store's counters. */
 public final class TierStatistics implements TierStatisticsMXBean {
 
     private final TieredStore<?> store;
+    private final TierCounters counters;
     private final int index;
 
     public TierStatistics(TieredStore<?> store, int index) {
         this.store = store;
+        this.counters = store.counters();
         this.index = index;
     }
 
@@ -20,17 +23,42 @@ public final class TierStatistics implements TierStatisticsMXBean {
 
     @Override
     public long getHits() {
-        return store.hits(index);
+        return counters.hits(index);
     }
 
     @Override
     public long getMisses() {
-        return store.misses(index);
+        return counters.misses(index);
     }
 
     @Override
     public float getHitPercentage() {
         long reads = getHits() + getMisses();
         return reads == 0 ? 0f : 100f * getHits() / reads;
+    }
+
+    @Override
+    public long getEvictions() {
+        return store.evictions(index);
+    }
+
+    @Override
+    public long getInvalidations() {
+        return counters.invalidations(index);
+    }
+
+    @Override
+    public long getClears() {
+        return counters.clears(index);
+    }
+
+    @Override
+    public long getTimedGets() {
+        return counters.timedGets(index);
+    }
+
+    @Override
+    public float getAverageGetTime() {
+        return (float) (counters.meanGetNanos(index) / 1_000d);
     }
 }

@@ -5,9 +5,11 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Expiry;
 import com.github.benmanes.caffeine.cache.RemovalCause;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +28,7 @@ public final class HeapTier<K> implements Tier<K> {
     private final Cache<K, TierEntry> cache;
     private final ConcurrentMap<K, TierEntry> map;
     private final long maxEntries;
+    private final LongAdder evictions = new LongAdder();
 
     /**
      * @param maxEntries the most entries the tier holds before it evicts
@@ -33,6 +36,17 @@ public final class HeapTier<K> implements Tier<K> {
      * @param listener told about evictions and reclaimed expired entries
      */
     public HeapTier(long maxEntries, Clock clock, TierListener<K> listener) {
+        this(maxEntries, Duration.ZERO, clock, listener);
+    }
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param ttl the longest an entry stays in this tier after it was written, whatever its expiry instant says
+     *     ({@link Duration#ZERO}: no limit); reported to the listener as expired when it runs out
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     */
+    public HeapTier(long maxEntries, Duration ttl, Clock clock, TierListener<K> listener) {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("heap tier max entries must be positive, was " + maxEntries);
         }
@@ -43,8 +57,11 @@ public final class HeapTier<K> implements Tier<K> {
                 // Maintenance runs on the calling thread: evictions are visible when the write returns, and
                 // no shared pool thread is borrowed.
                 .executor(Runnable::run)
-                .expireAfter(new EntryExpiry<K>(clock))
+                .expireAfter(new EntryExpiry<K>(clock, ttl))
                 .evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
                     if (key != null && entry != null && cause.wasEvicted()) {
                         listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
                     }
@@ -61,6 +78,16 @@ public final class HeapTier<K> implements Tier<K> {
     /** The most entries this tier holds. */
     public long maxEntries() {
         return maxEntries;
+    }
+
+    @Override
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public String location() {
+        return "heap(max " + maxEntries + " entries)";
     }
 
     @Override
@@ -111,9 +138,11 @@ public final class HeapTier<K> implements Tier<K> {
 
     private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
         private final Clock clock;
+        private final long ttlNanos;
 
-        EntryExpiry(Clock clock) {
+        EntryExpiry(Clock clock, Duration ttl) {
             this.clock = clock;
+            this.ttlNanos = ttl.isZero() || ttl.isNegative() ? Long.MAX_VALUE : ttl.toNanos();
         }
 
         @Override
@@ -133,10 +162,11 @@ public final class HeapTier<K> implements Tier<K> {
 
         private long nanosUntilReclaim(TierEntry entry) {
             if (entry.expiresAt() == TierEntry.ETERNAL) {
-                return Long.MAX_VALUE;
+                return ttlNanos;
             }
             long millis = Math.max(0, entry.expiresAt() - clock.millis()) + RECLAIM_GRACE_MILLIS;
-            return TimeUnit.MILLISECONDS.toNanos(millis);
+            // The tier's own limit is exact (no grace): Caffeine hides the entry from reads once it has passed.
+            return Math.min(TimeUnit.MILLISECONDS.toNanos(millis), ttlNanos);
         }
     }
 }

@@ -36,6 +36,16 @@ public interface Tier<K> extends AutoCloseable {
      */
     TierEntry compute(K key, UnaryOperator<TierEntry> remapping);
 
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once: it has no effect beyond its
+     * result except what the caller undoes before each run. A shared tier may then decide optimistically (read,
+     * remap, write if unchanged), which is faster than holding a lock every process respects. By default the
+     * same as {@link #compute}.
+     */
+    default TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping);
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 
@@ -56,6 +66,20 @@ public interface Tier<K> extends AutoCloseable {
      */
     default boolean isShared() {
         return false;
+    }
+
+    /**
+     * How many entries this tier dropped on its own to stay within its bound (expired entries it reclaimed are
+     * not counted), since it was opened; 0 for a tier that does not evict on its own (Redis evicts by its own
+     * {@code maxmemory} policy, which this process cannot see).
+     */
+    default long evictions() {
+        return 0;
+    }
+
+    /** Where the tier keeps its entries, for the log line a cache writes when it starts: a path, an address. */
+    default String location() {
+        return name();
     }
 
     /**

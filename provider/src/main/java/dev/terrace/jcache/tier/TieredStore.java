@@ -4,7 +4,6 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
-import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 
@@ -25,8 +24,7 @@ public final class TieredStore<K> implements AutoCloseable {
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
     private final List<Tier<K>> nearTiers;
-    private final LongAdder[] hits;
-    private final LongAdder[] misses;
+    private final TierCounters counters;
     private final ReentrantLock[] stripes;
     private final Clock clock;
 
@@ -47,13 +45,10 @@ public final class TieredStore<K> implements AutoCloseable {
         this.tiers = List.copyOf(tiers);
         this.authority = this.tiers.get(this.tiers.size() - 1);
         this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
-        this.hits = adders(this.tiers.size());
-        this.misses = adders(this.tiers.size());
-        this.stripes = nearTiers.isEmpty() ? null : new ReentrantLock[STRIPES];
-        if (stripes != null) {
-            for (int i = 0; i < STRIPES; i++) {
-                stripes[i] = new ReentrantLock();
-            }
+        this.counters = new TierCounters(this.tiers.size());
+        this.stripes = new ReentrantLock[STRIPES];
+        for (int i = 0; i < STRIPES; i++) {
+            stripes[i] = new ReentrantLock();
         }
     }
 
@@ -67,14 +62,24 @@ public final class TieredStore<K> implements AutoCloseable {
         return authority;
     }
 
+    /** What each tier did: hits, misses, invalidations, read latency. */
+    public TierCounters counters() {
+        return counters;
+    }
+
     /** How many reads tier {@code index} (0 = nearest) answered. */
     public long hits(int index) {
-        return hits[index].sum();
+        return counters.hits(index);
     }
 
     /** How many reads tier {@code index} (0 = nearest) did not answer. */
     public long misses(int index) {
-        return misses[index].sum();
+        return counters.misses(index);
+    }
+
+    /** How many entries tier {@code index} (0 = nearest) evicted to stay within its bound. */
+    public long evictions(int index) {
+        return tiers.get(index).evictions();
     }
 
     /** The entry of {@code key} from the nearest tier that holds one, promoted into the tiers above it. */
@@ -83,7 +88,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, liveNear(nearTiers.get(i).get(key)));
+            TierEntry entry = count(i, liveNear(read(i, key)));
             if (entry != null) {
                 return entry;
             }
@@ -117,15 +122,24 @@ public final class TieredStore<K> implements AutoCloseable {
      * @return the entry held afterwards, or {@code null}
      */
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        if (nearTiers.isEmpty()) {
-            return authority.compute(key, remapping);
-        }
+        return compute(key, remapping, false);
+    }
+
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once (see {@link
+     * Tier#computeRetrying}); changes of one key by threads of this process still never interleave.
+     */
+    public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping, true);
+    }
+
+    private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
             TierEntry result;
             try {
-                result = authority.compute(key, remapping);
+                result = retrying ? authority.computeRetrying(key, remapping) : authority.compute(key, remapping);
             } catch (TierUnavailableException e) {
                 if (!authority.deferChange(key)) {
                     // The change was not applied; a near copy of the key might disagree with it once the
@@ -157,8 +171,9 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops the near copies of {@code key}, as when the authority dropped the entry itself. */
     public void removeNearCopies(K key) {
-        for (Tier<K> near : nearTiers) {
-            near.remove(key);
+        for (int i = 0; i < nearTiers.size(); i++) {
+            nearTiers.get(i).remove(key);
+            counters.recordInvalidation(i);
         }
     }
 
@@ -189,8 +204,9 @@ public final class TieredStore<K> implements AutoCloseable {
             stripe.lock();
         }
         try {
-            for (Tier<K> near : nearTiers) {
-                near.clear();
+            for (int i = 0; i < nearTiers.size(); i++) {
+                nearTiers.get(i).clear();
+                counters.recordClear(i);
             }
         } finally {
             for (ReentrantLock stripe : stripes) {
@@ -259,27 +275,33 @@ public final class TieredStore<K> implements AutoCloseable {
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
     private TierEntry authorityGet(K key) {
         try {
-            return authority.get(key);
+            return read(tiers.size() - 1, key);
         } catch (TierUnavailableException e) {
             return null;
         }
     }
 
+    /** Reads tier {@code index}, timing the read while timing is on. */
+    private TierEntry read(int index, K key) {
+        Tier<K> tier = tiers.get(index);
+        if (!counters.isTiming()) {
+            return tier.get(key);
+        }
+        long start = System.nanoTime();
+        try {
+            return tier.get(key);
+        } finally {
+            counters.recordGetTime(index, System.nanoTime() - start);
+        }
+    }
+
     private TierEntry count(int index, TierEntry entry) {
-        (entry == null ? misses : hits)[index].increment();
+        counters.recordRead(index, entry != null);
         return entry;
     }
 
     private ReentrantLock stripeOf(K key) {
         int hash = key.hashCode();
         return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
-    }
-
-    private static LongAdder[] adders(int count) {
-        LongAdder[] adders = new LongAdder[count];
-        for (int i = 0; i < count; i++) {
-            adders[i] = new LongAdder();
-        }
-        return adders;
     }
 }

@@ -2,16 +2,8 @@ package dev.terrace.jcache.stale;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terrace.jcache.redis.RedisServer;
-import java.io.BufferedReader;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,7 +24,7 @@ class StaleReadTest {
 
     @Test
     void noProcessReadsAValueOlderThanOneAcknowledgedBeforeThePropagationBound() throws Exception {
-        StaleReadChecker.Report report = run(work, 3, 10_000, 16, BOUND_MICROS);
+        StaleReadChecker.Report report = StaleReadRun.run(work, 3, 10_000, 16, BOUND_MICROS);
         Files.writeString(Path.of("target", "stale-read-report.txt"), report + "\n");
         System.out.println("Stale-read check: " + report);
 
@@ -44,44 +36,5 @@ class StaleReadTest {
                         "reads that returned a value older than one acknowledged more than %d ms before: %s",
                         BOUND_MICROS / 1000, report)
                 .isZero();
-    }
-
-    /** Runs {@code processes} workers against a Redis server of their own and checks their histories. */
-    public static StaleReadChecker.Report run(Path work, int processes, long millis, int keys, long boundMicros)
-            throws IOException, InterruptedException {
-        try (RedisServer server = RedisServer.start()) {
-            List<Process> workers = new ArrayList<>();
-            List<Path> histories = new ArrayList<>();
-            for (int i = 0; i < processes; i++) {
-                Path history = work.resolve("history-" + i + ".txt");
-                histories.add(history);
-                Process worker = new ProcessBuilder(List.of(
-                                ProcessHandle.current().info().command().orElse("java"),
-                                "-cp",
-                                System.getProperty("java.class.path"),
-                                StaleReadWorker.class.getName(),
-                                server.address(),
-                                "heap+disk+redis",
-                                work.resolve("disk-" + i).toString(),
-                                Integer.toString(i),
-                                Long.toString(millis),
-                                Integer.toString(keys),
-                                history.toString()))
-                        .redirectError(ProcessBuilder.Redirect.INHERIT)
-                        .start();
-                workers.add(worker);
-            }
-            for (Process worker : workers) {
-                try (BufferedReader out =
-                        new BufferedReader(new InputStreamReader(worker.getInputStream(), StandardCharsets.UTF_8))) {
-                    out.lines().forEach(line -> {});
-                }
-                assertThat(worker.waitFor(millis + 60_000, TimeUnit.MILLISECONDS))
-                        .as("a worker finished")
-                        .isTrue();
-                assertThat(worker.exitValue()).as("a worker's exit status").isZero();
-            }
-            return StaleReadChecker.check(histories, boundMicros);
-        }
     }
 }

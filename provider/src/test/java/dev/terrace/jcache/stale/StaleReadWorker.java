@@ -41,7 +41,7 @@ public final class StaleReadWorker {
         settings.setProperty("terrace.l3.address", address);
         settings.setProperty("terrace.l2.path", disk.toString());
         Random random = new Random(worker * 7919L);
-        try (CacheManager manager = Caching.getCachingProvider()
+        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
                         .getCacheManager(
                                 URI.create("terrace:stale-check"), StaleReadWorker.class.getClassLoader(), settings);
                 BufferedWriter out = Files.newBufferedWriter(history)) {

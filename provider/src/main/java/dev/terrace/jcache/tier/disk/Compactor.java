@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 import org.mapdb.HTreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,6 +40,7 @@ final class Compactor<K> {
     private final AtomicLong liveBytes;
 
     private final long liveBudget;
+    private final LongAdder evictions = new LongAdder();
 
     Compactor(
             Tier<K> tier,
@@ -55,6 +57,11 @@ final class Compactor<K> {
         this.clock = clock;
         this.listener = listener;
         this.liveBudget = Math.max(64 * 1024, maxBytes / 4);
+    }
+
+    /** How many live entries compactions evicted to keep the store within its bound. */
+    long evictions() {
+        return evictions.sum();
     }
 
     /** Whether a store with {@code live} bytes of live data and a journal of {@code journalBytes} needs compacting. */
@@ -92,6 +99,7 @@ final class Compactor<K> {
                     liveBytes.addAndGet(-size);
                     if (!expired) {
                         evicted[0] += size;
+                        evictions.increment();
                     }
                     report(record, expired);
                     return;

@@ -133,6 +133,17 @@ public final class DiskTier<K> implements Tier<K> {
     }
 
     @Override
+    public long evictions() {
+        return compactor.evictions();
+    }
+
+    @Override
+    public String location() {
+        return "disk(" + directory.directory().toAbsolutePath() + ", max " + options.maxBytes() / (1024 * 1024) + " MB"
+                + (options.fsync() ? ", fsync" : "") + ")";
+    }
+
+    @Override
     public TierEntry get(K key) {
         requireOpen();
         byte[] keyBytes = codec.encodeKey(key);

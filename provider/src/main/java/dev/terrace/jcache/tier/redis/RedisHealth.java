@@ -94,7 +94,8 @@ public final class RedisHealth implements AutoCloseable {
         }
         down = true;
         LOG.warn(
-                "Redis at {} is unreachable ({}): serving from the near tiers; changes fail until it is back",
+                "Redis at {} is unreachable ({}): reads are served from the near tiers; changes are taken by near"
+                        + " disk tiers and undone everywhere on recovery, or refused where there is none",
                 description,
                 cause == null ? "no answer" : cause.toString());
         probe = prober.scheduleWithFixedDelay(
@@ -114,7 +115,7 @@ public final class RedisHealth implements AutoCloseable {
             probe.cancel(false);
             down = false;
         }
-        LOG.warn("Redis at {} answers again: dropping near copies that may have missed changes", description);
+        LOG.info("Redis at {} answers again: catching up on changes made meanwhile", description);
         for (Runnable action : recoveryActions) {
             try {
                 action.run();

@@ -17,6 +17,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.Base64;
 import java.util.Iterator;
@@ -82,6 +83,10 @@ public final class RedisTier<K> implements Tier<K> {
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_VERSION = new byte[0];
+    private static final byte[] OPTIMISTIC = {'1'};
+    private static final byte[] NOT_OPTIMISTIC = {'0'};
+    private static final long LOCKED = -2;
+    private static final int OPTIMISTIC_ATTEMPTS = 8;
 
     private final RedissonClient client;
     private final RedisHealth health;
@@ -99,6 +104,7 @@ public final class RedisTier<K> implements Tier<K> {
     private volatile Invalidations<K> invalidations;
     private ScheduledFuture<?> upkeep;
     private volatile boolean closed;
+    private long ttlMillis;
     private int messageListener = -1;
     private int statusListener = -1;
 
@@ -129,6 +135,17 @@ public final class RedisTier<K> implements Tier<K> {
         this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
+    }
+
+    /**
+     * Caps how long an entry lives in Redis, whatever the expiry policy says ({@code terrace.l3.ttl-seconds};
+     * zero: no cap). The cache observes a capped entry as expired.
+     *
+     * @return this tier
+     */
+    public RedisTier<K> withTtl(Duration ttl) {
+        this.ttlMillis = ttl.toMillis();
+        return this;
     }
 
     /**
@@ -262,7 +279,7 @@ public final class RedisTier<K> implements Tier<K> {
             return;
         }
         journal.replay(key -> {
-            write(key, ANY_VERSION, null, null, null);
+            write(key, ANY_VERSION, null, null, null, false);
             invalidations.changed((K) codec.decodeKey(key));
         });
         LOG.info("Cache {}: keys changed while Redis was down were dropped everywhere, to be loaded afresh", cacheName);
@@ -309,35 +326,49 @@ public final class RedisTier<K> implements Tier<K> {
         return true;
     }
 
+    /**
+     * Decides without the key's lock: reads the entry, applies {@code remapping}, and writes only if the entry
+     * is still the version read and nobody holds its lock, all checked in the write script; otherwise reads
+     * again and retries. Falls back to {@link #compute} while the key is locked or contended.
+     */
+    @Override
+    public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return health.call(() -> {
+            byte[] keyBytes = codec.encodeKey(key);
+            String name = entryName(keyBytes);
+            for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+                byte[] stored =
+                        client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
+                TierEntry current = stored == null ? null : decode(stored);
+                TierEntry result = remapping.apply(current);
+                if (result == current) {
+                    return result;
+                }
+                long seq = change(keyBytes, stored, current, result, true);
+                if (seq >= 0) {
+                    return result;
+                }
+                if (seq == LOCKED) {
+                    break;
+                }
+            }
+            return computeLocked(key, remapping);
+        });
+    }
+
     private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
         byte[] keyBytes = codec.encodeKey(key);
         String name = entryName(keyBytes);
-        RLock lock = client.getLock(prefix + "lock:" + name.substring(prefix.length()));
+        RLock lock = client.getLock(lockName(name));
         lock.lock();
         try {
             byte[] stored =
                     client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
             TierEntry current = stored == null ? null : decode(stored);
             TierEntry result = remapping.apply(current);
-            if (result != current) {
-                byte[] version = stored == null ? NO_VERSION : Arrays.copyOf(stored, 8);
-                byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, HEADER, stored.length);
-                EventType type;
-                if (result == null) {
-                    if (stored == null) {
-                        return null;
-                    }
-                    type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
-                } else {
-                    // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
-                    type = current == null
-                            ? EventType.CREATED
-                            : result.value() == current.value() ? null : EventType.UPDATED;
-                }
-                if (write(keyBytes, version, result, type, oldPayload) < 0) {
-                    throw new CacheException("Entry " + name + " was changed by another process while this one"
-                            + " held its lock (the lock's lease ran out); this change was not applied");
-                }
+            if (result != current && change(keyBytes, stored, current, result, false) < 0) {
+                throw new CacheException("Entry " + name + " was changed by another process while this one"
+                        + " held its lock (the lock's lease ran out); this change was not applied");
             }
             return result;
         } finally {
@@ -345,24 +376,48 @@ public final class RedisTier<K> implements Tier<K> {
         }
     }
 
+    /** Writes {@code result} in place of {@code current} (read as {@code stored}); see {@link #write}. */
+    private long change(byte[] keyBytes, byte[] stored, TierEntry current, TierEntry result, boolean optimistic) {
+        byte[] version = stored == null ? NO_VERSION : Arrays.copyOf(stored, 8);
+        byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, HEADER, stored.length);
+        EventType type;
+        if (result == null) {
+            if (stored == null) {
+                return 0;
+            }
+            type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
+        } else {
+            // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
+            type = current == null ? EventType.CREATED : result.value() == current.value() ? null : EventType.UPDATED;
+        }
+        return write(keyBytes, version, result, type, oldPayload, optimistic);
+    }
+
+    private String lockName(String entryName) {
+        return prefix + "lock:" + entryName.substring(prefix.length());
+    }
+
     /**
      * Writes {@code entry} for the key ({@code null} deletes it) if the entry is still {@code version}, logs
      * and announces it; returns the change's sequence number, or -1 when the entry was another version.
      */
-    private long write(byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload) {
+    private long write(
+            byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload, boolean optimistic) {
         String name = entryName(keyBytes);
         byte[] payload = entry == null ? null : codec.encodeValue(entry.value());
         byte[] stored = NO_VERSION;
         long reclaimAt = 0;
         if (entry != null) {
+            long expiresAt = entry.expiresAt();
+            if (ttlMillis > 0) {
+                expiresAt = Math.min(expiresAt, clock.millis() + ttlMillis);
+            }
             stored = ByteBuffer.allocate(HEADER + payload.length)
                     .putLong(nonZeroRandom())
-                    .putLong(entry.expiresAt())
+                    .putLong(expiresAt)
                     .put(payload)
                     .array();
-            reclaimAt = entry.expiresAt() >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS
-                    ? 0
-                    : entry.expiresAt() + RECLAIM_GRACE_MILLIS;
+            reclaimAt = expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
         }
         Long seq = client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
@@ -370,7 +425,7 @@ public final class RedisTier<K> implements Tier<K> {
                         RScript.Mode.READ_WRITE,
                         WRITE_SCRIPT,
                         RScript.ReturnType.LONG,
-                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch"),
+                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
                         version,
                         stored,
                         ascii(Long.toString(reclaimAt)),
@@ -380,7 +435,8 @@ public final class RedisTier<K> implements Tier<K> {
                         ascii(newEpoch()),
                         ascii(channelName()),
                         Announcement.changeHead(origin, type),
-                        Announcement.changeTail(keyBytes, type, payload, oldPayload));
+                        Announcement.changeTail(keyBytes, type, payload, oldPayload),
+                        optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
         return seq;
     }
 

@@ -1,19 +1,28 @@
 -- Changes one entry, and logs and announces the change, in one atomic step.
 --
 -- KEYS[1]: the entry; KEYS[2]: the cache's sequence; KEYS[3]: the cache's invalidation log (a stream);
--- KEYS[4]: the cache's epoch.
+-- KEYS[4]: the cache's epoch; KEYS[5]: the entry's lock.
 -- ARGV[1]: the version (first 8 bytes) of the entry the caller read, '' when it read none, '*' to change
 -- whatever version is there;
 -- ARGV[2]: the new stored bytes, '' to delete the entry;
 -- ARGV[3]: epoch milliseconds at which Redis may drop the entry, 0 for never;
 -- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
 -- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
--- ARGV[9]: the announcement's head; ARGV[10]: its tail.
+-- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '1' for an optimistic change, made without
+-- the entry's lock.
 --
--- Returns the change's sequence number, or -1 without changing anything when the entry is no longer the
--- version the caller read: the caller's lock was lost (a lease that ran out), and another process changed it.
+-- Returns the change's sequence number, or without changing anything: -1 when the entry is no longer the
+-- version the caller read (for a locked change: the lock's lease ran out and another process changed it; for
+-- an optimistic one: another change came first), -2 when an optimistic change finds the entry locked.
 local current = redis.call('GET', KEYS[1])
-if current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
+if ARGV[11] == '1' then
+  if redis.call('EXISTS', KEYS[5]) == 1 then
+    return -2
+  end
+  if (ARGV[1] == '' and current) or (ARGV[1] ~= '' and ((not current) or string.sub(current, 1, 8) ~= ARGV[1])) then
+    return -1
+  end
+elseif current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
   return -1
 end
 redis.call('SET', KEYS[4], ARGV[7], 'NX')
