@@ -41,6 +41,8 @@ final class PerformanceReport {
                         md.append("| ").append(k).append(" | ").append(v).append(" |\n"));
         md.append('\n');
         goals(md, run);
+        md.append("![Mean time per operation, one thread, Terrace's stacks next to the peers and floors]"
+                + "(performance.svg)\n\n");
         for (int threads : new int[] {1, 2}) {
             latencyTable(md, run.scores(), threads);
         }
