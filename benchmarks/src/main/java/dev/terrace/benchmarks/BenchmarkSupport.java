@@ -56,17 +56,27 @@ final class BenchmarkSupport {
 
     /** A random order of key indexes, the same in every run, that every benchmark walks through. */
     static int[] picks() {
+        return picks(KEY_COUNT);
+    }
+
+    /** {@link #PICKS} key indexes below {@code keyCount}, in a random order that is the same in every run. */
+    static int[] picks(int keyCount) {
         Random random = new Random(20_261_125L);
         int[] picks = new int[PICKS];
         for (int i = 0; i < PICKS; i++) {
-            picks[i] = random.nextInt(KEY_COUNT);
+            picks[i] = random.nextInt(keyCount);
         }
         return picks;
     }
 
     /** The value every entry holds: {@value #VALUE_SIZE} fixed pseudo-random bytes. */
     static byte[] value() {
-        byte[] value = new byte[VALUE_SIZE];
+        return value(VALUE_SIZE);
+    }
+
+    /** {@code size} fixed pseudo-random bytes, the same in every run. */
+    static byte[] value(int size) {
+        byte[] value = new byte[size];
         new Random(107L).nextBytes(value);
         return value;
     }
