@@ -6,16 +6,24 @@ import java.io.InputStreamReader;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.event.CacheEntryUpdatedListener;
 
 /**
  * A separate JVM with a heap+redis cache, driven line by line on its input: {@code put K V}, {@code get K}
  * (answers the value or {@code null}), {@code remove K}; it answers {@code ok} after each change; {@code
- * disk-hits} answers how many reads its near disk tier answered. Arguments: the Redis address, and optionally
+ * disk-hits} answers how many reads its near disk tier answered; {@code events} answers what its listener
+ * heard, comma-separated. Arguments: the Redis address, and optionally
  * a disk directory, which makes the stack heap+disk+redis.
  */
 public final class CoherenceProcess {
@@ -45,7 +53,12 @@ public final class CoherenceProcess {
         PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
         try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
                 .getCacheManager(MANAGER, CoherenceProcess.class.getClassLoader(), settings(args))) {
-            Cache<String, String> cache = manager.createCache(CACHE, new MutableConfiguration<String, String>());
+            List<String> heard = new CopyOnWriteArrayList<>();
+            Cache<String, String> cache = manager.createCache(
+                    CACHE,
+                    new MutableConfiguration<String, String>()
+                            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                    () -> new Recorder(heard), null, true, false)));
             out.println("ready");
             BufferedReader in = new BufferedReader(new InputStreamReader(System.in, StandardCharsets.UTF_8));
             String line;
@@ -61,11 +74,44 @@ public final class CoherenceProcess {
                         out.println("ok");
                     }
                     case "get" -> out.println(String.valueOf(cache.get(words[1])));
+                    case "events" -> out.println(String.join(",", heard));
                     case "disk-hits" ->
                         out.println(cache.unwrap(TerraceCache.class).tiers().hits(1));
                     default -> out.println("unknown command " + words[0]);
                 }
             }
+        }
+    }
+
+    /** Records what listeners hear, as {@code TYPE key=value/old}. */
+    private static final class Recorder
+            implements CacheEntryCreatedListener<String, String>,
+                    CacheEntryUpdatedListener<String, String>,
+                    CacheEntryRemovedListener<String, String> {
+        private final List<String> heard;
+
+        Recorder(List<String> heard) {
+            this.heard = heard;
+        }
+
+        private void record(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(
+                    e -> heard.add(e.getEventType() + " " + e.getKey() + "=" + e.getValue() + "/" + e.getOldValue()));
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            record(events);
         }
     }
 }

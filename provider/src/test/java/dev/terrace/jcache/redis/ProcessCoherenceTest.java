@@ -74,6 +74,27 @@ class ProcessCoherenceTest {
     }
 
     @Test
+    void aListenerInAnotherJvmHearsEveryChangeWithOldValues() throws Exception {
+        startOther();
+        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
+                .getCacheManager(
+                        CoherenceProcess.MANAGER,
+                        getClass().getClassLoader(),
+                        CoherenceProcess.settings(server.address()))) {
+            Cache<String, String> cache =
+                    manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>());
+
+            cache.put("k", "v1");
+            cache.put("k", "v2");
+            cache.remove("k");
+
+            await().atMost(10, TimeUnit.SECONDS)
+                    .untilAsserted(() ->
+                            assertThat(ask("events")).isEqualTo("CREATED k=v1/null,UPDATED k=v2/v1,REMOVED k=v2/v2"));
+        }
+    }
+
+    @Test
     void aRestartedProcessReplaysWhatItMissedAndKeepsItsOtherDiskCopies(@TempDir Path disk) throws Exception {
         startOther(disk.toString());
         assertThat(ask("put changed old")).isEqualTo("ok");
