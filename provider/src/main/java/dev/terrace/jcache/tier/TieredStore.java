@@ -134,6 +134,10 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
+        if (nearTiers.isEmpty() && !authority.isShared()) {
+            // A lone local tier runs each remapping once, atomically: no stripe needed.
+            return authority.compute(key, remapping);
+        }
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
