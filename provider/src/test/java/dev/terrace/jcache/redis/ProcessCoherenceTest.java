@@ -42,11 +42,7 @@ class ProcessCoherenceTest {
     @Test
     void aChangeInOneProcessReplacesTheOthersNearCopy() throws Exception {
         startOther();
-        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
-                .getCacheManager(
-                        CoherenceProcess.MANAGER,
-                        getClass().getClassLoader(),
-                        CoherenceProcess.settings(server.address()))) {
+        try (CacheManager manager = thisProcess()) {
             Cache<String, String> cache =
                     manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>());
 
@@ -76,11 +72,7 @@ class ProcessCoherenceTest {
     @Test
     void aListenerInAnotherJvmHearsEveryChangeWithOldValues() throws Exception {
         startOther();
-        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
-                .getCacheManager(
-                        CoherenceProcess.MANAGER,
-                        getClass().getClassLoader(),
-                        CoherenceProcess.settings(server.address()))) {
+        try (CacheManager manager = thisProcess()) {
             Cache<String, String> cache =
                     manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>());
 
@@ -100,11 +92,7 @@ class ProcessCoherenceTest {
         assertThat(ask("put changed old")).isEqualTo("ok");
         assertThat(ask("put kept same")).isEqualTo("ok");
         stopOther();
-        try (CacheManager manager = Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
-                .getCacheManager(
-                        CoherenceProcess.MANAGER,
-                        getClass().getClassLoader(),
-                        CoherenceProcess.settings(server.address()))) {
+        try (CacheManager manager = thisProcess()) {
             manager.createCache(CoherenceProcess.CACHE, new MutableConfiguration<String, String>())
                     .put("changed", "new");
         }
@@ -118,6 +106,15 @@ class ProcessCoherenceTest {
         assertThat(ask("disk-hits"))
                 .as("the unchanged entry came from its disk tier, kept across the restart")
                 .isEqualTo("1");
+    }
+
+    /** This JVM's manager of the shared cache (heap+redis). */
+    private CacheManager thisProcess() {
+        return Caching.getCachingProvider("dev.terrace.jcache.TerraceCachingProvider")
+                .getCacheManager(
+                        CoherenceProcess.MANAGER,
+                        getClass().getClassLoader(),
+                        CoherenceProcess.settings(server.address()));
     }
 
     private void stopOther() throws InterruptedException {

@@ -33,6 +33,14 @@ record Announcement(UUID origin, String epoch, long seq, byte[] key, EventType t
         return key == null;
     }
 
+    /** The 16 bytes that stand for a process in announcements and in the log. */
+    static byte[] bytesOf(UUID origin) {
+        return ByteBuffer.allocate(16)
+                .putLong(origin.getMostSignificantBits())
+                .putLong(origin.getLeastSignificantBits())
+                .array();
+    }
+
     /** The part of a change's announcement before the epoch. */
     static byte[] changeHead(UUID origin, EventType type) {
         return head(origin, CHANGED, type);

@@ -11,6 +11,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -55,6 +56,7 @@ final class CoherenceLog {
 
     private final RedissonClient client;
     private final UUID origin;
+    private final byte[] originBytes;
     private final String seqName;
     private final String epochName;
     private final RStream<byte[], byte[]> log;
@@ -80,6 +82,7 @@ final class CoherenceLog {
             Sink sink) {
         this.client = client;
         this.origin = origin;
+        this.originBytes = Announcement.bytesOf(origin);
         this.seqName = prefix + "seq";
         this.epochName = prefix + "epoch";
         this.log = client.getStream(prefix + "log", ByteArrayCodec.INSTANCE);
@@ -232,7 +235,7 @@ final class CoherenceLog {
             boolean cleared = false;
             for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
                 switch (field.getKey()[0]) {
-                    case 'o' -> ours = isOrigin(field.getValue());
+                    case 'o' -> ours = Arrays.equals(field.getValue(), originBytes);
                     case 'k' -> key = field.getValue();
                     case 'x' -> cleared = true;
                     default -> {
@@ -260,19 +263,6 @@ final class CoherenceLog {
         } else {
             sink.changed(announcement);
         }
-    }
-
-    private boolean isOrigin(byte[] bytes) {
-        if (bytes.length != 16) {
-            return false;
-        }
-        long high = 0;
-        long low = 0;
-        for (int i = 0; i < 8; i++) {
-            high = (high << 8) | (bytes[i] & 0xFF);
-            low = (low << 8) | (bytes[i + 8] & 0xFF);
-        }
-        return high == origin.getMostSignificantBits() && low == origin.getLeastSignificantBits();
     }
 
     private void adopt(String newEpoch, long seq) {

@@ -94,6 +94,7 @@ public final class RedisTier<K> implements Tier<K> {
     private final Clock clock;
     private final Codec codec;
     private final UUID origin;
+    private final byte[] originBytes;
     private final String prefix;
     private final String cacheName;
     private final RTopic channel;
@@ -130,6 +131,7 @@ public final class RedisTier<K> implements Tier<K> {
         this.coherence = connection.coherence();
         this.codec = codec;
         this.origin = connection.origin();
+        this.originBytes = Announcement.bytesOf(origin);
         this.cacheName = cacheName;
         this.prefix = connection.settings().namespace() + ":{" + managerName + "/" + cacheName + "}:";
         this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
@@ -429,7 +431,7 @@ public final class RedisTier<K> implements Tier<K> {
                         version,
                         stored,
                         ascii(Long.toString(reclaimAt)),
-                        originBytes(),
+                        originBytes,
                         keyBytes,
                         ascii(Integer.toString(LOG_LENGTH)),
                         ascii(newEpoch()),
@@ -487,7 +489,7 @@ public final class RedisTier<K> implements Tier<K> {
                             CLEAR_SCRIPT,
                             RScript.ReturnType.LONG,
                             List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
-                            originBytes(),
+                            originBytes,
                             ascii(Integer.toString(LOG_LENGTH)),
                             ascii(newEpoch()),
                             ascii(channelName()),
@@ -550,13 +552,6 @@ public final class RedisTier<K> implements Tier<K> {
 
     private Object decodeValue(byte[] payload) {
         return payload == null ? null : codec.decodeValue(payload, 0, payload.length);
-    }
-
-    private byte[] originBytes() {
-        return ByteBuffer.allocate(16)
-                .putLong(origin.getMostSignificantBits())
-                .putLong(origin.getLeastSignificantBits())
-                .array();
     }
 
     static String newEpoch() {
