@@ -11,9 +11,12 @@ import dev.terrace.jcache.tier.TierUnavailableException;
 import dev.terrace.jcache.tier.TieredStore;
 import java.time.Clock;
 import java.util.Objects;
+import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The state of one cache that every JCache operation works on, and the steps operations share while they
@@ -21,6 +24,8 @@ import javax.cache.integration.CacheWriterException;
  * instants, writing through, and publishing events.
  */
 final class CacheCore<K, V> {
+
+    private static final Logger LOG = LoggerFactory.getLogger(CacheCore.class);
 
     final String name;
     final TieredStore<K> store;
@@ -139,15 +144,22 @@ final class CacheCore<K, V> {
                 if (live != null) {
                     removed[0] = true;
                     if (events.hasListeners()) {
-                        events.publishDetached(EventType.REMOVED, key, null, valueOf(live), cause);
+                        // Delivered once every tier has dropped the entry: a listener that reads the key then
+                        // finds it gone everywhere.
+                        events.publish(EventType.REMOVED, key, null, valueOf(live), cause);
                     }
                 }
                 return null;
             });
-            events.flush();
         } catch (RuntimeException e) {
             events.flushAfterFailure(e);
             throw e;
+        }
+        try {
+            events.flush();
+        } catch (CacheEntryListenerException e) {
+            // Nobody called for this removal, so nobody can be told: the entry is gone all the same.
+            LOG.warn("Cache {}: a listener failed on the invalidation of an entry", name, e);
         }
         return removed[0];
     }

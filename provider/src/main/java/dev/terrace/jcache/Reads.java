@@ -22,10 +22,13 @@ final class Reads<K, V> {
     private final CacheCore<K, V> core;
     /** Loads what is missing, or {@code null} when the cache does not read through. */
     private final ReadThrough<K, V> readThrough;
+    /** Whether the expiry policy is eternal, so that an access never changes an entry's expiry. */
+    private final boolean eternal;
 
     Reads(CacheCore<K, V> core, ReadThrough<K, V> readThrough) {
         this.core = core;
         this.readThrough = readThrough;
+        this.eternal = core.expiry.isEternal();
     }
 
     /** The value of {@code key}, loaded if it is missing and the cache reads through; else {@code null}. */
@@ -84,13 +87,22 @@ final class Reads<K, V> {
      */
     private V cached(K key) {
         TierEntry entry = core.store.get(key);
-        long now = core.clock.millis();
-        if (entry != null && !entry.isExpired(now) && core.dependencies.stillValid(key)) {
+        if (entry == null) {
+            core.statistics.recordMisses(1);
+            return null;
+        }
+        // When neither the entry nor an access can expire, the most common hit reads no clock.
+        boolean timeless = eternal && entry.expiresAt() == TierEntry.ETERNAL;
+        long now = timeless ? 0L : core.clock.millis();
+        boolean expired = !timeless && entry.isExpired(now);
+        if (!expired && core.dependencies.stillValid(key)) {
             core.statistics.recordHits(1);
-            core.touch(key, entry, now);
+            if (!timeless) {
+                core.touch(key, entry, now);
+            }
             return core.valueOf(entry);
         }
-        if (entry != null && entry.isExpired(now)) {
+        if (expired) {
             core.expire(key);
         }
         core.statistics.recordMisses(1);

@@ -88,6 +88,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                 manager.getURI(),
                 name,
                 configuration.isStoreByValue(),
+                !expiry.isEternal(),
                 codec,
                 clock,
                 new DropReporter<>(statistics, events, copier),

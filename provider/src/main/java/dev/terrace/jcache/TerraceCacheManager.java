@@ -73,6 +73,13 @@ public final class TerraceCacheManager implements CacheManager {
                                         : "")
                         : "",
                 settings.redis() != null ? ", Redis " + TierDescriptions.redis(settings.redis()) : "");
+        if (!settings.files().enabled() && !settings.files().watchPaths().isEmpty()) {
+            LOG.warn(
+                    "Cache manager {}: watch paths {} are given but file dependencies are turned off"
+                            + " (file_watching.enabled / terrace.files.enabled is false); no file is watched",
+                    uri,
+                    settings.files().watchPaths());
+        }
         createDeclaredCaches();
     }
 

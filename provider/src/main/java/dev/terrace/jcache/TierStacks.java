@@ -41,7 +41,8 @@ final class TierStacks {
 
     /**
      * The store for one cache. Only the authoritative tier reports what it drops to {@code authorityListener}
-     * (a near tier dropping a copy loses nothing); when it drops an entry, the near copies go too.
+     * (a near tier dropping a copy loses nothing); when it drops an entry, the near copies go too. The heap
+     * tiers track expiry only when {@code entriesExpire}.
      */
     static <K> TieredStore<K> build(
             TerraceSettings settings,
@@ -49,6 +50,7 @@ final class TierStacks {
             URI managerUri,
             String cacheName,
             boolean storeByValue,
+            boolean entriesExpire,
             Codec codec,
             Clock clock,
             TierListener<K> authorityListener,
@@ -59,9 +61,7 @@ final class TierStacks {
                     "Cache {} is store-by-reference: it keeps its entries on the heap tier only, not in the {} stack",
                     cacheName,
                     settings.stack().id());
-            return new TieredStore<>(
-                    List.of(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, authorityListener)),
-                    clock);
+            return new TieredStore<>(List.of(heap(settings, clock, authorityListener, entriesExpire)), clock);
         }
         AtomicReference<TieredStore<K>> store = new AtomicReference<>();
         TierListener<K> dropBelow = (tier, key, entry, expired) -> {
@@ -73,17 +73,15 @@ final class TierStacks {
         };
         List<Tier<K>> tiers = new ArrayList<>();
         switch (settings.stack()) {
-            case HEAP ->
-                tiers.add(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, authorityListener));
+            case HEAP -> tiers.add(heap(settings, clock, authorityListener, entriesExpire));
             case HEAP_DISK -> {
-                tiers.add(new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, TierListener.none()));
+                tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
                 tiers.add(disk(settings, managerUri, cacheName, codec, clock, dropBelow));
             }
             case DISK -> tiers.add(disk(settings, managerUri, cacheName, codec, clock, authorityListener));
             case REDIS, HEAP_REDIS, HEAP_DISK_REDIS -> {
                 if (settings.stack() != TierStack.REDIS) {
-                    tiers.add(
-                            new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, TierListener.none()));
+                    tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
                 }
                 Path nearDirectory = null;
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
@@ -119,6 +117,11 @@ final class TierStacks {
             });
         }
         return built;
+    }
+
+    private static <K> HeapTier<K> heap(
+            TerraceSettings settings, Clock clock, TierListener<K> listener, boolean entriesExpire) {
+        return new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, listener, entriesExpire);
     }
 
     private static <K> DiskTier<K> disk(

@@ -73,13 +73,21 @@ public final class EventDispatcher<K, V> {
      * @param oldValue the previous value ({@code UPDATED}, {@code REMOVED}, {@code EXPIRED}), or {@code null}
      */
     public void publish(EventType type, K key, V value, V oldValue) {
+        publish(type, key, value, oldValue, null);
+    }
+
+    /**
+     * Like {@link #publish(EventType, Object, Object, Object)}, for a change Terrace made on its own for {@code
+     * cause} (an invalidation), which listeners can unwrap.
+     */
+    public void publish(EventType type, K key, V value, V oldValue, InvalidationCause cause) {
         if (registrations.isEmpty()) {
             return;
         }
         List<Pending<K, V>> queue = pending.get();
         for (ListenerRegistration<K, V> registration : registrations) {
             if (registration.handles(type)) {
-                queue.add(reserve(registration, type, key, value, oldValue, null));
+                queue.add(reserve(registration, type, key, value, oldValue, cause));
             }
         }
     }

@@ -5,6 +5,7 @@ import dev.terrace.jcache.tier.TierEntry;
 import java.io.Closeable;
 import java.util.function.Supplier;
 import javax.cache.expiry.Duration;
+import javax.cache.expiry.EternalExpiryPolicy;
 import javax.cache.expiry.ExpiryPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,6 +36,14 @@ public final class ExpiryCalculator {
     /** The policy itself. */
     public ExpiryPolicy policy() {
         return policy;
+    }
+
+    /**
+     * Whether every entry lives until it is removed: the policy is the JCache {@link EternalExpiryPolicy}, which
+     * never gives a duration.
+     */
+    public boolean isEternal() {
+        return policy instanceof EternalExpiryPolicy;
     }
 
     /** The expiry instant of an entry created at {@code now}; at or before {@code now} means not stored. */

@@ -8,6 +8,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.UnaryOperator;
@@ -18,7 +20,12 @@ import java.util.function.UnaryOperator;
  * <p>Caffeine drops an entry a grace period after its expiry instant rather than exactly at it, so that the
  * cache layer, which checks expiry against its own clock on every read, is the one that observes the expiry
  * and emits the event synchronously with the read that saw it. Entries nobody reads are still reclaimed, one
- * grace period later, and reported to the {@link TierListener} as expired.
+ * grace period later, and reported to the {@link TierListener} as expired. A tier whose entries never expire
+ * (an eternal expiry policy and no tier TTL) does not track expiry at all, so a hit reads no clock.
+ *
+ * <p>Caffeine's maintenance (applying reads to the eviction policy, evicting, reclaiming) runs on the writing
+ * thread when a write triggers it, so the tier is back within its bound when the write returns, and in the
+ * background when a read triggers it, so that a hit never pays for draining the read buffer.
  */
 public final class HeapTier<K> implements Tier<K> {
 
@@ -47,18 +54,29 @@ public final class HeapTier<K> implements Tier<K> {
      * @param listener told about evictions and reclaimed expired entries
      */
     public HeapTier(long maxEntries, Duration ttl, Clock clock, TierListener<K> listener) {
+        this(maxEntries, ttl, clock, listener, true);
+    }
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param ttl the longest an entry stays in this tier after it was written ({@link Duration#ZERO}: no limit)
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     * @param entriesExpire whether entries may carry an expiry instant; {@code false} (and no {@code ttl}) leaves
+     *     expiry untracked, and an entry that expires all the same is only dropped when read or evicted
+     */
+    public HeapTier(long maxEntries, Duration ttl, Clock clock, TierListener<K> listener, boolean entriesExpire) {
         if (maxEntries <= 0) {
             throw new IllegalArgumentException("heap tier max entries must be positive, was " + maxEntries);
         }
         this.maxEntries = maxEntries;
-        this.cache = Caffeine.newBuilder()
-                .maximumSize(maxEntries)
-                .ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
-                // Maintenance runs on the calling thread: evictions are visible when the write returns, and
-                // no shared pool thread is borrowed.
-                .executor(Runnable::run)
-                .expireAfter(new EntryExpiry<K>(clock, ttl))
-                .evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+        Caffeine<Object, Object> builder =
+                Caffeine.newBuilder().maximumSize(maxEntries).executor(MAINTENANCE);
+        if (entriesExpire || !(ttl.isZero() || ttl.isNegative())) {
+            builder.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                    .expireAfter(new EntryExpiry<K>(clock, ttl));
+        }
+        this.cache = builder.<K, TierEntry>evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         evictions.increment();
                     }
@@ -92,22 +110,54 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public TierEntry get(K key) {
-        return cache.getIfPresent(key);
+        return map.get(key);
     }
 
     @Override
     public void put(K key, TierEntry entry) {
-        map.put(key, entry);
+        boolean outer = WRITING.get() == null;
+        WRITING.set(Boolean.TRUE);
+        try {
+            map.put(key, entry);
+        } finally {
+            settle(outer);
+        }
     }
 
     @Override
     public void remove(K key) {
-        map.remove(key);
+        boolean outer = WRITING.get() == null;
+        WRITING.set(Boolean.TRUE);
+        try {
+            map.remove(key);
+        } finally {
+            settle(outer);
+        }
     }
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        return map.compute(key, (k, current) -> remapping.apply(current));
+        boolean outer = WRITING.get() == null;
+        WRITING.set(Boolean.TRUE);
+        try {
+            return map.compute(key, (k, current) -> remapping.apply(current));
+        } finally {
+            settle(outer);
+        }
+    }
+
+    /**
+     * Ends a write. The write's own maintenance ran inline, unless a background maintenance held Caffeine's lock
+     * at that moment; then the tier may still be over its bound, and is brought back now.
+     */
+    private void settle(boolean outer) {
+        if (!outer) {
+            return;
+        }
+        WRITING.remove();
+        if (map.size() > maxEntries) {
+            cache.cleanUp();
+        }
     }
 
     @Override
@@ -135,6 +185,18 @@ public final class HeapTier<K> implements Tier<K> {
         cache.invalidateAll();
         cache.cleanUp();
     }
+
+    /** Set while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
+    private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+
+    /** Runs the maintenance a write triggers on the writing thread, and what a read triggers in the background. */
+    private static final Executor MAINTENANCE = task -> {
+        if (WRITING.get() != null) {
+            task.run();
+        } else {
+            ForkJoinPool.commonPool().execute(task);
+        }
+    };
 
     private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
         private final Clock clock;

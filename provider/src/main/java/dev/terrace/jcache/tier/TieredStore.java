@@ -263,7 +263,9 @@ public final class TieredStore<K> implements AutoCloseable {
      * tier with a shorter time to live), and then the read must look further down.
      */
     private TierEntry liveNear(TierEntry entry) {
-        return entry == null || !entry.isExpired(clock.millis()) ? entry : null;
+        return entry == null || entry.expiresAt() == TierEntry.ETERNAL || !entry.isExpired(clock.millis())
+                ? entry
+                : null;
     }
 
     private TierEntry nearestLiveCopy(K key) {

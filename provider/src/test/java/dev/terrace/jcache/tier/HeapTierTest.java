@@ -65,4 +65,41 @@ class HeapTierTest extends TierConformanceTest {
         assertThat(entry.isExpired(clock.millis())).isTrue();
         heap.close();
     }
+
+    @Test
+    void isWithinItsBoundWheneverAWriteReturnsWhileReadsAreMaintainedInTheBackground() {
+        HeapTier<String> small = new HeapTier<>(50, Duration.ZERO, clock, TierListener.none(), false);
+        for (int i = 0; i < 2_000; i++) {
+            small.put("k" + i, new TierEntry("v" + i, TierEntry.ETERNAL));
+            // Reads fill Caffeine's read buffers, whose maintenance then runs on another thread, possibly while
+            // the next write wants it.
+            for (int j = 0; j < 20; j++) {
+                small.get("k" + (i - j % 10));
+            }
+            assertThat(small.size()).as("entries held after write %d", i).isLessThanOrEqualTo(50);
+        }
+        small.close();
+    }
+
+    @Test
+    void aTierWhoseEntriesNeverExpireKeepsAnEntryWithAnInstantUntilItIsReadOrEvicted() {
+        HeapTier<String> eternal = new HeapTier<>(
+                100,
+                Duration.ZERO,
+                clock,
+                (t, key, entry, wasExpired) -> {
+                    (wasExpired ? expired : evicted).add(key);
+                },
+                false);
+        eternal.put("short", new TierEntry("v", clock.millis() + 1_000));
+
+        clock.advance(Duration.ofMillis(1_000 + HeapTier.RECLAIM_GRACE_MILLIS + 1));
+        eternal.cleanUp();
+
+        assertThat(eternal.get("short"))
+                .as("no expiry tracked: the layers above judge it")
+                .isNotNull();
+        assertThat(expired).isEmpty();
+        eternal.close();
+    }
 }
