@@ -185,8 +185,11 @@ final class Scenario {
         var again = readFile(Namespace.SESSION, "src/Main.java");
         report.check(
                 again.hit() && tools.runs(WorkspaceTools.READ_FILE) == runs,
-                "read_file(src/Main.java) after the restart: hit in the %s tier, the tool did not run",
-                again.answeredBy());
+                "read_file(src/Main.java) after the restart: hit, the tool did not run");
+        report.line(
+                "tier hits since the restart: %s (opening checked the result's files and copied it from the %s"
+                        + " tier onto the heap)",
+                cache.tierHits(Namespace.SESSION), cache.authority());
         report.check(again.result().lastLine().equals("// TODO: read the arguments"), "it is the edited content");
         report.finish("A restart keeps the results");
     }
@@ -197,9 +200,12 @@ final class Scenario {
             SecondProcess.Answer shared = second.readFile(Namespace.SESSION, mainJava);
             report.check(
                     shared.hit() && shared.toolRuns() == 0,
-                    "second process, read_file(src/Main.java): hit in the %s tier, its tool never ran (runs: %d)",
-                    shared.answeredBy(),
+                    "second process, read_file(src/Main.java): hit, its tool never ran (runs: %d)",
                     shared.toolRuns());
+            report.line(
+                    "its tier hits: %s (opening checked the files of the results Redis holds and copied the"
+                            + " valid ones onto its heap)",
+                    shared.tierHits());
             report.finish("A second process shares results through Redis");
 
             int before = removals();

@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  *
  * <ul>
  *   <li>{@code read_file <namespace> <path>}: calls {@code read_file} through the cache; answers {@code
- *       result <hit> <answered-by> <tool-runs> <last line of the result>};
+ *       result <hit> <answered-by> <tool-runs> <tier hits> <last line of the result>};
  *   <li>{@code removals}: answers how many {@code REMOVED} events its listeners heard;
  *   <li>{@code quit}: closes the cache and exits.
  * </ul>
@@ -52,9 +52,10 @@ public final class SecondProcess implements AutoCloseable {
      * @param hit whether the result came from the cache
      * @param answeredBy the tier that held it, or {@code tool}
      * @param toolRuns how many times {@code read_file} has run in the second process so far
+     * @param tierHits how many reads each of its tiers answered so far, as {@code {heap=1,disk=0,redis=0}}
      * @param lastLine the result's last line
      */
-    public record Answer(boolean hit, String answeredBy, int toolRuns, String lastLine) {}
+    public record Answer(boolean hit, String answeredBy, int toolRuns, String tierHits, String lastLine) {}
 
     private SecondProcess(Process process) {
         this.process = process;
@@ -92,11 +93,12 @@ public final class SecondProcess implements AutoCloseable {
     /** Has the second process call {@code read_file(path)} in {@code namespace}. */
     public Answer readFile(Namespace namespace, Path path) throws IOException {
         commands.println("read_file " + namespace + " " + encode(path.toString()));
-        String[] parts = answer().split(" ", 5);
-        if (parts.length != 5 || !parts[0].equals("result")) {
+        String[] parts = answer().split(" ", 6);
+        if (parts.length != 6 || !parts[0].equals("result")) {
             throw new IOException("Unexpected answer from the second process: " + String.join(" ", parts));
         }
-        return new Answer(Boolean.parseBoolean(parts[1]), parts[2], Integer.parseInt(parts[3]), decode(parts[4]));
+        return new Answer(
+                Boolean.parseBoolean(parts[1]), parts[2], Integer.parseInt(parts[3]), parts[4], decode(parts[5]));
     }
 
     /** How many {@code REMOVED} events the second process's listeners heard. */
@@ -224,7 +226,9 @@ public final class SecondProcess implements AutoCloseable {
                     Map.of("path", decode(parts[2])),
                     tools::readFile);
             return "result " + outcome.hit() + " " + outcome.answeredBy() + " " + tools.runs(WorkspaceTools.READ_FILE)
-                    + " " + encode(outcome.result().lastLine());
+                    + " "
+                    + cache.tierHits(Namespace.valueOf(parts[1])).toString().replace(" ", "") + " "
+                    + encode(outcome.result().lastLine());
         }
         throw new IllegalArgumentException("Unknown command: " + line);
     }

@@ -10,6 +10,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -182,6 +183,31 @@ public final class ToolResultCache implements AutoCloseable {
                 .config()
                 .settingsFor(namespace.cacheName(), manager.getProperties());
         return settings.stack().hasRedis() ? settings.redisTtl() : settings.diskTtl();
+    }
+
+    /**
+     * How many reads each tier of {@code namespace}'s cache answered since it opened, nearest first ({@code
+     * heap}, {@code disk}, {@code redis}). A cache that opens checks the files of every result it holds, and
+     * that check copies each valid result from the authoritative tier onto the heap: after a restart, hits are
+     * heap hits of results the check found on disk (or in Redis).
+     */
+    public Map<String, Long> tierHits(Namespace namespace) {
+        TieredStore<Object> tiers =
+                caches.get(namespace).unwrap(TerraceCache.class).tiers();
+        Map<String, Long> hits = new LinkedHashMap<>();
+        for (int i = 0; i < tiers.tiers().size(); i++) {
+            hits.put(tiers.tiers().get(i).name(), tiers.hits(i));
+        }
+        return hits;
+    }
+
+    /** The name of the tier that holds every result and decides: {@code redis} when shared, else {@code disk}. */
+    public String authority() {
+        return caches.get(Namespace.GLOBAL)
+                .unwrap(TerraceCache.class)
+                .tiers()
+                .authority()
+                .name();
     }
 
     /** Whether results are shared through Redis. */
