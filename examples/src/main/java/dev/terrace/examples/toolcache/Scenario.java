@@ -29,6 +29,7 @@ final class Scenario {
     private final WorkspaceTools tools;
     private final ScenarioReport report = new ScenarioReport();
     private ToolResultCache cache;
+    private int calls;
 
     private final Path mainJava;
     private final Path readme;
@@ -66,6 +67,7 @@ final class Scenario {
             } else {
                 secondProcess();
             }
+            summary();
         } finally {
             cache.close();
         }
@@ -224,11 +226,22 @@ final class Scenario {
         }
     }
 
+    private void summary() {
+        int runs = tools.runs(WorkspaceTools.READ_FILE) + tools.runs(WorkspaceTools.GREP);
+        report.line(
+                "this process made %d tool calls; the tools ran %d times (read_file %d, grep %d), %d calls were hits",
+                calls, runs, tools.runs(WorkspaceTools.READ_FILE), tools.runs(WorkspaceTools.GREP), calls - runs);
+        report.check(calls > runs, "the cache answered calls without running their tools");
+        report.finish("Summary");
+    }
+
     private ToolResultCache.Outcome<ToolResult> readFile(Namespace namespace, String path) {
+        calls++;
         return cache.trace(namespace, WorkspaceTools.READ_FILE, Map.of("path", path), tools::readFile);
     }
 
     private ToolResultCache.Outcome<ToolResult> grep(String pattern) {
+        calls++;
         return cache.trace(Namespace.TOOL, WorkspaceTools.GREP, Map.of("pattern", pattern, "dir", "src"), tools::grep);
     }
 

@@ -202,7 +202,7 @@ class ToolResultCacheTest {
 
         assertThat(report.skipped()).isEmpty();
         assertThat(report.steps())
-                .hasSize(8)
+                .hasSize(9)
                 .allSatisfy(step -> assertThat(step.asExpected())
                         .as("%s: %s", step.title(), step.lines())
                         .isTrue());
@@ -215,7 +215,7 @@ class ToolResultCacheTest {
         ScenarioReport report = new Scenario(dir.resolve("alone"), null).run();
 
         assertThat(report.skipped()).containsExactly("A second process shares results through Redis");
-        assertThat(report.steps()).hasSize(6).allMatch(ScenarioReport.Step::asExpected);
+        assertThat(report.steps()).hasSize(7).allMatch(ScenarioReport.Step::asExpected);
     }
 
     @Test
