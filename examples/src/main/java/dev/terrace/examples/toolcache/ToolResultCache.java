@@ -104,12 +104,25 @@ public final class ToolResultCache implements AutoCloseable {
         }
     }
 
-    /** Opens the four namespaces' caches as {@value #CONFIG} declares them, completed by {@code settings}. */
+    /**
+     * Opens the four namespaces' caches as {@value #CONFIG} declares them, completed by {@code settings}.
+     *
+     * <p>One per JVM at a time: the cache manager's URI names the disk stores and the Redis keys, and must be
+     * the same in every process that shares results, so a JVM has one such manager.
+     *
+     * @throws IllegalStateException when one is already open in this JVM with other settings
+     */
     public static ToolResultCache open(Settings settings) {
         TerraceCachingProvider provider =
                 (TerraceCachingProvider) Caching.getCachingProvider(TerraceCachingProvider.class.getName());
-        CacheManager manager = provider.getCacheManager(
-                URI.create(CONFIG), ToolResultCache.class.getClassLoader(), settings.properties());
+        Properties properties = settings.properties();
+        CacheManager manager =
+                provider.getCacheManager(URI.create(CONFIG), ToolResultCache.class.getClassLoader(), properties);
+        if (!properties.equals(manager.getProperties())) {
+            // The provider handed back the manager someone else opened; closing it would close theirs.
+            throw new IllegalStateException("A tool-result cache is already open in this JVM with other settings ("
+                    + manager.getProperties() + "); close it first");
+        }
         try {
             return new ToolResultCache(manager, settings.workspace());
         } catch (RuntimeException e) {

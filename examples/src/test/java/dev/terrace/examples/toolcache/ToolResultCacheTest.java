@@ -219,6 +219,21 @@ class ToolResultCacheTest {
     }
 
     @Test
+    void aSecondCacheWithOtherSettingsInTheSameJvmIsRefused() {
+        try (ToolResultCache cache = open(null)) {
+            ToolResultCache.Settings other =
+                    new ToolResultCache.Settings(workspace, dir.resolve("other-disk"), null, true);
+
+            assertThatThrownBy(() -> ToolResultCache.open(other))
+                    .isInstanceOf(IllegalStateException.class)
+                    .hasMessageContaining("already open");
+            assertThat(readFile(cache, Namespace.SESSION, "README.md").result().output())
+                    .as("the open one still works")
+                    .isEqualTo("# project\n");
+        }
+    }
+
+    @Test
     void argumentsAreCanonical() {
         ToolCallKey key = ToolCall.of("grep", Map.of("pattern", "TODO", "dir", "src"), workspace)
                 .key();
