@@ -58,7 +58,7 @@ public final class TerraceCacheManager implements CacheManager {
         this.properties = properties;
         this.config = ConfigLocator.locate(uri, classLoader, properties);
         this.settings = config.settingsFor(null, properties);
-        this.serialFilter = SerialFilter.from(properties);
+        this.serialFilter = SerialFilter.from(serialFilterSettings());
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
                 "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache{}{}",
@@ -81,6 +81,19 @@ public final class TerraceCacheManager implements CacheManager {
                     settings.files().watchPaths());
         }
         createDeclaredCaches();
+    }
+
+    /**
+     * The allow-list setting as every other setting is read (properties, system property, then the YAML file's
+     * {@code serialization.allow}); the filter used to see the first two only, so the file's list was ignored.
+     */
+    private Properties serialFilterSettings() {
+        Properties filterSettings = new Properties();
+        String allow = settingsProperty(SerialFilter.ALLOW);
+        if (allow != null) {
+            filterSettings.setProperty(SerialFilter.ALLOW, allow);
+        }
+        return filterSettings;
     }
 
     /** The caches the configuration declares exist from the start, so that Spring and Hibernate find them. */

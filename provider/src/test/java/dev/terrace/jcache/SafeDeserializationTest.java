@@ -3,6 +3,7 @@ package dev.terrace.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.terrace.jcache.config.TerraceConfig;
 import dev.terrace.jcache.copy.SerialFilter;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
@@ -89,6 +90,25 @@ class SafeDeserializationTest {
                     "values", new MutableConfiguration<String, Planted>().setTypes(String.class, Planted.class));
 
             assertThat(typed.get("k").text).isEqualTo("v");
+        }
+    }
+
+    @Test
+    void theAllowListOfTheYamlFileApplies() {
+        Properties settings = diskSettings();
+        settings.put(
+                TerraceConfig.PROPERTY, TerraceConfig.parse("cache: {serialization: {allow: [dev.terrace.jcache.*]}}"));
+        try (CacheManager writer = manager(settings, "yaml", null)) {
+            writer.createCache("values", new MutableConfiguration<String, Object>())
+                    .put("k", new Planted("from the file's list"));
+        }
+        try (CacheManager reader = manager(settings, "yaml", null)) {
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+
+            assertThat(cache.get("k"))
+                    .as("serialization.allow in the YAML file allows the class, as the property would")
+                    .isInstanceOfSatisfying(
+                            Planted.class, p -> assertThat(p.text).isEqualTo("from the file's list"));
         }
     }
 
