@@ -52,7 +52,7 @@ public final class RunPeerBenchmarks {
         Map<String, String> machine = machine();
         Scores scores = new Scores();
         List<RedisBenchmarkLine> redisBenchmark = new ArrayList<>();
-        Map<String, Double> hitRatios;
+        Map<String, HitRatioRun.HitRatio> hitRatios;
         List<WarmStartRun.Outcome> warmStart;
         try (RedisLauncher redis = RedisLauncher.start()) {
             for (int size : Scores.SIZES) {
