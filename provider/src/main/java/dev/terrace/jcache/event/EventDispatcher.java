@@ -113,17 +113,9 @@ public final class EventDispatcher<K, V> {
      * listener on the executor. Safe to call while holding the key.
      */
     public void publishDetached(EventType type, K key, V value, V oldValue) {
-        publishDetached(type, key, value, oldValue, null);
-    }
-
-    /**
-     * Like {@link #publishDetached(EventType, Object, Object, Object)}, for an event Terrace caused on its own
-     * for {@code cause} (an invalidation), which listeners can unwrap.
-     */
-    public void publishDetached(EventType type, K key, V value, V oldValue, InvalidationCause cause) {
         for (ListenerRegistration<K, V> registration : registrations) {
             if (registration.handles(type)) {
-                deliverLater(reserve(registration, type, key, value, oldValue, cause));
+                deliverLater(reserve(registration, type, key, value, oldValue, null));
             }
         }
     }

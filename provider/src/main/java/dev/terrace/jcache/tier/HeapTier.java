@@ -12,6 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
 import java.util.function.UnaryOperator;
 
 /**
@@ -115,48 +116,38 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public void put(K key, TierEntry entry) {
-        boolean outer = WRITING.get() == null;
-        WRITING.set(Boolean.TRUE);
-        try {
-            map.put(key, entry);
-        } finally {
-            settle(outer);
-        }
+        write(() -> map.put(key, entry));
     }
 
     @Override
     public void remove(K key) {
-        boolean outer = WRITING.get() == null;
-        WRITING.set(Boolean.TRUE);
-        try {
-            map.remove(key);
-        } finally {
-            settle(outer);
-        }
+        write(() -> map.remove(key));
     }
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        boolean outer = WRITING.get() == null;
-        WRITING.set(Boolean.TRUE);
-        try {
-            return map.compute(key, (k, current) -> remapping.apply(current));
-        } finally {
-            settle(outer);
-        }
+        return write(() -> map.compute(key, (k, current) -> remapping.apply(current)));
     }
 
     /**
-     * Ends a write. The write's own maintenance ran inline, unless a background maintenance held Caffeine's lock
-     * at that moment; then the tier may still be over its bound, and is brought back now.
+     * Runs {@code change} with the maintenance it triggers inline. That maintenance is skipped when a background
+     * one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is brought back
+     * before this returns.
      */
-    private void settle(boolean outer) {
-        if (!outer) {
-            return;
+    private <T> T write(Supplier<T> change) {
+        boolean outermost = WRITING.get() == null;
+        if (outermost) {
+            WRITING.set(Boolean.TRUE);
         }
-        WRITING.remove();
-        if (map.size() > maxEntries) {
-            cache.cleanUp();
+        try {
+            return change.get();
+        } finally {
+            if (outermost) {
+                WRITING.remove();
+            }
+            if (map.size() > maxEntries) {
+                cache.cleanUp();
+            }
         }
     }
 
