@@ -206,11 +206,7 @@ final class PerformanceReport {
         md.append('\n');
         for (String operation : Scores.OPERATIONS) {
             for (int size : Scores.SIZES) {
-                md.append("| ")
-                        .append(operation)
-                        .append(" | ")
-                        .append(size == 100 ? "100 B" : "10 KB")
-                        .append(" |");
+                rowStart(md, operation, size);
                 for (String subject : Scores.SUBJECTS) {
                     Scores.Score score = s.get(operation, subject, size, threads);
                     md.append(' ');
@@ -226,6 +222,15 @@ final class PerformanceReport {
             }
         }
         md.append('\n');
+    }
+
+    /** The first two cells of a row of the operation tables: the operation and the value size. */
+    private static void rowStart(StringBuilder md, String operation, int size) {
+        md.append("| ")
+                .append(operation)
+                .append(" | ")
+                .append(size == 100 ? "100 B" : "10 KB")
+                .append(" |");
     }
 
     private static void ratioTable(StringBuilder md, Scores s) {
@@ -251,11 +256,7 @@ final class PerformanceReport {
         md.append('\n');
         for (String operation : Scores.OPERATIONS) {
             for (int size : Scores.SIZES) {
-                md.append("| ")
-                        .append(operation)
-                        .append(" | ")
-                        .append(size == 100 ? "100 B" : "10 KB")
-                        .append(" |");
+                rowStart(md, operation, size);
                 for (String[] pair : pairs) {
                     md.append(' ')
                             .append(ratio(s.ratio(operation, pair[0], pair[1], size, 1)))
