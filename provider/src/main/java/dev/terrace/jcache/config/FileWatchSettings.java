@@ -1,12 +1,14 @@
 package dev.terrace.jcache.config;
 
+import static dev.terrace.jcache.config.TerraceSettings.lookup;
+import static dev.terrace.jcache.config.TerraceSettings.parseBoolean;
+
 import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.regex.Pattern;
@@ -103,23 +105,5 @@ public record FileWatchSettings(
             }
         }
         return paths;
-    }
-
-    private static String lookup(Properties properties, String name, String fallback) {
-        Object value = properties == null ? null : properties.get(name);
-        if (value == null) {
-            value = System.getProperty(name);
-        }
-        return value == null || value.toString().isBlank()
-                ? fallback
-                : value.toString().trim();
-    }
-
-    private static boolean parseBoolean(String name, String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(name + " must be true or false, was '" + value + "'");
-        };
     }
 }

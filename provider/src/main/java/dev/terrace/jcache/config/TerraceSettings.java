@@ -116,7 +116,8 @@ public record TerraceSettings(
                 FileWatchSettings.from(properties));
     }
 
-    private static String lookup(Properties properties, String name, String fallback) {
+    /** The setting {@code name}: from {@code properties}, else the system property, else {@code fallback}. */
+    static String lookup(Properties properties, String name, String fallback) {
         Object value = properties == null ? null : properties.get(name);
         if (value == null) {
             value = System.getProperty(name);
@@ -143,7 +144,8 @@ public record TerraceSettings(
         }
     }
 
-    private static boolean parseBoolean(String name, String value) {
+    /** {@code value} of setting {@code name} as a flag; anything but true or false is refused. */
+    static boolean parseBoolean(String name, String value) {
         return switch (value.toLowerCase(java.util.Locale.ROOT)) {
             case "true" -> true;
             case "false" -> false;
