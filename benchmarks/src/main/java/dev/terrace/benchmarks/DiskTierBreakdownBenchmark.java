@@ -1,11 +1,11 @@
 package dev.terrace.benchmarks;
 
-import dev.terrace.jcache.copy.Codec;
-import dev.terrace.jcache.copy.JavaSerializer;
-import dev.terrace.jcache.copy.SerialFilter;
-import dev.terrace.jcache.tier.TierEntry;
-import dev.terrace.jcache.tier.TierListener;
-import dev.terrace.jcache.tier.disk.DiskTier;
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.copy.JavaSerializer;
+import dev.terrace.jcache.internal.copy.SerialFilter;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierListener;
+import dev.terrace.jcache.internal.tier.disk.DiskTier;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Arrays;

@@ -1,14 +1,14 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.copy.Copier;
-import dev.terrace.jcache.dependency.DependencyHook;
-import dev.terrace.jcache.event.EventDispatcher;
 import dev.terrace.jcache.event.InvalidationCause;
-import dev.terrace.jcache.expiry.ExpiryCalculator;
+import dev.terrace.jcache.internal.copy.Copier;
+import dev.terrace.jcache.internal.dependency.DependencyHook;
+import dev.terrace.jcache.internal.event.EventDispatcher;
+import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierUnavailableException;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.management.TerraceStatistics;
-import dev.terrace.jcache.tier.TierEntry;
-import dev.terrace.jcache.tier.TierUnavailableException;
-import dev.terrace.jcache.tier.TieredStore;
 import java.time.Clock;
 import java.util.Objects;
 import javax.cache.event.CacheEntryListenerException;

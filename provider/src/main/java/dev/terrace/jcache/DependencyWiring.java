@@ -1,13 +1,13 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.copy.Codec;
-import dev.terrace.jcache.dependency.FileDependencies;
-import dev.terrace.jcache.dependency.InvalidationTarget;
 import dev.terrace.jcache.event.InvalidationCause;
-import dev.terrace.jcache.tier.Tier;
-import dev.terrace.jcache.tier.TieredStore;
-import dev.terrace.jcache.tier.disk.DiskTier;
-import dev.terrace.jcache.tier.redis.RedisTier;
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.dependency.FileDependencies;
+import dev.terrace.jcache.internal.dependency.InvalidationTarget;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.disk.DiskTier;
+import dev.terrace.jcache.internal.tier.redis.RedisTier;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;

@@ -1,11 +1,11 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.copy.Copier;
-import dev.terrace.jcache.event.EventDispatcher;
+import dev.terrace.jcache.internal.copy.Copier;
+import dev.terrace.jcache.internal.event.EventDispatcher;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierListener;
 import dev.terrace.jcache.management.TerraceStatistics;
-import dev.terrace.jcache.tier.Tier;
-import dev.terrace.jcache.tier.TierEntry;
-import dev.terrace.jcache.tier.TierListener;
 import javax.cache.event.EventType;
 
 /**

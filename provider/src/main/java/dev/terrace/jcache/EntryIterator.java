@@ -1,6 +1,6 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierEntry;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import javax.cache.Cache;

@@ -1,7 +1,7 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.processor.ProcessorEntry;
-import dev.terrace.jcache.tier.TierEntry;
+import dev.terrace.jcache.internal.processor.ProcessorEntry;
+import dev.terrace.jcache.internal.tier.TierEntry;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;

@@ -1,7 +1,7 @@
 package dev.terrace.jcache;
 
-import dev.terrace.jcache.tier.TierEntry;
-import dev.terrace.jcache.tier.TierUnavailableException;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;

@@ -2,8 +2,8 @@ package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.config.TerraceSettings;
-import dev.terrace.jcache.tier.Tier;
-import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

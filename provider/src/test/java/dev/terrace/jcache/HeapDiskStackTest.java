@@ -2,9 +2,9 @@ package dev.terrace.jcache;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.terrace.jcache.tier.HeapTier;
-import dev.terrace.jcache.tier.TieredStore;
-import dev.terrace.jcache.tier.disk.DiskTier;
+import dev.terrace.jcache.internal.tier.HeapTier;
+import dev.terrace.jcache.internal.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.disk.DiskTier;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
@@ -183,7 +183,7 @@ class HeapDiskStackTest {
 
             javax.management.MBeanServer server = java.lang.management.ManagementFactory.getPlatformMBeanServer();
             javax.management.ObjectName disk =
-                    dev.terrace.jcache.management.MBeans.tierObjectName(manager.getURI(), "jmx", "1-disk");
+                    dev.terrace.jcache.internal.management.MBeans.tierObjectName(manager.getURI(), "jmx", "1-disk");
             TieredStore<Object> tiers = tiers(cache);
             assertThat((Long) server.getAttribute(disk, "Hits"))
                     .isEqualTo(tiers.hits(1))

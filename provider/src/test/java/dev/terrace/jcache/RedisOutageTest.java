@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrace.jcache.internal.tier.TierUnavailableException;
+import dev.terrace.jcache.internal.tier.redis.RedisConnection;
 import dev.terrace.jcache.redis.RedisServer;
-import dev.terrace.jcache.tier.TierUnavailableException;
-import dev.terrace.jcache.tier.redis.RedisConnection;
 import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrace.jcache.config.TerraceConfig;
-import dev.terrace.jcache.copy.SerialFilter;
+import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.io.ObjectInputStream;

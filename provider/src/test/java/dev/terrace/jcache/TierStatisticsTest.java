@@ -3,10 +3,10 @@ package dev.terrace.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.terrace.jcache.management.MBeans;
+import dev.terrace.jcache.internal.management.MBeans;
+import dev.terrace.jcache.internal.tier.TierCounters;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.redis.RedisServer;
-import dev.terrace.jcache.tier.TierCounters;
-import dev.terrace.jcache.tier.TieredStore;
 import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.URL;

@@ -1,8 +1,8 @@
 package dev.terrace.examples.hibernate;
 
 import dev.terrace.jcache.TerraceCache;
-import dev.terrace.jcache.tier.TierCounters;
-import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.TierCounters;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;

@@ -4,7 +4,7 @@ import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.TerraceCacheManager;
 import dev.terrace.jcache.TerraceCachingProvider;
 import dev.terrace.jcache.config.TerraceSettings;
-import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;

@@ -1,10 +1,10 @@
 package dev.terrace.jcache.micrometer;
 
 import dev.terrace.jcache.TerraceCache;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TierCounters;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.management.TerraceStatistics;
-import dev.terrace.jcache.tier.Tier;
-import dev.terrace.jcache.tier.TierCounters;
-import dev.terrace.jcache.tier.TieredStore;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;

@@ -150,7 +150,7 @@ final class ConfigSchema {
         keys.add(new Key("coordination.invalidation", null, choice("stream"), Scope.MANAGER, "stream", false));
         keys.add(new Key(
                 "serialization.allow",
-                dev.terrace.jcache.copy.SerialFilter.ALLOW,
+                dev.terrace.jcache.internal.copy.SerialFilter.ALLOW,
                 classPatterns(),
                 Scope.MANAGER,
                 "[]",

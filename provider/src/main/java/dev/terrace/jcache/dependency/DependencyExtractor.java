@@ -1,5 +1,6 @@
 package dev.terrace.jcache.dependency;
 
+import dev.terrace.jcache.internal.dependency.FileDependencies;
 import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

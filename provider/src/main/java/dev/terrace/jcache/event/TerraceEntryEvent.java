@@ -23,7 +23,7 @@ public final class TerraceEntryEvent<K, V> extends CacheEntryEvent<K, V> {
     private final boolean oldValueAvailable;
     private final InvalidationCause cause;
 
-    TerraceEntryEvent(
+    public TerraceEntryEvent(
             Cache<K, V> source,
             EventType type,
             K key,

@@ -1,7 +1,7 @@
 package dev.terrace.jcache.management;
 
-import dev.terrace.jcache.tier.TierCounters;
-import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.TierCounters;
+import dev.terrace.jcache.internal.tier.TieredStore;
 
 /** The {@link TierStatisticsMXBean} of one tier, reading the store's counters. */
 public final class TierStatistics implements TierStatisticsMXBean {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.terrace.jcache.TerraceCache;
-import dev.terrace.jcache.tier.TieredStore;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;

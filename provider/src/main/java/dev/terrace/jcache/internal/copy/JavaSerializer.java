@@ -1,0 +1,98 @@
+package dev.terrace.jcache.internal.copy;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.NotSerializableException;
+import java.io.ObjectInputStream;
+import java.io.ObjectOutputStream;
+import java.io.ObjectStreamClass;
+import java.io.Serializable;
+import javax.cache.CacheException;
+
+/**
+ * Java serialization, resolving classes through the cache manager's class loader so that applications with
+ * their own class loaders (application servers, plugins) get their own classes back.
+ */
+public final class JavaSerializer {
+
+    private final ClassLoader classLoader;
+
+    public JavaSerializer(ClassLoader classLoader) {
+        this.classLoader = classLoader;
+    }
+
+    /**
+     * The serialized form of {@code object}.
+     *
+     * @throws IllegalArgumentException when the object cannot be serialized
+     */
+    public byte[] serialize(Object object) {
+        if (!(object instanceof Serializable)) {
+            throw new IllegalArgumentException(notSerializable(object.getClass().getName()));
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(128);
+        try (ObjectOutputStream out = new ObjectOutputStream(bytes)) {
+            out.writeObject(object);
+        } catch (NotSerializableException e) {
+            throw new IllegalArgumentException(notSerializable(e.getMessage()), e);
+        } catch (IOException e) {
+            throw new CacheException(
+                    "Failed to serialize a " + object.getClass().getName(), e);
+        }
+        return bytes.toByteArray();
+    }
+
+    /** The object read back from {@code bytes}. */
+    public Object deserialize(byte[] bytes) {
+        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            throw new CacheException("Failed to deserialize a cached object: " + e, e);
+        }
+    }
+
+    /**
+     * The object read back from {@code bytes} that came from outside this process (disk or Redis): only
+     * classes {@code filter} allows are resolved, and a refused class fails the read before any instance of it
+     * exists.
+     *
+     * @throws CacheException naming the refused class and the setting that allows it
+     */
+    public Object deserialize(byte[] bytes, SerialFilter filter) {
+        SerialFilter.Check check = filter.check();
+        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+            in.setObjectInputFilter(check);
+            return in.readObject();
+        } catch (IOException | ClassNotFoundException e) {
+            if (check.refused() != null) {
+                throw new CacheException(check.message(), e);
+            }
+            throw new CacheException("Failed to deserialize a cached object: " + e, e);
+        }
+    }
+
+    private static String notSerializable(String className) {
+        return "A store-by-value cache copies keys and values by Java serialization, but " + className
+                + " is not Serializable: make it Serializable or configure the cache with setStoreByValue(false)";
+    }
+
+    private static final class LoaderObjectInputStream extends ObjectInputStream {
+        private final ClassLoader classLoader;
+
+        LoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
+            super(in);
+            this.classLoader = classLoader;
+        }
+
+        @Override
+        protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            try {
+                return Class.forName(desc.getName(), false, classLoader);
+            } catch (ClassNotFoundException e) {
+                return super.resolveClass(desc);
+            }
+        }
+    }
+}

@@ -1,0 +1,225 @@
+package dev.terrace.jcache.internal.tier;
+
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import com.github.benmanes.caffeine.cache.Expiry;
+import com.github.benmanes.caffeine.cache.RemovalCause;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ForkJoinPool;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Supplier;
+import java.util.function.UnaryOperator;
+
+/**
+ * The heap tier (L1): a Caffeine cache bounded by entry count with Caffeine's W-TinyLFU eviction.
+ *
+ * <p>Caffeine drops an entry a grace period after its expiry instant rather than exactly at it, so that the
+ * cache layer, which checks expiry against its own clock on every read, is the one that observes the expiry
+ * and emits the event synchronously with the read that saw it. Entries nobody reads are still reclaimed, one
+ * grace period later, and reported to the {@link TierListener} as expired. A tier whose entries never expire
+ * (an eternal expiry policy and no tier TTL) does not track expiry at all, so a hit reads no clock.
+ *
+ * <p>Caffeine's maintenance (applying reads to the eviction policy, evicting, reclaiming) runs on the writing
+ * thread when a write triggers it, so the tier is back within its bound when the write returns, and in the
+ * background when a read triggers it, so that a hit never pays for draining the read buffer.
+ */
+public final class HeapTier<K> implements Tier<K> {
+
+    /** How long after its expiry instant Caffeine reclaims an entry that nobody read. */
+    static final long RECLAIM_GRACE_MILLIS = 1_000;
+
+    private final Cache<K, TierEntry> cache;
+    private final ConcurrentMap<K, TierEntry> map;
+    private final long maxEntries;
+    private final LongAdder evictions = new LongAdder();
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     */
+    public HeapTier(long maxEntries, Clock clock, TierListener<K> listener) {
+        this(maxEntries, Duration.ZERO, clock, listener);
+    }
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param ttl the longest an entry stays in this tier after it was written, whatever its expiry instant says
+     *     ({@link Duration#ZERO}: no limit); reported to the listener as expired when it runs out
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     */
+    public HeapTier(long maxEntries, Duration ttl, Clock clock, TierListener<K> listener) {
+        this(maxEntries, ttl, clock, listener, true);
+    }
+
+    /**
+     * @param maxEntries the most entries the tier holds before it evicts
+     * @param ttl the longest an entry stays in this tier after it was written ({@link Duration#ZERO}: no limit)
+     * @param clock the clock expiry instants are measured with
+     * @param listener told about evictions and reclaimed expired entries
+     * @param entriesExpire whether entries may carry an expiry instant; {@code false} (and no {@code ttl}) leaves
+     *     expiry untracked, and an entry that expires all the same is only dropped when read or evicted
+     */
+    public HeapTier(long maxEntries, Duration ttl, Clock clock, TierListener<K> listener, boolean entriesExpire) {
+        if (maxEntries <= 0) {
+            throw new IllegalArgumentException("heap tier max entries must be positive, was " + maxEntries);
+        }
+        this.maxEntries = maxEntries;
+        Caffeine<Object, Object> builder =
+                Caffeine.newBuilder().maximumSize(maxEntries).executor(MAINTENANCE);
+        if (entriesExpire || !(ttl.isZero() || ttl.isNegative())) {
+            builder.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
+                    .expireAfter(new EntryExpiry<K>(clock, ttl));
+        }
+        this.cache = builder.<K, TierEntry>evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+                    if (cause == RemovalCause.SIZE) {
+                        evictions.increment();
+                    }
+                    if (key != null && entry != null && cause.wasEvicted()) {
+                        listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
+                    }
+                })
+                .build();
+        this.map = cache.asMap();
+    }
+
+    @Override
+    public String name() {
+        return "heap";
+    }
+
+    /** The most entries this tier holds. */
+    public long maxEntries() {
+        return maxEntries;
+    }
+
+    @Override
+    public long evictions() {
+        return evictions.sum();
+    }
+
+    @Override
+    public String location() {
+        return "heap(max " + maxEntries + " entries)";
+    }
+
+    @Override
+    public TierEntry get(K key) {
+        return map.get(key);
+    }
+
+    @Override
+    public void put(K key, TierEntry entry) {
+        write(() -> map.put(key, entry));
+    }
+
+    @Override
+    public void remove(K key) {
+        write(() -> map.remove(key));
+    }
+
+    @Override
+    public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
+        return write(() -> map.compute(key, (k, current) -> remapping.apply(current)));
+    }
+
+    /**
+     * Runs {@code change} with the maintenance it triggers inline. That maintenance is skipped when a background
+     * one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is brought back
+     * before this returns.
+     */
+    private <T> T write(Supplier<T> change) {
+        boolean outermost = WRITING.get() == null;
+        if (outermost) {
+            WRITING.set(Boolean.TRUE);
+        }
+        try {
+            return change.get();
+        } finally {
+            if (outermost) {
+                WRITING.remove();
+            }
+            if (map.size() > maxEntries) {
+                cache.cleanUp();
+            }
+        }
+    }
+
+    @Override
+    public Iterator<K> keys() {
+        return map.keySet().iterator();
+    }
+
+    @Override
+    public long size() {
+        return cache.estimatedSize();
+    }
+
+    @Override
+    public void clear() {
+        cache.invalidateAll();
+    }
+
+    /** Runs Caffeine's pending maintenance (evictions) now. */
+    public void cleanUp() {
+        cache.cleanUp();
+    }
+
+    @Override
+    public void close() {
+        cache.invalidateAll();
+        cache.cleanUp();
+    }
+
+    /** Set while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
+    private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+
+    /** Runs the maintenance a write triggers on the writing thread, and what a read triggers in the background. */
+    private static final Executor MAINTENANCE = task -> {
+        if (WRITING.get() != null) {
+            task.run();
+        } else {
+            ForkJoinPool.commonPool().execute(task);
+        }
+    };
+
+    private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
+        private final Clock clock;
+        private final long ttlNanos;
+
+        EntryExpiry(Clock clock, Duration ttl) {
+            this.clock = clock;
+            this.ttlNanos = ttl.isZero() || ttl.isNegative() ? Long.MAX_VALUE : ttl.toNanos();
+        }
+
+        @Override
+        public long expireAfterCreate(K key, TierEntry entry, long currentTime) {
+            return nanosUntilReclaim(entry);
+        }
+
+        @Override
+        public long expireAfterUpdate(K key, TierEntry entry, long currentTime, long currentDuration) {
+            return nanosUntilReclaim(entry);
+        }
+
+        @Override
+        public long expireAfterRead(K key, TierEntry entry, long currentTime, long currentDuration) {
+            return currentDuration;
+        }
+
+        private long nanosUntilReclaim(TierEntry entry) {
+            if (entry.expiresAt() == TierEntry.ETERNAL) {
+                return ttlNanos;
+            }
+            long millis = Math.max(0, entry.expiresAt() - clock.millis()) + RECLAIM_GRACE_MILLIS;
+            // The tier's own limit is exact (no grace): Caffeine hides the entry from reads once it has passed.
+            return Math.min(TimeUnit.MILLISECONDS.toNanos(millis), ttlNanos);
+        }
+    }
+}

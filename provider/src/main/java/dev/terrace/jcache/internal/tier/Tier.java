@@ -1,0 +1,100 @@
+package dev.terrace.jcache.internal.tier;
+
+import java.util.Iterator;
+import java.util.function.UnaryOperator;
+
+/**
+ * One storage tier of a cache (heap, disk, Redis). A tier knows nothing of JCache: it stores {@link
+ * TierEntry entries} by key and reports what it drops on its own to its {@link TierListener}.
+ *
+ * <p>Tiers may return entries whose expiry instant has passed; the layers above decide what an expired entry
+ * means (the JCache layer treats it as absent and emits an {@code EXPIRED} event). A tier may drop expired
+ * entries on its own, reporting them as expired.
+ *
+ * @param <K> the key type
+ */
+public interface Tier<K> extends AutoCloseable {
+
+    /** A short name for logs and statistics, such as {@code heap}. */
+    String name();
+
+    /** The entry held for {@code key}, or {@code null} when the tier holds none. */
+    TierEntry get(K key);
+
+    /** Stores {@code entry} for {@code key}, replacing what the tier held. */
+    void put(K key, TierEntry entry);
+
+    /** Drops what the tier holds for {@code key}, if anything. */
+    void remove(K key);
+
+    /**
+     * Atomically replaces the entry of {@code key} with what {@code remapping} returns for the current one
+     * ({@code null} when absent); a {@code null} result removes the entry. No other change to the same key in
+     * this tier can interleave. Exceptions thrown by {@code remapping} propagate and leave the entry as it was.
+     *
+     * @return the entry held afterwards, or {@code null}
+     */
+    TierEntry compute(K key, UnaryOperator<TierEntry> remapping);
+
+    /**
+     * Like {@link #compute}, for a {@code remapping} that may run more than once: it has no effect beyond its
+     * result except what the caller undoes before each run. A shared tier may then decide optimistically (read,
+     * remap, write if unchanged), which is faster than holding a lock every process respects. By default the
+     * same as {@link #compute}.
+     */
+    default TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return compute(key, remapping);
+    }
+
+    /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
+    Iterator<K> keys();
+
+    /** How many entries the tier holds, expired ones not yet dropped included. */
+    long size();
+
+    /** Drops every entry without reporting them as evicted. */
+    void clear();
+
+    /** Releases the tier's resources; the tier is unusable afterwards. Persistent tiers keep their data. */
+    @Override
+    void close();
+
+    /**
+     * Whether other processes share this tier's entries (Redis). A change computed on a shared tier holds a
+     * lock that every process respects, so work done inside {@link #compute} (such as loading a missing
+     * value) is done once across all of them.
+     */
+    default boolean isShared() {
+        return false;
+    }
+
+    /**
+     * How many entries this tier dropped on its own to stay within its bound (expired entries it reclaimed are
+     * not counted), since it was opened; 0 for a tier that does not evict on its own (Redis evicts by its own
+     * {@code maxmemory} policy, which this process cannot see).
+     */
+    default long evictions() {
+        return 0;
+    }
+
+    /** Where the tier keeps its entries, for the log line a cache writes when it starts: a path, an address. */
+    default String location() {
+        return name();
+    }
+
+    /**
+     * This tier could not be reached to change {@code key}: may the near tiers take the change instead? A
+     * tier that answers yes has durably noted the key, and once it is reachable again drops the key from
+     * itself and from the near tiers of every process, so that no copy of a change it never saw outlives the
+     * outage. The default answers no: the change fails.
+     */
+    default boolean deferChange(K key) {
+        return false;
+    }
+
+    /** Closes the tier and deletes what it persisted, for a cache that is destroyed. */
+    default void destroy() {
+        clear();
+        close();
+    }
+}

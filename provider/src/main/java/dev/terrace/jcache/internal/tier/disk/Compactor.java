@@ -1,0 +1,136 @@
+package dev.terrace.jcache.internal.tier.disk;
+
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierListener;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.time.Clock;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
+import org.mapdb.HTreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The disk tier's compaction: the rewrite of the journal with only the live entries, in the order they were
+ * written, that keeps the tier within its byte bound and its journal from growing without end. Expired
+ * entries are dropped, and when the live data has outgrown its budget the oldest of the rest are evicted
+ * until it is back to four fifths of it; every dropped entry is reported to the tier's listener.
+ *
+ * <p>The budget for live data is a quarter of the bound because the journal may reach twice the live data
+ * before it is compacted, and MapDB's file about as much again. This class decides whether a compaction is
+ * due and performs it; the tier decides when one may run, since only the tier knows when it holds its writers
+ * off and whether it is still open.
+ */
+final class Compactor<K> {
+
+    // The tier's logger, not this class's: operators follow the disk store under the one name.
+    private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
+    /** Below this size the journal is left alone however much of it is dead, to keep compactions rare. */
+    private static final long MIN_JOURNAL_BYTES = 1 << 20;
+
+    private final Tier<K> tier;
+    private final StoreDirectory directory;
+    private final Codec codec;
+    private final Clock clock;
+    private final TierListener<K> listener;
+    /** The tier's count of live bytes, which a compaction lowers by what it drops. */
+    private final AtomicLong liveBytes;
+
+    private final long liveBudget;
+    private final LongAdder evictions = new LongAdder();
+
+    Compactor(
+            Tier<K> tier,
+            StoreDirectory directory,
+            long maxBytes,
+            AtomicLong liveBytes,
+            Codec codec,
+            Clock clock,
+            TierListener<K> listener) {
+        this.tier = tier;
+        this.directory = directory;
+        this.liveBytes = liveBytes;
+        this.codec = codec;
+        this.clock = clock;
+        this.listener = listener;
+        this.liveBudget = Math.max(64 * 1024, maxBytes / 4);
+    }
+
+    /** How many live entries compactions evicted to keep the store within its bound. */
+    long evictions() {
+        return evictions.sum();
+    }
+
+    /** Whether a store with {@code live} bytes of live data and a journal of {@code journalBytes} needs compacting. */
+    boolean isDue(long live, long journalBytes) {
+        return live > liveBudget || journalBytes > Math.max(MIN_JOURNAL_BYTES, 2 * live);
+    }
+
+    /** The bytes of the oldest live entries to evict so that {@code live} bytes fit the budget with room to spare. */
+    long evictBytes(long live) {
+        return live > liveBudget ? live - liveBudget * 8 / 10 : 0;
+    }
+
+    /**
+     * Rewrites {@code journal} with the live entries of {@code map}, oldest first, dropping the expired ones and
+     * evicting the first {@code evictBytes} of the others. Call only while no entry of the tier can change.
+     */
+    void compact(Journal journal, HTreeMap<byte[], byte[]> map, long evictBytes) throws IOException {
+        long now = clock.millis();
+        long[] evicted = {0};
+        try (Journal.Rewrite rewrite = journal.startRewrite()) {
+            journal.force();
+            Journal.replay(journal.path(), record -> {
+                if (record.type() != Journal.PUT) {
+                    return;
+                }
+                byte[] stored = map.get(record.key());
+                // A record other than the one that wrote the key's current value is dead: leave it behind.
+                if (!StoredValue.isWrittenBy(stored, record.seq())) {
+                    return;
+                }
+                boolean expired = record.expiresAt() <= now;
+                if (expired || evicted[0] < evictBytes) {
+                    map.remove(record.key());
+                    long size = StoredValue.footprint(record.key(), stored);
+                    liveBytes.addAndGet(-size);
+                    if (!expired) {
+                        evicted[0] += size;
+                        evictions.increment();
+                    }
+                    report(record, expired);
+                    return;
+                }
+                try {
+                    rewrite.append(record);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+            journal.install(rewrite);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+        LOG.debug(
+                "Disk store {} compacted: {} live bytes, journal {} bytes, {} bytes evicted",
+                directory.directory(),
+                liveBytes.get(),
+                journal.size(),
+                evicted[0]);
+    }
+
+    @SuppressWarnings("unchecked")
+    private void report(Journal.Entry record, boolean expired) {
+        try {
+            K key = (K) codec.decodeKey(record.key());
+            TierEntry entry =
+                    new TierEntry(codec.decodeValue(record.value(), 0, record.value().length), record.expiresAt());
+            listener.onDropped(tier, key, entry, expired);
+        } catch (RuntimeException e) {
+            LOG.warn("Disk store {}: could not report a dropped entry: {}", directory.directory(), e.toString());
+        }
+    }
+}

@@ -1,0 +1,193 @@
+package dev.terrace.jcache.internal.tier.disk;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.Properties;
+import java.util.stream.Stream;
+import javax.cache.CacheException;
+
+/**
+ * The directory of one disk store: its files, the lock that gives one process exclusive use of it, and the
+ * state file that tells whether the last shutdown was clean.
+ */
+final class StoreDirectory implements AutoCloseable {
+
+    /** What the state file recorded at the last clean shutdown. */
+    record CleanState(long seq, long liveBytes) {}
+
+    private final Path directory;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+
+    private StoreDirectory(Path directory, FileChannel lockChannel, FileLock lock) {
+        this.directory = directory;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+    }
+
+    /**
+     * Takes exclusive use of {@code directory}, creating it if needed.
+     *
+     * @throws CacheException naming the directory when another process, or another cache of this one, uses it
+     */
+    static StoreDirectory acquire(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            FileChannel channel =
+                    FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileLock lock;
+            boolean heldHere = false;
+            try {
+                lock = channel.tryLock();
+            } catch (OverlappingFileLockException e) {
+                lock = null;
+                heldHere = true;
+            }
+            if (lock == null) {
+                channel.close();
+                throw new StoreInUseException(directory, heldHere);
+            }
+            return new StoreDirectory(directory, channel, lock);
+        } catch (IOException e) {
+            throw new CacheException("Cannot open the disk store " + directory.toAbsolutePath() + ": " + e, e);
+        }
+    }
+
+    Path directory() {
+        return directory;
+    }
+
+    Path dataFile() {
+        return directory.resolve("data.mapdb");
+    }
+
+    Path journalFile() {
+        return directory.resolve("journal.log");
+    }
+
+    /** The state of the last clean shutdown, or {@code null} when the store was not shut down cleanly. */
+    CleanState lastCleanShutdown() throws IOException {
+        Path state = directory.resolve("state");
+        if (!Files.exists(state)) {
+            // A new store is clean; a store whose state file vanished is not.
+            return Files.exists(journalFile()) ? null : new CleanState(0, 0);
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(state)) {
+            properties.load(in);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+        if (!"true".equals(properties.getProperty("clean"))) {
+            return null;
+        }
+        try {
+            return new CleanState(
+                    Long.parseLong(properties.getProperty("seq")), Long.parseLong(properties.getProperty("liveBytes")));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
+    /** Records that the store is in use, so that a crash is recognised at the next start. */
+    void markInUse() throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("clean", "false");
+        properties.setProperty("openedAt", Instant.now().toString());
+        writeState(properties);
+    }
+
+    /** Records a clean shutdown, with what the next start needs to trust the files as they are. */
+    void markClean(long seq, long liveBytes) throws IOException {
+        Properties properties = new Properties();
+        properties.setProperty("clean", "true");
+        properties.setProperty("seq", Long.toString(seq));
+        properties.setProperty("liveBytes", Long.toString(liveBytes));
+        properties.setProperty("closedAt", Instant.now().toString());
+        writeState(properties);
+    }
+
+    /** Moves {@code file} aside, keeping it for inspection; returns where it went. */
+    Path moveAside(Path file) throws IOException {
+        Path aside = file.resolveSibling(file.getFileName() + ".broken-" + System.currentTimeMillis());
+        Files.move(file, aside, StandardCopyOption.REPLACE_EXISTING);
+        return aside;
+    }
+
+    /** The bytes the store's files take on disk. */
+    long diskBytes() {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(Files::isRegularFile)
+                    .filter(file -> !file.getFileName().toString().contains(".broken-"))
+                    .mapToLong(file -> {
+                        try {
+                            return Files.size(file);
+                        } catch (IOException e) {
+                            return 0;
+                        }
+                    })
+                    .sum();
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    /** Deletes every file of the store but the lock. */
+    void deleteContents() throws IOException {
+        try (Stream<Path> paths = Files.list(directory)) {
+            for (Path path : paths.toList()) {
+                if (!path.getFileName().toString().equals("lock")) {
+                    Files.deleteIfExists(path);
+                }
+            }
+        }
+    }
+
+    /** Deletes the directory and everything in it; the store must be closed. */
+    void delete() throws IOException {
+        close();
+        if (!Files.exists(directory)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(directory)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(path);
+            }
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (lockChannel.isOpen()) {
+            if (lock.isValid()) {
+                lock.release();
+            }
+            lockChannel.close();
+        }
+    }
+
+    private void writeState(Properties properties) throws IOException {
+        Path temporary = directory.resolve("state.new");
+        try (OutputStream out = Files.newOutputStream(temporary)) {
+            properties.store(out, "Terrace disk store state");
+        }
+        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+            channel.force(true);
+        }
+        Files.move(
+                temporary,
+                directory.resolve("state"),
+                StandardCopyOption.REPLACE_EXISTING,
+                StandardCopyOption.ATOMIC_MOVE);
+    }
+}

@@ -1,0 +1,66 @@
+package dev.terrace.jcache.internal.tier.disk;
+
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import java.nio.ByteBuffer;
+import java.util.zip.CRC32C;
+
+/**
+ * The layout of a value in the disk tier's MapDB index: {@code [int crc32c][long seq][long expiresAt]
+ * [encoded value]}, and the bytes an entry counts for against the size bound.
+ *
+ * <p>The checksum covers the key and everything after itself, so a read can tell an entry MapDB damaged
+ * without trusting MapDB. The sequence number is that of the journal record that wrote the value, so
+ * compaction can tell the record that holds a key's live value from the records it overwrote. Kept in one
+ * place because the writes, the reads, the recovery and the compaction of the tier must all agree on it.
+ */
+final class StoredValue {
+
+    /** The bytes before the encoded value: checksum, sequence number, expiry instant. */
+    private static final int HEADER = 4 + 8 + 8;
+
+    /** An estimate of what MapDB spends on an entry beyond its key and value. */
+    private static final int ENTRY_OVERHEAD = 64;
+
+    private StoredValue() {}
+
+    /** The stored form of {@code payload}, written by the journal record {@code seq}, for {@code keyBytes}. */
+    static byte[] encode(byte[] keyBytes, long seq, long expiresAt, byte[] payload) {
+        byte[] stored = new byte[HEADER + payload.length];
+        ByteBuffer buffer = ByteBuffer.wrap(stored);
+        buffer.putInt(0).putLong(seq).putLong(expiresAt).put(payload);
+        buffer.putInt(0, checksum(keyBytes, stored));
+        return stored;
+    }
+
+    /** Whether {@code stored} is whole and its checksum matches {@code keyBytes} and its contents. */
+    static boolean isIntact(byte[] keyBytes, byte[] stored) {
+        return stored.length >= HEADER
+                && checksum(keyBytes, stored) == ByteBuffer.wrap(stored).getInt(0);
+    }
+
+    /** Whether {@code stored}, which may be {@code null}, was written by the journal record {@code seq}. */
+    static boolean isWrittenBy(byte[] stored, long seq) {
+        return stored != null
+                && stored.length >= HEADER
+                && ByteBuffer.wrap(stored).getLong(4) == seq;
+    }
+
+    /** The entry an intact {@code stored} value holds; throws whatever {@code codec} throws on a bad value. */
+    static TierEntry decode(Codec codec, byte[] stored) {
+        long expiresAt = ByteBuffer.wrap(stored).getLong(12);
+        return new TierEntry(codec.decodeValue(stored, HEADER, stored.length - HEADER), expiresAt);
+    }
+
+    /** The bytes an entry takes as the size bound counts them; 0 for a {@code null} (absent) value. */
+    static long footprint(byte[] keyBytes, byte[] stored) {
+        return stored == null ? 0 : keyBytes.length + stored.length + ENTRY_OVERHEAD;
+    }
+
+    private static int checksum(byte[] keyBytes, byte[] stored) {
+        CRC32C crc = new CRC32C();
+        crc.update(keyBytes, 0, keyBytes.length);
+        crc.update(stored, 4, stored.length - 4);
+        return (int) crc.getValue();
+    }
+}

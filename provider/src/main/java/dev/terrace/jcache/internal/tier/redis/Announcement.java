@@ -1,0 +1,116 @@
+package dev.terrace.jcache.internal.tier.redis;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
+import javax.cache.event.EventType;
+
+/**
+ * What a change to a cache in Redis announces to every process on the cache's channel: who made it, in which
+ * epoch and at which sequence number, the key, and for changes that are JCache events the type and values.
+ *
+ * <p>The Lua script that makes the change sends the announcement, so it always agrees with the data; the
+ * script fills in the epoch and the sequence number between a head and a tail built here.
+ *
+ * @param key the encoded key, {@code null} when the whole cache was cleared
+ * @param type the event, {@code null} when the change is none (a clear, or an expiry change alone)
+ * @param newValue the encoded new value, when the change is an event that has one
+ * @param oldValue the encoded old value, when the change is an event that has one
+ */
+record Announcement(UUID origin, String epoch, long seq, byte[] key, EventType type, byte[] newValue, byte[] oldValue) {
+
+    /** Length of an epoch's name, as the scripts store it. */
+    static final int EPOCH_LENGTH = 16;
+
+    private static final int SEQ_DIGITS = 20;
+    private static final byte CHANGED = 1;
+    private static final byte CLEARED = 2;
+    private static final byte NO_EVENT = 0;
+
+    /** Whether every entry of the cache was removed. */
+    boolean cleared() {
+        return key == null;
+    }
+
+    /** The 16 bytes that stand for a process in announcements and in the log. */
+    static byte[] bytesOf(UUID origin) {
+        return ByteBuffer.allocate(16)
+                .putLong(origin.getMostSignificantBits())
+                .putLong(origin.getLeastSignificantBits())
+                .array();
+    }
+
+    /** The part of a change's announcement before the epoch. */
+    static byte[] changeHead(UUID origin, EventType type) {
+        return head(origin, CHANGED, type);
+    }
+
+    /** The part of a clear's announcement before the epoch. */
+    static byte[] clearHead(UUID origin) {
+        return head(origin, CLEARED, null);
+    }
+
+    /** The part of a change's announcement after the sequence number. */
+    static byte[] changeTail(byte[] key, EventType type, byte[] newValue, byte[] oldValue) {
+        ByteBuffer tail = ByteBuffer.allocate(12 + key.length + length(newValue) + length(oldValue));
+        putBytes(tail, key);
+        putBytes(tail, type == null ? null : newValue);
+        putBytes(tail, type == null ? null : oldValue);
+        return Arrays.copyOf(tail.array(), tail.position());
+    }
+
+    /** Reads an announcement as the scripts send it. */
+    static Announcement parse(byte[] message) {
+        ByteBuffer buffer = ByteBuffer.wrap(message);
+        UUID origin = new UUID(buffer.getLong(), buffer.getLong());
+        byte kind = buffer.get();
+        byte eventType = buffer.get();
+        String epoch = ascii(buffer, EPOCH_LENGTH);
+        long seq = Long.parseLong(ascii(buffer, SEQ_DIGITS));
+        if (kind == CLEARED) {
+            return new Announcement(origin, epoch, seq, null, null, null, null);
+        }
+        byte[] key = bytes(buffer);
+        EventType type = eventType == NO_EVENT ? null : EventType.values()[eventType - 1];
+        return new Announcement(origin, epoch, seq, key, type, bytes(buffer), bytes(buffer));
+    }
+
+    private static byte[] head(UUID origin, byte kind, EventType type) {
+        return ByteBuffer.allocate(18)
+                .putLong(origin.getMostSignificantBits())
+                .putLong(origin.getLeastSignificantBits())
+                .put(kind)
+                .put(type == null ? NO_EVENT : (byte) (type.ordinal() + 1))
+                .array();
+    }
+
+    private static String ascii(ByteBuffer buffer, int length) {
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return new String(bytes, StandardCharsets.US_ASCII);
+    }
+
+    private static int length(byte[] bytes) {
+        return bytes == null ? 0 : bytes.length;
+    }
+
+    private static void putBytes(ByteBuffer buffer, byte[] bytes) {
+        if (bytes == null) {
+            buffer.putInt(-1);
+        } else {
+            buffer.putInt(bytes.length).put(bytes);
+        }
+    }
+
+    /** The next length-prefixed byte array of {@code buffer}, {@code null} for length -1. */
+    private static byte[] bytes(ByteBuffer buffer) {
+        int length = buffer.getInt();
+        if (length < 0) {
+            return null;
+        }
+        byte[] bytes = new byte[length];
+        buffer.get(bytes);
+        return bytes;
+    }
+}

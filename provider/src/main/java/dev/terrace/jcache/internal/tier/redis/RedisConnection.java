@@ -1,0 +1,139 @@
+package dev.terrace.jcache.internal.tier.redis;
+
+import dev.terrace.jcache.config.RedisSettings;
+import dev.terrace.jcache.internal.shaded.redisson.Redisson;
+import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
+import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
+import dev.terrace.jcache.internal.shaded.redisson.config.Config;
+import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
+import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
+import java.time.Duration;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One cache manager's connection to Redis, shared by the Redis tiers of its caches. */
+public final class RedisConnection implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
+
+    private final RedisSettings settings;
+    private final RedissonClient client;
+    private final UUID origin = UUID.randomUUID();
+    private final RedisHealth health;
+    private final ScheduledExecutorService coherence = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "terrace-redis-coherence");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private RedisConnection(RedisSettings settings, RedissonClient client) {
+        this.settings = settings;
+        this.client = client;
+        String where = settings.mode() == RedisSettings.Mode.SINGLE
+                ? settings.address()
+                : settings.nodes().toString();
+        this.health = new RedisHealth(client, where, Duration.ofMillis(250));
+    }
+
+    /** Whether Redis answers, and what to do when it comes back. */
+    public RedisHealth health() {
+        return health;
+    }
+
+    /** Connects as {@code settings} say. Redisson connects lazily, so Redis need not be up yet. */
+    public static RedisConnection open(RedisSettings settings) {
+        Config config = new Config();
+        config.setLazyInitialization(true);
+        int timeout = (int) settings.timeout().toMillis();
+        int connectTimeout = (int) settings.connectTimeout().toMillis();
+        switch (settings.mode()) {
+            case SINGLE -> {
+                SingleServerConfig single = config.useSingleServer()
+                        .setAddress(settings.address())
+                        .setDatabase(settings.database())
+                        .setConnectionPoolSize(settings.poolSize())
+                        .setConnectionMinimumIdleSize(1)
+                        .setSubscriptionConnectionMinimumIdleSize(1)
+                        .setTimeout(timeout)
+                        .setConnectTimeout(connectTimeout)
+                        .setRetryAttempts(1);
+                credentials(settings, single);
+            }
+            case SENTINEL -> {
+                SentinelServersConfig sentinel = masterReplica(config.useSentinelServers(), settings)
+                        .setMasterName(settings.masterName())
+                        .setDatabase(settings.database());
+                settings.nodes().forEach(sentinel::addSentinelAddress);
+            }
+            case CLUSTER -> {
+                ClusterServersConfig cluster = masterReplica(config.useClusterServers(), settings);
+                settings.nodes().forEach(cluster::addNodeAddress);
+            }
+        }
+        RedissonClient client = Redisson.create(config);
+        LOG.info("Redis tier connecting to {}", settings);
+        return new RedisConnection(settings, client);
+    }
+
+    /** Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). */
+    private static <T extends BaseMasterSlaveServersConfig<T>> T masterReplica(T config, RedisSettings settings) {
+        config.setMasterConnectionPoolSize(settings.poolSize())
+                .setMasterConnectionMinimumIdleSize(1)
+                .setSlaveConnectionPoolSize(settings.poolSize())
+                .setSlaveConnectionMinimumIdleSize(1)
+                .setSubscriptionConnectionMinimumIdleSize(1)
+                .setTimeout((int) settings.timeout().toMillis())
+                .setConnectTimeout((int) settings.connectTimeout().toMillis())
+                .setRetryAttempts(1);
+        credentials(settings, config);
+        return config;
+    }
+
+    private static void credentials(
+            RedisSettings settings, dev.terrace.jcache.internal.shaded.redisson.config.BaseConfig<?> config) {
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+    }
+
+    public RedissonClient client() {
+        return client;
+    }
+
+    public RedisSettings settings() {
+        return settings;
+    }
+
+    /** Identifies this connection in the invalidations it publishes, so it can ignore its own. */
+    public UUID origin() {
+        return origin;
+    }
+
+    /**
+     * The thread that applies every cache's invalidations in order, and replays what was missed; one per
+     * connection, so announcements never wait on Redisson's own threads.
+     */
+    ScheduledExecutorService coherence() {
+        return coherence;
+    }
+
+    @Override
+    public void close() {
+        coherence.shutdown();
+        try {
+            coherence.awaitTermination(2, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        health.close();
+        client.shutdown();
+    }
+}

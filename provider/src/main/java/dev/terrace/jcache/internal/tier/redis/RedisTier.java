@@ -1,0 +1,583 @@
+package dev.terrace.jcache.internal.tier.redis;
+
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.shaded.redisson.api.RBucket;
+import dev.terrace.jcache.internal.shaded.redisson.api.RLock;
+import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
+import dev.terrace.jcache.internal.shaded.redisson.api.RTopic;
+import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
+import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
+import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.Iterator;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.UnaryOperator;
+import javax.cache.CacheException;
+import javax.cache.event.EventType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Redis tier (L3): every entry of a cache as one Redis string, shared by every process that uses the
+ * cache, and authoritative whenever it is configured.
+ *
+ * <p>An entry's Redis key is {@code <namespace>:{<manager>/<cache>}:e:<key>}; the braces make every key of a
+ * cache hash to one slot, so one cache lives on one node of a cluster and its keys, sequence, epoch and log
+ * can change together in one script. The value is a version (8 random bytes written with it), the expiry
+ * instant and the encoded value; Redis drops the key a grace period after that instant ({@code PXAT}), so the
+ * cache layer is the one that observes the expiry and reports it.
+ *
+ * <p>{@link #compute} holds a Redisson lock on the key while it reads, decides and writes, so that work done
+ * inside it (a loader, an entry processor, a writer) runs once across processes. The write itself is one
+ * script ({@code redis-write.lua}) that also checks the entry is still the version that was read (so a lock
+ * whose lease ran out can never let an older decision overwrite a newer one), takes the cache's next
+ * sequence number, appends to the cache's invalidation log and announces the change; see {@link CoherenceLog}
+ * for how other processes apply it.
+ *
+ * <p>While Redis cannot be reached, a stack with a near disk tier lets its near tiers take changes and notes
+ * their keys in an {@link OutageJournal}; when Redis is back those keys are deleted everywhere.
+ */
+public final class RedisTier<K> implements Tier<K> {
+
+    /** Told about keys that changed in other processes. */
+    public interface Invalidations<K> {
+        /** {@code key} changed elsewhere: drop near copies. */
+        void changed(K key);
+
+        /** Anything may have changed elsewhere (a clear, a flush, or changes that cannot be replayed). */
+        void unknown();
+
+        /**
+         * Another process changed {@code key}: {@code type} is {@code CREATED}, {@code UPDATED}, {@code REMOVED}
+         * or {@code EXPIRED}; the values are in stored form, {@code null} where there is none.
+         */
+        default void event(EventType type, K key, Object newValue, Object oldValue) {}
+    }
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
+    static final long RECLAIM_GRACE_MILLIS = 1_000;
+    /** About how many changes the invalidation log keeps for processes that were away. */
+    static final int LOG_LENGTH = 100_000;
+
+    private static final int HEADER = 16;
+    private static final String WRITE_SCRIPT = script("redis-write.lua");
+    private static final String CLEAR_SCRIPT = script("redis-clear.lua");
+    private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NO_VERSION = new byte[0];
+    private static final byte[] OPTIMISTIC = {'1'};
+    private static final byte[] NOT_OPTIMISTIC = {'0'};
+    private static final long LOCKED = -2;
+    private static final int OPTIMISTIC_ATTEMPTS = 8;
+
+    private final RedissonClient client;
+    private final RedisHealth health;
+    private final ScheduledExecutorService coherence;
+    private final Clock clock;
+    private final Codec codec;
+    private final UUID origin;
+    private final byte[] originBytes;
+    private final String prefix;
+    private final String cacheName;
+    private final RTopic channel;
+    private final Path nearDirectory;
+    private final OutageJournal journal;
+    private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+    private volatile CoherenceLog log;
+    private volatile Invalidations<K> invalidations;
+    private ScheduledFuture<?> upkeep;
+    private volatile boolean closed;
+    private long ttlMillis;
+    private int messageListener = -1;
+    private int statusListener = -1;
+
+    public RedisTier(RedisConnection connection, String managerName, String cacheName, Codec codec) {
+        this(connection, managerName, cacheName, codec, Clock.systemUTC(), null);
+    }
+
+    /**
+     * @param clock tells whether an entry a change removes had expired (reported as such to other processes)
+     * @param nearDirectory the near disk tier's directory, where the log position and the outage journal are
+     *     kept; {@code null} when there is no near disk tier (then changes fail while Redis is down)
+     */
+    public RedisTier(
+            RedisConnection connection,
+            String managerName,
+            String cacheName,
+            Codec codec,
+            Clock clock,
+            Path nearDirectory) {
+        this.clock = clock;
+        this.client = connection.client();
+        this.health = connection.health();
+        this.coherence = connection.coherence();
+        this.codec = codec;
+        this.origin = connection.origin();
+        this.originBytes = Announcement.bytesOf(origin);
+        this.cacheName = cacheName;
+        this.prefix = connection.settings().namespace() + ":{" + managerName + "/" + cacheName + "}:";
+        this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
+        this.nearDirectory = nearDirectory;
+        this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
+    }
+
+    /**
+     * Caps how long an entry lives in Redis, whatever the expiry policy says ({@code terrace.l3.ttl-seconds};
+     * zero: no cap). The cache observes a capped entry as expired.
+     *
+     * @return this tier
+     */
+    public RedisTier<K> withTtl(Duration ttl) {
+        this.ttlMillis = ttl.toMillis();
+        return this;
+    }
+
+    /**
+     * Starts delivering changes made by other processes to {@code invalidations}, first bringing the near
+     * copies up to date with what happened while this process was away (or dropping them all when that
+     * cannot be proved, as when Redis cannot be reached now).
+     */
+    public void subscribe(Invalidations<K> invalidations) {
+        this.invalidations = invalidations;
+        this.log = new CoherenceLog(
+                client,
+                origin,
+                prefix,
+                nearDirectory == null ? null : nearDirectory.resolve("redis-position"),
+                cacheName,
+                RedisTier::newEpoch,
+                new CoherenceLog.Sink() {
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public void changed(Announcement announcement) {
+                        K key = (K) codec.decodeKey(announcement.key());
+                        invalidations.changed(key);
+                        if (announcement.type() != null) {
+                            invalidations.event(
+                                    announcement.type(),
+                                    key,
+                                    decodeValue(announcement.newValue()),
+                                    decodeValue(announcement.oldValue()));
+                        }
+                    }
+
+                    @Override
+                    @SuppressWarnings("unchecked")
+                    public void changed(byte[] key) {
+                        invalidations.changed((K) codec.decodeKey(key));
+                    }
+
+                    @Override
+                    public void unknown() {
+                        invalidations.unknown();
+                    }
+                });
+        health.onRecovery(() -> coherence.execute(this::recover));
+        boolean caughtUp = await(coherence.submit(() -> {
+            if (health.isDown()) {
+                return false;
+            }
+            health.run(this::listen);
+            health.run(log::catchUp);
+            health.run(this::undoOutageChanges);
+            return true;
+        }));
+        if (!caughtUp) {
+            // Nothing tells what changed while this process was away: near copies cannot be trusted.
+            invalidations.unknown();
+        }
+        upkeep = coherence.scheduleWithFixedDelay(this::upkeep, 1, 1, TimeUnit.SECONDS);
+    }
+
+    /** After an outage: replay what was missed, then undo the changes the near tiers took meanwhile. */
+    private void recover() {
+        if (closed) {
+            return;
+        }
+        try {
+            health.run(this::listen);
+            health.run(log::catchUp);
+            health.run(this::undoOutageChanges);
+        } catch (RuntimeException e) {
+            // Down again: the next recovery starts over. Until then nothing can be proved.
+            LOG.debug("Cache {}: recovery interrupted", cacheName, e);
+            invalidations.unknown();
+        }
+    }
+
+    /** Every second: poll the log's position (see {@link CoherenceLog#poll}) and save it. */
+    private void upkeep() {
+        try {
+            if (!health.isDown()) {
+                health.run(log::poll);
+            }
+        } catch (RuntimeException e) {
+            // Redis went away; the recovery catches up.
+        }
+        log.savePosition();
+    }
+
+    private boolean await(Future<Boolean> task) {
+        try {
+            return task.get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException e) {
+            return false;
+        }
+    }
+
+    private synchronized void listen() {
+        if (messageListener >= 0) {
+            return;
+        }
+        messageListener = channel.addListener(byte[].class, (topic, message) -> {
+            Announcement announcement = Announcement.parse(message);
+            coherence.execute(() -> log.onAnnouncement(announcement));
+        });
+        statusListener = channel.addListener(new StatusListener() {
+            @Override
+            public void onSubscribe(String name) {
+                // A re-subscription means announcements may have been missed while the connection was down.
+                if (!subscribedOnce.compareAndSet(false, true)) {
+                    coherence.execute(() -> {
+                        try {
+                            health.run(log::catchUp);
+                        } catch (RuntimeException e) {
+                            invalidations.unknown();
+                        }
+                    });
+                }
+            }
+
+            @Override
+            public void onUnsubscribe(String name) {}
+        });
+    }
+
+    /** Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. */
+    @SuppressWarnings("unchecked")
+    private void undoOutageChanges() {
+        if (journal == null || journal.isEmpty()) {
+            return;
+        }
+        journal.replay(key -> {
+            write(key, ANY_VERSION, null, null, null, false);
+            invalidations.changed((K) codec.decodeKey(key));
+        });
+        LOG.info("Cache {}: keys changed while Redis was down were dropped everywhere, to be loaded afresh", cacheName);
+    }
+
+    @Override
+    public String name() {
+        return "redis";
+    }
+
+    @Override
+    public boolean isShared() {
+        return true;
+    }
+
+    @Override
+    public TierEntry get(K key) {
+        RBucket<byte[]> bucket = bucket(codec.encodeKey(key));
+        byte[] stored = health.call(bucket::get);
+        return stored == null ? null : decode(stored);
+    }
+
+    @Override
+    public void put(K key, TierEntry entry) {
+        compute(key, current -> entry);
+    }
+
+    @Override
+    public void remove(K key) {
+        compute(key, current -> null);
+    }
+
+    @Override
+    public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
+        return health.call(() -> computeLocked(key, remapping));
+    }
+
+    @Override
+    public boolean deferChange(K key) {
+        if (journal == null) {
+            return false;
+        }
+        journal.record(codec.encodeKey(key));
+        return true;
+    }
+
+    /**
+     * Decides without the key's lock: reads the entry, applies {@code remapping}, and writes only if the entry
+     * is still the version read and nobody holds its lock, all checked in the write script; otherwise reads
+     * again and retries. Falls back to {@link #compute} while the key is locked or contended.
+     */
+    @Override
+    public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        return health.call(() -> {
+            byte[] keyBytes = codec.encodeKey(key);
+            String name = entryName(keyBytes);
+            for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
+                byte[] stored =
+                        client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
+                TierEntry current = stored == null ? null : decode(stored);
+                TierEntry result = remapping.apply(current);
+                if (result == current) {
+                    return result;
+                }
+                long seq = change(keyBytes, stored, current, result, true);
+                if (seq >= 0) {
+                    return result;
+                }
+                if (seq == LOCKED) {
+                    break;
+                }
+            }
+            return computeLocked(key, remapping);
+        });
+    }
+
+    private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
+        byte[] keyBytes = codec.encodeKey(key);
+        String name = entryName(keyBytes);
+        RLock lock = client.getLock(lockName(name));
+        lock.lock();
+        try {
+            byte[] stored =
+                    client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
+            TierEntry current = stored == null ? null : decode(stored);
+            TierEntry result = remapping.apply(current);
+            if (result != current && change(keyBytes, stored, current, result, false) < 0) {
+                throw new CacheException("Entry " + name + " was changed by another process while this one"
+                        + " held its lock (the lock's lease ran out); this change was not applied");
+            }
+            return result;
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** Writes {@code result} in place of {@code current} (read as {@code stored}); see {@link #write}. */
+    private long change(byte[] keyBytes, byte[] stored, TierEntry current, TierEntry result, boolean optimistic) {
+        byte[] version = stored == null ? NO_VERSION : Arrays.copyOf(stored, 8);
+        byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, HEADER, stored.length);
+        EventType type;
+        if (result == null) {
+            if (stored == null) {
+                return 0;
+            }
+            type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
+        } else {
+            // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
+            type = current == null ? EventType.CREATED : result.value() == current.value() ? null : EventType.UPDATED;
+        }
+        return write(keyBytes, version, result, type, oldPayload, optimistic);
+    }
+
+    private String lockName(String entryName) {
+        return prefix + "lock:" + entryName.substring(prefix.length());
+    }
+
+    /**
+     * Writes {@code entry} for the key ({@code null} deletes it) if the entry is still {@code version}, logs
+     * and announces it; returns the change's sequence number, or -1 when the entry was another version.
+     */
+    private long write(
+            byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload, boolean optimistic) {
+        String name = entryName(keyBytes);
+        byte[] payload = entry == null ? null : codec.encodeValue(entry.value());
+        byte[] stored = NO_VERSION;
+        long reclaimAt = 0;
+        if (entry != null) {
+            long expiresAt = entry.expiresAt();
+            if (ttlMillis > 0) {
+                expiresAt = Math.min(expiresAt, clock.millis() + ttlMillis);
+            }
+            stored = ByteBuffer.allocate(HEADER + payload.length)
+                    .putLong(nonZeroRandom())
+                    .putLong(expiresAt)
+                    .put(payload)
+                    .array();
+            reclaimAt = expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
+        }
+        Long seq = client.getScript(ByteArrayCodec.INSTANCE)
+                .eval(
+                        name,
+                        RScript.Mode.READ_WRITE,
+                        WRITE_SCRIPT,
+                        RScript.ReturnType.LONG,
+                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
+                        version,
+                        stored,
+                        ascii(Long.toString(reclaimAt)),
+                        originBytes,
+                        keyBytes,
+                        ascii(Integer.toString(LOG_LENGTH)),
+                        ascii(newEpoch()),
+                        ascii(channelName()),
+                        Announcement.changeHead(origin, type),
+                        Announcement.changeTail(keyBytes, type, payload, oldPayload),
+                        optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
+        return seq;
+    }
+
+    @Override
+    public Iterator<K> keys() {
+        Iterator<String> names =
+                client.getKeys().getKeysByPattern(prefix + "e:*").iterator();
+        int start = (prefix + "e:").length();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return names.hasNext();
+            }
+
+            @Override
+            @SuppressWarnings("unchecked")
+            public K next() {
+                return (K) codec.decodeKey(
+                        Base64.getUrlDecoder().decode(names.next().substring(start)));
+            }
+        };
+    }
+
+    @Override
+    public long size() {
+        return health.call(this::count);
+    }
+
+    private long count() {
+        long count = 0;
+        for (Iterator<String> names =
+                        client.getKeys().getKeysByPattern(prefix + "e:*").iterator();
+                names.hasNext(); ) {
+            names.next();
+            count++;
+        }
+        return count;
+    }
+
+    @Override
+    public void clear() {
+        health.run(() -> {
+            client.getKeys().deleteByPattern(prefix + "e:*");
+            client.getScript(ByteArrayCodec.INSTANCE)
+                    .eval(
+                            prefix + "seq",
+                            RScript.Mode.READ_WRITE,
+                            CLEAR_SCRIPT,
+                            RScript.ReturnType.LONG,
+                            List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
+                            originBytes,
+                            ascii(Integer.toString(LOG_LENGTH)),
+                            ascii(newEpoch()),
+                            ascii(channelName()),
+                            Announcement.clearHead(origin),
+                            new byte[0]);
+        });
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        if (upkeep != null) {
+            upkeep.cancel(false);
+            CoherenceLog closing = log;
+            await(coherence.submit(() -> {
+                if (!health.isDown()) {
+                    try {
+                        // Applies what is still on its way, so the saved position is as recent as it can be.
+                        health.run(closing::catchUp);
+                    } catch (RuntimeException e) {
+                        // The position saved is older; the next start replays a little more.
+                    }
+                }
+                closing.savePosition();
+                return true;
+            }));
+        }
+        if (messageListener >= 0 && !health.isDown()) {
+            try {
+                channel.removeListener(messageListener, statusListener);
+            } catch (RuntimeException e) {
+                // The connection goes with the manager anyway.
+            }
+        }
+    }
+
+    @Override
+    public void destroy() {
+        clear();
+        close();
+        health.run(() -> client.getKeys().delete(prefix + "seq", prefix + "log", prefix + "epoch"));
+    }
+
+    private RBucket<byte[]> bucket(byte[] keyBytes) {
+        return client.getBucket(entryName(keyBytes), ByteArrayCodec.INSTANCE);
+    }
+
+    private String entryName(byte[] keyBytes) {
+        return prefix + "e:" + Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
+    }
+
+    private String channelName() {
+        return prefix + "invalidations";
+    }
+
+    private TierEntry decode(byte[] stored) {
+        long expiresAt = ByteBuffer.wrap(stored).getLong(8);
+        return new TierEntry(codec.decodeValue(stored, HEADER, stored.length - HEADER), expiresAt);
+    }
+
+    private Object decodeValue(byte[] payload) {
+        return payload == null ? null : codec.decodeValue(payload, 0, payload.length);
+    }
+
+    static String newEpoch() {
+        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+    }
+
+    private static long nonZeroRandom() {
+        long version;
+        do {
+            version = ThreadLocalRandom.current().nextLong();
+        } while (version == 0);
+        return version;
+    }
+
+    private static byte[] ascii(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
+    }
+
+    static String script(String resource) {
+        try (InputStream in = RedisTier.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException("Missing Lua script resource " + resource);
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
