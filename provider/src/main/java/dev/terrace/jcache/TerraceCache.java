@@ -1,5 +1,7 @@
 package dev.terrace.jcache;
 
+import dev.terrace.jcache.config.TerraceConfiguration;
+import dev.terrace.jcache.config.TerraceSettings;
 import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.copy.Copier;
@@ -52,6 +54,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
 
     private final TerraceCacheManager manager;
     private final MutableConfiguration<K, V> configuration;
+    private final TerraceSettings settings;
     private final CacheCore<K, V> core;
     private final TieredStore<K> store;
     private final CacheLoader<K, V> loader;
@@ -72,6 +75,8 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
             String name, TerraceCacheManager manager, MutableConfiguration<K, V> configuration, Executor executor) {
         this.manager = manager;
         this.configuration = configuration;
+        // First: a wrong tier setting fails the creation before anything is opened.
+        this.settings = manager.settingsFor(name, configuration);
         Clock clock = manager.settings().clock();
         JavaSerializer serializer = new JavaSerializer(manager.getClassLoader());
         SerialFilter filter =
@@ -83,7 +88,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         EventDispatcher<K, V> events = new EventDispatcher<>(this, executor);
         Codec codec = new Codec(serializer, filter);
         this.store = TierStacks.build(
-                manager.settingsFor(name),
+                settings,
                 manager::redis,
                 manager.getURI(),
                 name,
@@ -137,7 +142,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                     "Cache {} created in {}: tiers {}, statistics {}, management {}",
                     name,
                     manager.getURI(),
-                    TierDescriptions.of(store, manager.settingsFor(name)),
+                    TierDescriptions.of(store, settings),
                     configuration.isStatisticsEnabled() ? "on" : "off",
                     configuration.isManagementEnabled() ? "on" : "off");
         }
@@ -359,6 +364,12 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public <C extends Configuration<K, V>> C getConfiguration(Class<C> clazz) {
         Objects.requireNonNull(clazz, "clazz");
+        if ((Class<?>) clazz == TerraceConfiguration.class
+                || (configuration instanceof TerraceConfiguration
+                        && clazz.isAssignableFrom(TerraceConfiguration.class))) {
+            // The tier settings as the cache runs with them, wherever each came from.
+            return clazz.cast(TerraceConfiguration.effective(configuration, settings));
+        }
         if (clazz.isInstance(configuration)) {
             return clazz.cast(new MutableConfiguration<>(configuration));
         }

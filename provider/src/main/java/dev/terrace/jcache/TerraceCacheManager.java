@@ -3,7 +3,9 @@ package dev.terrace.jcache;
 import dev.terrace.jcache.config.ConfigLocator;
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.config.TerraceConfig;
+import dev.terrace.jcache.config.TerraceConfiguration;
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.config.TierStack;
 import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.dependency.FileWatcher;
 import dev.terrace.jcache.internal.tier.redis.RedisConnection;
@@ -108,9 +110,36 @@ public final class TerraceCacheManager implements CacheManager {
         }
     }
 
-    /** The settings of the cache {@code cacheName}: the configuration's for it, under the manager's properties. */
-    TerraceSettings settingsFor(String cacheName) {
-        return config.settingsFor(cacheName, properties);
+    /**
+     * The settings of the cache {@code cacheName}: the configuration's for it, under the manager's properties,
+     * under the tier settings that {@code configuration} makes when it is a {@link TerraceConfiguration}.
+     */
+    TerraceSettings settingsFor(String cacheName, Configuration<?, ?> configuration) {
+        if (!(configuration instanceof TerraceConfiguration<?, ?> terrace)
+                || terrace.tierProperties().isEmpty()) {
+            return config.settingsFor(cacheName, properties);
+        }
+        Properties overrides = new Properties();
+        overrides.putAll(properties);
+        overrides.putAll(terrace.tierProperties());
+        TerraceSettings cacheSettings;
+        try {
+            cacheSettings = config.settingsFor(cacheName, overrides);
+        } catch (IllegalArgumentException e) {
+            throw new CacheException("Invalid tier settings for cache '" + cacheName + "': " + e.getMessage(), e);
+        }
+        TierStack stack = cacheSettings.stack();
+        String missing = !stack.hasDisk()
+                        && (terrace.getDiskMaxSizeMb().isPresent()
+                                || terrace.getDiskFsync().isPresent()
+                                || terrace.getDiskTtl().isPresent())
+                ? "diskMaxSizeMb, diskFsync and diskTtl need a disk tier"
+                : !stack.hasRedis() && terrace.getRedisTtl().isPresent() ? "redisTtl needs the Redis tier" : null;
+        if (missing != null) {
+            throw new CacheException("Invalid tier settings for cache '" + cacheName + "': " + missing
+                    + ", but its stack is " + stack.id() + "; set a stack with that tier or leave the setting out");
+        }
+        return cacheSettings;
     }
 
     private String settingsProperty(String name) {
@@ -330,6 +359,9 @@ public final class TerraceCacheManager implements CacheManager {
 
     @SuppressWarnings("unchecked")
     private static <K, V> MutableConfiguration<K, V> copyOf(Configuration<K, V> configuration) {
+        if (configuration instanceof TerraceConfiguration<?, ?> terrace) {
+            return new TerraceConfiguration<>((TerraceConfiguration<K, V>) terrace);
+        }
         if (configuration instanceof CompleteConfiguration<?, ?> complete) {
             return new MutableConfiguration<>((CompleteConfiguration<K, V>) complete);
         }

@@ -1,0 +1,4 @@
+/**
+ * Internal: the per-key ordered event dispatcher and listener registrations.
+ */
+package dev.terrace.jcache.internal.event;

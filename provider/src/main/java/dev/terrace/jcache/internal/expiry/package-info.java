@@ -1,0 +1,4 @@
+/**
+ * Internal: applying a JCache ExpiryPolicy's rules to create, access and update times.
+ */
+package dev.terrace.jcache.internal.expiry;
