@@ -2,7 +2,7 @@ package dev.terrace.jcache;
 
 import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.internal.copy.Codec;
-import dev.terrace.jcache.internal.dependency.FileDependencies;
+import dev.terrace.jcache.internal.dependency.FileDependencyTracker;
 import dev.terrace.jcache.internal.dependency.InvalidationTarget;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TieredStore;
@@ -22,7 +22,7 @@ final class DependencyWiring {
     private DependencyWiring() {}
 
     /** @param core the cache's core, read when an invalidation runs (the core is built after the tracking) */
-    static <K, V> FileDependencies<K, V> open(
+    static <K, V> FileDependencyTracker<K, V> open(
             TerraceCache<K, V> cache,
             TerraceCacheManager manager,
             String name,
@@ -53,7 +53,7 @@ final class DependencyWiring {
                 core.get().ifAbsent(key, action);
             }
         };
-        return FileDependencies.open(
+        return FileDependencyTracker.open(
                 TierStacks.safeName(manager.getURI().toString()),
                 name,
                 manager.settings().files(),

@@ -2,6 +2,7 @@ package dev.terrace.jcache;
 
 import dev.terrace.jcache.config.TerraceConfiguration;
 import dev.terrace.jcache.config.TerraceSettings;
+import dev.terrace.jcache.dependency.FileDependencies;
 import dev.terrace.jcache.internal.Closeables;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.copy.Copier;
@@ -10,7 +11,7 @@ import dev.terrace.jcache.internal.copy.ReferenceCopier;
 import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.copy.ValueCopier;
 import dev.terrace.jcache.internal.dependency.DependencyHook;
-import dev.terrace.jcache.internal.dependency.FileDependencies;
+import dev.terrace.jcache.internal.dependency.FileDependencyTracker;
 import dev.terrace.jcache.internal.event.EventDispatcher;
 import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.management.MBeans;
@@ -64,7 +65,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final Reads<K, V> reads;
     private final Mutations<K, V> mutations;
     /** The file dependencies of the entries, or {@code null} when the manager does not track them. */
-    private final FileDependencies<K, V> dependencies;
+    private final FileDependencyTracker<K, V> dependencies;
 
     private final TerraceStatistics statistics = new TerraceStatistics();
     private final ObjectName configurationBeanName;

@@ -1,6 +1,5 @@
 package dev.terrace.jcache.dependency;
 
-import dev.terrace.jcache.internal.dependency.FileDependencies;
 import java.io.File;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;

@@ -7,7 +7,6 @@ import static org.awaitility.Awaitility.await;
 
 import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.event.InvalidationCause;
-import dev.terrace.jcache.internal.dependency.FileDependencies;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;

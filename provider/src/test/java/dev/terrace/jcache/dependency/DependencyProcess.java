@@ -1,6 +1,5 @@
 package dev.terrace.jcache.dependency;
 
-import dev.terrace.jcache.internal.dependency.FileDependencies;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;

@@ -62,7 +62,9 @@ class VerifyOnReadTest {
             Files.writeString(changed, "three");
 
             // What the watcher does when the operating system reports OVERFLOW.
-            WatchedCaches.dependencies(cache).overflow();
+            ((dev.terrace.jcache.internal.dependency.FileDependencyTracker<Object, Object>)
+                            WatchedCaches.dependencies(cache))
+                    .overflow();
 
             assertThat(cache.get(fileKey(changed))).isNull();
             assertThat(cache.get(fileKey(kept))).isEqualTo("k");

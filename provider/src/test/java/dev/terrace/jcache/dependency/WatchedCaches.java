@@ -2,7 +2,6 @@ package dev.terrace.jcache.dependency;
 
 import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.TerraceCachingProvider;
-import dev.terrace.jcache.internal.dependency.FileDependencies;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;

@@ -2,6 +2,7 @@ package dev.terrace.jcache.internal.dependency;
 
 import dev.terrace.jcache.config.FileWatchSettings;
 import dev.terrace.jcache.dependency.DependencyExtractor;
+import dev.terrace.jcache.dependency.FileDependencies;
 import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.tier.redis.RedisConnection;
@@ -22,26 +23,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The file dependencies of one cache: what its entries were derived from, and their invalidation when that
- * changes. Reached through {@code cache.unwrap(TerraceCache.class).dependencies()} on a manager with {@code
- * terrace.files.enabled}.
- *
- * <p>Each time an entry is stored, the cache's {@link DependencyExtractor} names the files its key depends on
- * (and {@link #put(Object, Object, Collection, Collection)} adds files and other keys explicitly); their
- * {@linkplain Fingerprint fingerprints} are recorded with it. When a watched file changes, every entry that
- * depends on it, directly or through other entries, is removed from every tier (in every process, with
- * Redis) and listeners receive {@code REMOVED} events that {@linkplain
- * dev.terrace.jcache.event.TerraceEntryEvent#cause() carry the cause}. Such an invalidation is not a caller's
- * removal: the cache writer is not asked to delete anything (the system of record did not change, a
- * derivation of it went stale) and the removal statistics do not count it.
- *
- * <p>Fingerprints back up the events: at start (a change made while the process was down), after the
- * operating system lost events, and on every hit when {@code terrace.files.verify-on-read} is set, an entry
- * whose files no longer match is dropped rather than served.
+ * The file dependencies of one cache ({@link FileDependencies}, the application's view), and the hooks the
+ * cache, its tiers and the file watcher call: entries stored, replaced and removed, watched paths changed, lost
+ * events, retries while Redis is down.
  */
-public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatcher.Listener, AutoCloseable {
+public final class FileDependencyTracker<K, V>
+        implements FileDependencies<K, V>, DependencyHook<K>, FileWatcher.Listener, AutoCloseable {
 
-    private static final Logger LOG = LoggerFactory.getLogger(FileDependencies.class);
+    private static final Logger LOG = LoggerFactory.getLogger(FileDependencyTracker.class);
 
     private final String cacheName;
     private final FileWatchSettings settings;
@@ -60,7 +49,7 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
     private volatile DependencyExtractor extractor = DependencyExtractor.standard();
     private volatile boolean closed;
 
-    private FileDependencies(
+    private FileDependencyTracker(
             String cacheName,
             FileWatchSettings settings,
             FileWatcher watcher,
@@ -82,7 +71,7 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
      * Tracking for one cache, with its index in Redis when {@code redis} is given (shared by every process),
      * else in this process, persisted to {@code journal} when given (next to the disk tier's files).
      */
-    public static <K, V> FileDependencies<K, V> open(
+    public static <K, V> FileDependencyTracker<K, V> open(
             String managerName,
             String cacheName,
             FileWatchSettings settings,
@@ -99,33 +88,25 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
         } else {
             index = new LocalIndex<>(journal == null ? null : new IndexJournal<>(journal, codec));
         }
-        FileDependencies<K, V> dependencies =
-                new FileDependencies<>(cacheName, settings, watcher, index, cache, target, executor);
+        FileDependencyTracker<K, V> dependencies =
+                new FileDependencyTracker<>(cacheName, settings, watcher, index, cache, target, executor);
         watcher.addListener(dependencies);
         return dependencies;
     }
 
     // ---- The application's API ----
 
-    /**
-     * Uses {@code extractor} to find the files of entries stored from now on (the {@linkplain
-     * DependencyExtractor#standard() standard extractor} until this is called).
-     */
+    @Override
     public void extractWith(DependencyExtractor extractor) {
         this.extractor = Objects.requireNonNull(extractor, "extractor");
     }
 
-    /** Stores {@code value} for {@code key} (as {@code Cache.put} does), depending on {@code files}. */
+    @Override
     public void put(K key, V value, Collection<Path> files) {
         put(key, value, files, List.of());
     }
 
-    /**
-     * Stores {@code value} for {@code key} (as {@code Cache.put} does: write-through and events included),
-     * depending on {@code files} besides those the extractor finds, and on the entries of {@code keys}: when
-     * any of those files changes or any of those entries is invalidated, updated or removed, this entry is
-     * invalidated.
-     */
+    @Override
     public void put(K key, V value, Collection<Path> files, Collection<? extends K> keys) {
         Objects.requireNonNull(files, "files");
         Objects.requireNonNull(keys, "keys");
@@ -145,38 +126,30 @@ public final class FileDependencies<K, V> implements DependencyHook<K>, FileWatc
         }
     }
 
-    /** Invalidates the entry of {@code key} and, transitively, every entry derived from it. */
+    @Override
     public void invalidate(K key) {
         Objects.requireNonNull(key, "key");
         cascade(key, new InvalidationCause.Requested());
     }
 
-    /**
-     * Invalidates every entry that depends on {@code file} (or on a directory above it), as if its watcher had
-     * seen it change; for files outside the watched paths, or changes the application makes itself.
-     */
+    @Override
     public void fileChanged(Path file) {
         Objects.requireNonNull(file, "file");
         invalidateOnChange(Fingerprint.normalise(file), true);
     }
 
-    /** The files the entry of {@code key} depends on, as recorded when it was stored. */
+    @Override
     public Set<Path> filesOf(K key) {
         DependencyRecord<K> record = index.recordOf(Objects.requireNonNull(key, "key"));
         return record == null ? Set.of() : Set.copyOf(record.files().keySet());
     }
 
-    /** The keys of the entries recorded as derived from the entry of {@code key}. */
+    @Override
     public Set<K> dependentsOf(K key) {
         return index.dependentsOf(Objects.requireNonNull(key, "key"));
     }
 
-    /**
-     * Compares every recorded fingerprint with its file now and invalidates the entries whose files changed;
-     * done when the cache starts and after lost events.
-     *
-     * @return how many entries were invalidated
-     */
+    @Override
     public int verifyAll() {
         int invalidated = 0;
         for (K key : index.keys()) {
