@@ -2,10 +2,10 @@ package dev.terrace.jcache;
 
 import dev.terrace.jcache.internal.copy.Copier;
 import dev.terrace.jcache.internal.event.EventDispatcher;
+import dev.terrace.jcache.internal.management.TerraceStatistics;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierListener;
-import dev.terrace.jcache.management.TerraceStatistics;
 import javax.cache.event.EventType;
 
 /**

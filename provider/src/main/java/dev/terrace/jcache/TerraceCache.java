@@ -15,14 +15,17 @@ import dev.terrace.jcache.internal.dependency.FileDependencyTracker;
 import dev.terrace.jcache.internal.event.EventDispatcher;
 import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.management.MBeans;
+import dev.terrace.jcache.internal.management.TerraceCacheMXBean;
+import dev.terrace.jcache.internal.management.TerraceStatistics;
+import dev.terrace.jcache.internal.management.TierStatistics;
 import dev.terrace.jcache.internal.tier.TieredStore;
-import dev.terrace.jcache.management.TerraceCacheMXBean;
-import dev.terrace.jcache.management.TerraceStatistics;
-import dev.terrace.jcache.management.TierStatistics;
+import dev.terrace.jcache.management.TierStatisticsMXBean;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
@@ -36,6 +39,7 @@ import javax.cache.configuration.MutableConfiguration;
 import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CompletionListener;
+import javax.cache.management.CacheStatisticsMXBean;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.EntryProcessorResult;
 import javax.management.ObjectName;
@@ -459,6 +463,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         if (clazz.isInstance(this)) {
             return clazz.cast(this);
         }
+        if (clazz == TieredStore.class) {
+            // Internal and unsupported: for Terrace's own modules, tests and benchmarks.
+            return clazz.cast(store);
+        }
         throw new IllegalArgumentException(
                 "A Terrace cache unwraps to " + getClass().getName() + " or its supertypes, not to " + clazz.getName());
     }
@@ -485,13 +493,32 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         return new EntryIterator<>(this, core);
     }
 
-    /** The statistics of this cache, also published as its statistics MXBean when enabled. */
-    public TerraceStatistics statistics() {
+    /**
+     * The JCache statistics of this cache, live: the same object that is published as its statistics MXBean
+     * while statistics are enabled (they count only then).
+     *
+     * @return a read-only view of the statistics (its {@code clear()} resets them, as through JMX)
+     */
+    public CacheStatisticsMXBean statistics() {
         return statistics;
     }
 
-    /** The tiers of this cache, nearest first; for diagnostics and tests. */
-    public TieredStore<K> tiers() {
+    /**
+     * What each tier of this cache did, nearest tier first: live read-only views, the same that are published as
+     * {@code TierStatistics} MXBeans while statistics are enabled (their counts run regardless).
+     *
+     * @return one view per tier
+     */
+    public List<TierStatisticsMXBean> tierStatistics() {
+        List<TierStatisticsMXBean> tiers = new ArrayList<>();
+        for (int i = 0; i < store.tiers().size(); i++) {
+            tiers.add(new TierStatistics(store, i));
+        }
+        return List.copyOf(tiers);
+    }
+
+    /** The tiers of this cache, nearest first; for the JCache layer, diagnostics and tests. */
+    TieredStore<K> store() {
         return store;
     }
 

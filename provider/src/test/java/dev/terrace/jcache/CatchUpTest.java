@@ -3,6 +3,7 @@ package dev.terrace.jcache;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.redis.RedisServer;
 import java.net.URI;
 import java.net.URL;
@@ -56,7 +57,7 @@ class CatchUpTest {
                     .as("the disk copy from before the restart was invalidated by the replayed log")
                     .isEqualTo("new");
             assertThat(cache.get("kept")).isEqualTo("same");
-            assertThat(terrace.tiers().hits(1))
+            assertThat(terrace.unwrap(TieredStore.class).hits(1))
                     .as("the unchanged entry was served from the near disk tier, which was not thrown away")
                     .isEqualTo(1);
         }

@@ -35,7 +35,7 @@ class HeapDiskStackTest {
 
     @SuppressWarnings("unchecked")
     private static TieredStore<Object> tiers(Cache<?, ?> cache) {
-        return (TieredStore<Object>) cache.unwrap(TerraceCache.class).tiers();
+        return (TieredStore<Object>) cache.unwrap(TieredStore.class);
     }
 
     @Test

@@ -27,7 +27,7 @@ class TerraceConfigurationTest {
 
     @SuppressWarnings("unchecked")
     private static TieredStore<Object> tiers(Cache<?, ?> cache) {
-        return (TieredStore<Object>) cache.unwrap(TerraceCache.class).tiers();
+        return (TieredStore<Object>) cache.unwrap(TieredStore.class);
     }
 
     @Test

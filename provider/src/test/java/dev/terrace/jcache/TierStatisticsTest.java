@@ -44,7 +44,7 @@ class TierStatisticsTest {
 
     @SuppressWarnings("unchecked")
     private static TieredStore<Object> tiers(Cache<?, ?> cache) {
-        return cache.unwrap(TerraceCache.class).tiers();
+        return cache.unwrap(TieredStore.class);
     }
 
     @Test

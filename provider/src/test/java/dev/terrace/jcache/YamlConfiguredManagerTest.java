@@ -54,7 +54,7 @@ class YamlConfiguredManagerTest {
 
     @SuppressWarnings("unchecked")
     private static TieredStore<Object> tiers(Cache<?, ?> cache) {
-        return (TieredStore<Object>) cache.unwrap(TerraceCache.class).tiers();
+        return (TieredStore<Object>) cache.unwrap(TieredStore.class);
     }
 
     private static long filesUnder(Path path) throws IOException {

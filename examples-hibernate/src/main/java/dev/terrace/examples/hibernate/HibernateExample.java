@@ -1,8 +1,7 @@
 package dev.terrace.examples.hibernate;
 
 import dev.terrace.jcache.TerraceCache;
-import dev.terrace.jcache.internal.tier.TierCounters;
-import dev.terrace.jcache.internal.tier.TieredStore;
+import dev.terrace.jcache.management.TierStatisticsMXBean;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Files;
@@ -138,14 +137,13 @@ public final class HibernateExample {
         Map<String, String> regions = new java.util.TreeMap<>();
         for (String name : manager.getCacheNames()) {
             Cache<Object, Object> cache = manager.getCache(name);
-            TieredStore<?> store = cache.unwrap(TerraceCache.class).tiers();
-            TierCounters counters = store.counters();
             StringBuilder text = new StringBuilder();
-            for (int i = 0; i < store.tiers().size(); i++) {
-                text.append(i == 0 ? "" : ", ")
-                        .append(store.tiers().get(i).name())
+            TerraceCache<?, ?> terrace = cache.unwrap(TerraceCache.class);
+            for (TierStatisticsMXBean tier : terrace.tierStatistics()) {
+                text.append(text.length() == 0 ? "" : ", ")
+                        .append(tier.getName())
                         .append(' ')
-                        .append(counters.hits(i))
+                        .append(tier.getHits())
                         .append(" hits");
             }
             regions.put(name, text.toString());

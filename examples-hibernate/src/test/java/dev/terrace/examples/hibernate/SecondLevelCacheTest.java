@@ -90,7 +90,7 @@ class SecondLevelCacheTest {
         @SuppressWarnings("unchecked")
         TerraceCache<Object, Object> region =
                 manager.getCache(Author.class.getName()).unwrap(TerraceCache.class);
-        assertThat(region.tiers().hits(0))
+        assertThat(region.tierStatistics().get(0).getHits())
                 .as("the region is a Terrace cache, and its heap tier answered")
                 .isPositive();
     }

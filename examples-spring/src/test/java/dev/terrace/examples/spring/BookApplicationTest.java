@@ -64,13 +64,15 @@ class BookApplicationTest {
         assertThat(terrace.config().cacheNames()).containsExactly("books", "prices");
 
         TerraceCache<?, ?> bookCache = jcache.getCache("books").unwrap(TerraceCache.class);
-        assertThat(bookCache.tiers().tiers()).extracting(tier -> tier.name()).containsExactly("heap", "disk");
+        assertThat(bookCache.tierStatistics())
+                .extracting(tier -> tier.getName())
+                .containsExactly("heap", "disk");
         TerraceCache<?, ?> priceCache = jcache.getCache("prices").unwrap(TerraceCache.class);
         assertThat(terrace.config().properties("prices"))
                 .as("the template's limits")
                 .containsEntry("terrace.l1.max-entries", "100")
                 .containsEntry("terrace.l1.ttl-seconds", "60");
-        assertThat(priceCache.tiers().tiers()).hasSize(2);
+        assertThat(priceCache.tierStatistics()).hasSize(2);
     }
 
     @Test

@@ -4,7 +4,7 @@ import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.TerraceCacheManager;
 import dev.terrace.jcache.TerraceCachingProvider;
 import dev.terrace.jcache.config.TerraceSettings;
-import dev.terrace.jcache.internal.tier.TieredStore;
+import dev.terrace.jcache.management.TierStatisticsMXBean;
 import java.io.Serializable;
 import java.net.URI;
 import java.nio.file.Path;
@@ -152,7 +152,7 @@ public final class ToolResultCache implements AutoCloseable {
         ToolCall call = ToolCall.of(tool, arguments, workspace);
         ToolCallKey key = call.key();
         Cache<Object, Object> cache = caches.get(namespace);
-        TieredStore<Object> tiers = cache.unwrap(TerraceCache.class).tiers();
+        List<TierStatisticsMXBean> tiers = cache.unwrap(TerraceCache.class).tierStatistics();
         long[] before = tierHits(tiers);
         Object cached = cache.get(key);
         if (cached != null) {
@@ -205,22 +205,19 @@ public final class ToolResultCache implements AutoCloseable {
      * heap hits of results the check found on disk (or in Redis).
      */
     public Map<String, Long> tierHits(Namespace namespace) {
-        TieredStore<Object> tiers =
-                caches.get(namespace).unwrap(TerraceCache.class).tiers();
         Map<String, Long> hits = new LinkedHashMap<>();
-        for (int i = 0; i < tiers.tiers().size(); i++) {
-            hits.put(tiers.tiers().get(i).name(), tiers.hits(i));
+        TerraceCache<?, ?> cache = caches.get(namespace).unwrap(TerraceCache.class);
+        for (TierStatisticsMXBean tier : cache.tierStatistics()) {
+            hits.put(tier.getName(), tier.getHits());
         }
         return hits;
     }
 
     /** The name of the tier that holds every result and decides: {@code redis} when shared, else {@code disk}. */
     public String authority() {
-        return caches.get(Namespace.GLOBAL)
-                .unwrap(TerraceCache.class)
-                .tiers()
-                .authority()
-                .name();
+        List<TierStatisticsMXBean> tiers =
+                caches.get(Namespace.GLOBAL).unwrap(TerraceCache.class).tierStatistics();
+        return tiers.get(tiers.size() - 1).getName();
     }
 
     /** Whether results are shared through Redis. */
@@ -253,19 +250,19 @@ public final class ToolResultCache implements AutoCloseable {
         manager.close();
     }
 
-    private static long[] tierHits(TieredStore<Object> tiers) {
-        long[] counts = new long[tiers.tiers().size()];
+    private static long[] tierHits(List<TierStatisticsMXBean> tiers) {
+        long[] counts = new long[tiers.size()];
         for (int i = 0; i < counts.length; i++) {
-            counts[i] = tiers.hits(i);
+            counts[i] = tiers.get(i).getHits();
         }
         return counts;
     }
 
     /** The tier whose hit count moved: exact while one thread uses the cache, a guess under concurrency. */
-    private static String answeringTier(TieredStore<Object> tiers, long[] before) {
+    private static String answeringTier(List<TierStatisticsMXBean> tiers, long[] before) {
         for (int i = 0; i < before.length; i++) {
-            if (tiers.hits(i) > before[i]) {
-                return tiers.tiers().get(i).name();
+            if (tiers.get(i).getHits() > before[i]) {
+                return tiers.get(i).getName();
             }
         }
         return "?";

@@ -4,7 +4,6 @@ import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TierCounters;
 import dev.terrace.jcache.internal.tier.TieredStore;
-import dev.terrace.jcache.management.TerraceStatistics;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
 import io.micrometer.core.instrument.Gauge;
@@ -17,6 +16,8 @@ import java.util.Objects;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 import javax.cache.Cache;
+import javax.cache.configuration.CompleteConfiguration;
+import javax.cache.management.CacheStatisticsMXBean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -49,7 +50,8 @@ public final class TerraceCacheMetrics extends CacheMeterBinder<TerraceCache<?, 
 
     private static final Logger LOG = LoggerFactory.getLogger(TerraceCacheMetrics.class);
 
-    private final TerraceStatistics statistics;
+    private final CacheStatisticsMXBean statistics;
+    private final TerraceCache<?, ?> terrace;
     private final TieredStore<?> store;
 
     /**
@@ -68,7 +70,9 @@ public final class TerraceCacheMetrics extends CacheMeterBinder<TerraceCache<?, 
                 Tags.concat(
                         tags, "cacheManager", cache.getCacheManager().getURI().toString()));
         this.statistics = cache.statistics();
-        this.store = cache.tiers();
+        // Terrace modules are released together, so this one may read the store (no API type exposes it).
+        this.store = cache.unwrap(TieredStore.class);
+        this.terrace = cache;
     }
 
     /** Binds the meters of {@code cache} to {@code registry}; {@code tags} are alternating names and values. */
@@ -113,13 +117,15 @@ public final class TerraceCacheMetrics extends CacheMeterBinder<TerraceCache<?, 
     @Override
     protected void bindImplementationSpecificMetrics(MeterRegistry registry) {
         Iterable<Tag> cacheTags = getTagsWithCacheName();
-        if (!statistics.isEnabled()) {
+        @SuppressWarnings("unchecked")
+        boolean enabled = terrace.getConfiguration(CompleteConfiguration.class).isStatisticsEnabled();
+        if (!enabled) {
             LOG.info(
                     "Statistics of cache {} are off: its cache.* meters stay at 0 until they are enabled;"
                             + " the terrace.tier.* counts are kept regardless",
                     getCache() == null ? "?" : getCache().getName());
         }
-        FunctionCounter.builder("cache.removals", statistics, TerraceStatistics::getCacheRemovals)
+        FunctionCounter.builder("cache.removals", statistics, CacheStatisticsMXBean::getCacheRemovals)
                 .tags(cacheTags)
                 .description("Entries removed from the cache")
                 .register(registry);

@@ -11,6 +11,9 @@ public interface TierStatisticsMXBean {
     /** The tier's name ({@code heap}, {@code disk}, {@code redis}) and position, nearest first from 0. */
     String getTier();
 
+    /** The tier's name alone: {@code heap}, {@code disk} or {@code redis}; the last tier of a cache decides. */
+    String getName();
+
     /** Reads this tier answered. */
     long getHits();
 

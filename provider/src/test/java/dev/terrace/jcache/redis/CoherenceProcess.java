@@ -1,6 +1,6 @@
 package dev.terrace.jcache.redis;
 
-import dev.terrace.jcache.TerraceCache;
+import dev.terrace.jcache.internal.tier.TieredStore;
 import java.io.BufferedReader;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -76,7 +76,7 @@ public final class CoherenceProcess {
                     case "get" -> out.println(String.valueOf(cache.get(words[1])));
                     case "events" -> out.println(String.join(",", heard));
                     case "disk-hits" ->
-                        out.println(cache.unwrap(TerraceCache.class).tiers().hits(1));
+                        out.println(cache.unwrap(TieredStore.class).hits(1));
                     default -> out.println("unknown command " + words[0]);
                 }
             }

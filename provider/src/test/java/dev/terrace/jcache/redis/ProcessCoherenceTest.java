@@ -3,7 +3,6 @@ package dev.terrace.jcache.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.terrace.jcache.TerraceCache;
 import dev.terrace.jcache.internal.tier.TieredStore;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -55,7 +54,7 @@ class ProcessCoherenceTest {
             assertThat(ask("get k")).isEqualTo("v2");
             assertThat(cache.get("k")).isEqualTo("v2");
             @SuppressWarnings("unchecked")
-            TieredStore<String> tiers = cache.unwrap(TerraceCache.class).tiers();
+            TieredStore<String> tiers = cache.unwrap(TieredStore.class);
             assertThat(tiers.tiers().get(0).get("k"))
                     .as("this process's heap copy")
                     .isNotNull();

@@ -1,4 +1,4 @@
-package dev.terrace.jcache.management;
+package dev.terrace.jcache.internal.management;
 
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;

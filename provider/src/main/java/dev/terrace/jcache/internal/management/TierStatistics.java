@@ -1,7 +1,8 @@
-package dev.terrace.jcache.management;
+package dev.terrace.jcache.internal.management;
 
 import dev.terrace.jcache.internal.tier.TierCounters;
 import dev.terrace.jcache.internal.tier.TieredStore;
+import dev.terrace.jcache.management.TierStatisticsMXBean;
 
 /** The {@link TierStatisticsMXBean} of one tier, reading the store's counters. */
 public final class TierStatistics implements TierStatisticsMXBean {
@@ -18,7 +19,12 @@ public final class TierStatistics implements TierStatisticsMXBean {
 
     @Override
     public String getTier() {
-        return index + "-" + store.tiers().get(index).name();
+        return index + "-" + getName();
+    }
+
+    @Override
+    public String getName() {
+        return store.tiers().get(index).name();
     }
 
     @Override

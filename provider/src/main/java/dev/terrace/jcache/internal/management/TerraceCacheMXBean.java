@@ -1,4 +1,4 @@
-package dev.terrace.jcache.management;
+package dev.terrace.jcache.internal.management;
 
 import javax.cache.configuration.CompleteConfiguration;
 import javax.cache.management.CacheMXBean;
