@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tiers of one cache, nearest first. The last tier is authoritative: it holds every entry and decides
@@ -15,10 +18,16 @@ import java.util.function.UnaryOperator;
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
  * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
  * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
- * a write cannot leave that older value in a near tier.
+ * a write cannot leave that older value in a near tier; {@link #clear} waits for promotions in flight in the
+ * same way.
+ *
+ * <p>What a failing tier means is decided in one place, {@link TierFailures}: a near tier that fails behaves
+ * as empty; an authority that fails makes the call fail with a {@code CacheException} that names it and the
+ * outcome; a remapping (which holds user code) never runs twice because a tier failed.
  */
 public final class TieredStore<K> implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
     private static final int STRIPES = 256;
 
     private final List<Tier<K>> tiers;
@@ -27,6 +36,9 @@ public final class TieredStore<K> implements AutoCloseable {
     private final TierCounters counters;
     private final ReentrantLock[] stripes;
     private final Clock clock;
+    private final TierFailures<K> failures;
+    /** How many entries the authority dropped on its own; a change of it tells a write to check its key. */
+    private final AtomicLong authorityDrops = new AtomicLong();
 
     /** @param tiers the tiers, nearest first; the last one is authoritative */
     public TieredStore(List<Tier<K>> tiers) {
@@ -46,6 +58,7 @@ public final class TieredStore<K> implements AutoCloseable {
         this.authority = this.tiers.get(this.tiers.size() - 1);
         this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
         this.counters = new TierCounters(this.tiers.size());
+        this.failures = new TierFailures<>(this.tiers, counters);
         this.stripes = new ReentrantLock[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
@@ -88,7 +101,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, liveNear(read(i, key)));
+            TierEntry entry = count(i, liveNear(nearGet(i, key, true)));
             if (entry != null) {
                 return entry;
             }
@@ -97,17 +110,14 @@ public final class TieredStore<K> implements AutoCloseable {
         stripe.lock();
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
-            for (int i = 0; i < nearTiers.size(); i++) {
-                TierEntry entry = liveNear(nearTiers.get(i).get(key));
-                if (entry != null) {
-                    return entry;
-                }
+            TierEntry near = nearestLiveCopy(key);
+            if (near != null) {
+                return near;
             }
+            long drops = authorityDrops.get();
             TierEntry entry = count(tiers.size() - 1, authorityGet(key));
             if (entry != null) {
-                for (Tier<K> near : nearTiers) {
-                    near.put(key, entry);
-                }
+                refreshNearCopies(key, entry, drops);
             }
             return entry;
         } finally {
@@ -134,37 +144,96 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
+        Remapping run = new Remapping(remapping);
         if (nearTiers.isEmpty() && !authority.isShared()) {
             // A lone local tier runs each remapping once, atomically: no stripe needed.
-            return authority.compute(key, remapping);
+            try {
+                return authority.compute(key, run);
+            } catch (RuntimeException | Error e) {
+                throw changeFailed(key, run, e);
+            }
         }
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
+            long drops = authorityDrops.get();
             TierEntry result;
             try {
-                result = retrying ? authority.computeRetrying(key, remapping) : authority.compute(key, remapping);
+                result = retrying ? authority.computeRetrying(key, run) : authority.compute(key, run);
             } catch (TierUnavailableException e) {
-                if (!authority.deferChange(key)) {
-                    // The change was not applied; a near copy of the key might disagree with it once the
-                    // authority is back, so it goes.
-                    removeNearCopies(key);
-                    throw e;
+                if (run.thrown() != null || !defer(key)) {
+                    // The change was not applied, or not confirmed; a near copy of the key might disagree with
+                    // the authority once it is back, so it goes.
+                    throw changeFailed(key, run, e);
                 }
                 // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
-                // decide, from the nearest live copy.
-                result = remapping.apply(nearestLiveCopy(key));
+                // take the change. A remapping that already ran is not run again: it holds user code and has
+                // queued its events.
+                result = run.decided() ? run.result() : remapping.apply(nearestLiveCopy(key));
+                refreshNearCopies(key, result, -1);
+                return result;
+            } catch (RuntimeException | Error e) {
+                throw changeFailed(key, run, e);
             }
-            for (Tier<K> near : nearTiers) {
-                if (result == null) {
-                    near.remove(key);
-                } else {
-                    near.put(key, result);
-                }
-            }
+            refreshNearCopies(key, result, drops);
             return result;
         } finally {
             stripe.unlock();
+        }
+    }
+
+    /** Whether the authority takes a change of {@code key} later; a failure to note it counts as a refusal. */
+    private boolean defer(K key) {
+        try {
+            return authority.deferChange(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not note a change for later: {}", authority.name(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
+     * is; else the failure as the policy words it, once the near copies of the key are gone.
+     */
+    private RuntimeException changeFailed(K key, Remapping run, Throwable failure) {
+        Throwable thrown = run.thrown();
+        if (thrown instanceof Error error) {
+            throw error;
+        }
+        if (thrown != null) {
+            // User code failed: the entry is as it was, and the caller sees the failure as it is.
+            return (RuntimeException) thrown;
+        }
+        removeNearCopies(key);
+        if (failure instanceof TierUnavailableException unavailable) {
+            return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : unavailable;
+        }
+        return failures.changeFailed(failure, run.decided());
+    }
+
+    /**
+     * Replaces the near copies of {@code key} with {@code entry} ({@code null}: drops them). When the authority
+     * dropped entries on its own since {@code drops} was read (-1: do not check), checks that it still holds the
+     * key: an entry it evicted at once (larger than its bound) must leave no copy above it.
+     */
+    private void refreshNearCopies(K key, TierEntry entry, long drops) {
+        for (int i = 0; i < nearTiers.size(); i++) {
+            if (failures.isBypassed(i)) {
+                continue;
+            }
+            try {
+                if (entry == null) {
+                    nearTiers.get(i).remove(key);
+                } else {
+                    nearTiers.get(i).put(key, entry);
+                }
+            } catch (RuntimeException | Error e) {
+                failures.nearWriteFailed(i, key, e);
+            }
+        }
+        if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
+            removeNearCopies(key);
         }
     }
 
@@ -176,9 +245,25 @@ public final class TieredStore<K> implements AutoCloseable {
     /** Drops the near copies of {@code key}, as when the authority dropped the entry itself. */
     public void removeNearCopies(K key) {
         for (int i = 0; i < nearTiers.size(); i++) {
-            nearTiers.get(i).remove(key);
+            if (failures.isBypassed(i)) {
+                continue;
+            }
+            try {
+                nearTiers.get(i).remove(key);
+            } catch (RuntimeException | Error e) {
+                failures.nearWriteFailed(i, key, e);
+            }
             counters.recordInvalidation(i);
         }
+    }
+
+    /**
+     * The authoritative tier dropped {@code key} on its own (evicted or expired): its near copies go, and a
+     * write or read of the key in flight, which may be about to copy it up, checks the authority again.
+     */
+    public void authorityDropped(K key) {
+        authorityDrops.incrementAndGet();
+        removeNearCopies(key);
     }
 
     /**
@@ -201,6 +286,14 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops every near copy, when this process cannot tell which keys changed elsewhere. */
     public void clearNearCopies() {
+        clearNear(true);
+    }
+
+    /**
+     * Clears every near tier while holding every key's lock, so that no read is between fetching an entry from
+     * below and promoting it: a promotion in flight finishes first, and its copy is cleared here.
+     */
+    private void clearNear(boolean countAsClear) {
         if (nearTiers.isEmpty()) {
             return;
         }
@@ -209,8 +302,14 @@ public final class TieredStore<K> implements AutoCloseable {
         }
         try {
             for (int i = 0; i < nearTiers.size(); i++) {
-                nearTiers.get(i).clear();
-                counters.recordClear(i);
+                try {
+                    nearTiers.get(i).clear();
+                } catch (RuntimeException | Error e) {
+                    failures.nearClearFailed(i, e);
+                }
+                if (countAsClear) {
+                    counters.recordClear(i);
+                }
             }
         } finally {
             for (ReentrantLock stripe : stripes) {
@@ -231,23 +330,35 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops every entry of every tier. */
     public void clear() {
-        authority.clear();
-        for (Tier<K> near : nearTiers) {
-            near.clear();
+        try {
+            authority.clear();
+        } catch (RuntimeException | Error e) {
+            throw failures.changeFailed(e, false);
         }
+        // After the authority: a read that fetched an entry before it was cleared holds the key's lock until it
+        // has promoted the entry, and the near tiers are cleared only after that.
+        clearNear(false);
     }
 
     /** Closes every tier and deletes what they persisted. */
     public void destroy() {
         for (Tier<K> tier : tiers) {
-            tier.destroy();
+            try {
+                tier.destroy();
+            } catch (RuntimeException | Error e) {
+                failures.closeFailed(tier, e);
+            }
         }
     }
 
     @Override
     public void close() {
         for (Tier<K> tier : tiers) {
-            tier.close();
+            try {
+                tier.close();
+            } catch (RuntimeException | Error e) {
+                failures.closeFailed(tier, e);
+            }
         }
     }
 
@@ -269,13 +380,25 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry nearestLiveCopy(K key) {
-        for (Tier<K> near : nearTiers) {
-            TierEntry entry = liveNear(near.get(key));
+        for (int i = 0; i < nearTiers.size(); i++) {
+            TierEntry entry = liveNear(nearGet(i, key, false));
             if (entry != null) {
                 return entry;
             }
         }
         return null;
+    }
+
+    /** Near tier {@code index}'s copy of {@code key}; none where the tier is bypassed or fails. */
+    private TierEntry nearGet(int index, K key, boolean timed) {
+        if (failures.isBypassed(index)) {
+            return null;
+        }
+        try {
+            return timed ? read(index, key) : nearTiers.get(index).get(key);
+        } catch (RuntimeException | Error e) {
+            return failures.nearReadFailed(index, key, e);
+        }
     }
 
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
@@ -284,6 +407,8 @@ public final class TieredStore<K> implements AutoCloseable {
             return read(tiers.size() - 1, key);
         } catch (TierUnavailableException e) {
             return null;
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
         }
     }
 
