@@ -168,7 +168,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public V get(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         V value = reads.get(key);
         statistics.recordGetTime(start);
@@ -188,7 +188,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public boolean containsKey(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         return reads.containsKey(key);
     }
 
@@ -257,7 +257,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public boolean remove(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         Mutations.Change change = mutations.remove(key, true);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
@@ -280,7 +280,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public V getAndRemove(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         Mutations.Change change = mutations.remove(key, true);
         recordHit(change.previous != null);
@@ -374,7 +374,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         Objects.requireNonNull(entryProcessor, "entryProcessor");
         long start = statistics.start();
         T result = invoker.invoke(key, entryProcessor, arguments);
@@ -545,10 +545,15 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     }
 
     private void requireEntry(K key, V value) {
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         Objects.requireNonNull(value, "value");
-        requireKeyType(key);
         requireValueType(value);
+    }
+
+    /** A key must not be null and must be of the configured key type, for every method that takes one. */
+    private void requireKey(K key) {
+        Objects.requireNonNull(key, "key");
+        requireKeyType(key);
     }
 
     private void requireKeyType(K key) {
