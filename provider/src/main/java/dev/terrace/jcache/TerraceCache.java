@@ -64,6 +64,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final FileDependencies<K, V> dependencies;
 
     private final TerraceStatistics statistics = new TerraceStatistics();
+    /** The MXBean names this cache claimed: the standard ones unless another manager with its URI holds them. */
+    private final MBeans.Names beanNames;
+
     private final ObjectName configurationBeanName;
     private final ObjectName statisticsBeanName;
     private volatile boolean closed;
@@ -121,8 +124,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         ReadThrough<K, V> reading = configuration.isReadThrough() ? readThrough : null;
         this.reads = new Reads<>(core, reading);
         this.invoker = new Invoker<>(core, reading != null ? reading::loadOne : null);
-        this.configurationBeanName = MBeans.objectName(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
-        this.statisticsBeanName = MBeans.objectName(MBeans.Kind.STATISTICS, manager.getURI(), name);
+        this.beanNames = MBeans.claim(manager.getURI(), name, this);
+        this.configurationBeanName = beanNames.of(MBeans.Kind.CONFIGURATION);
+        this.statisticsBeanName = beanNames.of(MBeans.Kind.STATISTICS);
         for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
             events.register(listener);
         }
@@ -418,6 +422,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         MBeans.unregister(configurationBeanName);
         publishStatistics(false);
+        beanNames.release();
         if (dependencies != null) {
             dependencies.close();
         }
@@ -499,7 +504,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         for (int i = 0; i < store.tiers().size(); i++) {
             TierStatistics tier = new TierStatistics(store, i);
-            ObjectName tierName = MBeans.tierObjectName(manager.getURI(), getName(), tier.getTier());
+            ObjectName tierName = beanNames.tier(tier.getTier());
             if (publish) {
                 MBeans.register(tier, tierName);
             } else {
