@@ -1,5 +1,6 @@
 package dev.terrace.jcache.internal.tier;
 
+import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 import javax.cache.CacheException;
@@ -64,6 +65,31 @@ final class TierFailures<K> {
     void nearClearFailed(int index, Throwable failure) {
         record(index, "clear", failure);
         bypass(index, failure);
+    }
+
+    /** {@code keys}, whose failures reach its user as the policy words them for the authority. */
+    Iterator<K> guarded(Iterator<K> keys) {
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return keys.hasNext();
+                } catch (RuntimeException | Error e) {
+                    throw authorityReadFailed(e);
+                }
+            }
+
+            @Override
+            public K next() {
+                try {
+                    return keys.next();
+                } catch (java.util.NoSuchElementException e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    throw authorityReadFailed(e);
+                }
+            }
+        };
     }
 
     /** The authority failed to read an entry (other than by being unreachable). */

@@ -320,12 +320,20 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** The keys of the authoritative tier, weakly consistent. */
     public Iterator<K> keys() {
-        return authority.keys();
+        try {
+            return failures.guarded(authority.keys());
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
     }
 
     /** How many entries the authoritative tier holds. */
     public long size() {
-        return authority.size();
+        try {
+            return authority.size();
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
     }
 
     /** Drops every entry of every tier. */

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.terrace.jcache.redis.RedisServer;
 import java.nio.file.Path;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -14,6 +16,7 @@ import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.event.CacheEntryEvent;
+import javax.cache.integration.CacheLoader;
 import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -58,6 +61,45 @@ class RedisFailsMidWriteTest {
             assertThat(cache.get("k"))
                     .as("the near tiers took the change Redis could not confirm")
                     .isEqualTo("v");
+        }
+    }
+
+    @Test
+    void aReadThroughLoaderRunsOnceWhenRedisFailsAfterItLoaded() {
+        WRITES.set(0);
+        try (RedisServer redis = RedisServer.start();
+                CacheManager manager = StoreCaches.manager(
+                        "terrace.stack", "heap+redis",
+                        "terrace.l3.address", redis.address(),
+                        "terrace.l3.timeout-ms", "500",
+                        "terrace.l3.connect-timeout-ms", "500")) {
+            server = redis;
+            Factory<CacheLoader<String, String>> loader = () -> new CacheLoader<>() {
+                @Override
+                public String load(String key) {
+                    if (WRITES.incrementAndGet() == 1) {
+                        server.kill();
+                    }
+                    return "loaded-" + key;
+                }
+
+                @Override
+                public Map<String, String> loadAll(Iterable<? extends String> keys) {
+                    Map<String, String> loaded = new HashMap<>();
+                    keys.forEach(key -> loaded.put(key, load(key)));
+                    return loaded;
+                }
+            };
+            Cache<String, String> cache = manager.createCache(
+                    "load-mid-write",
+                    new MutableConfiguration<String, String>()
+                            .setReadThrough(true)
+                            .setCacheLoaderFactory(loader));
+
+            assertThat(cache.get("k")).isEqualTo("loaded-k");
+            assertThat(WRITES.get())
+                    .as("the loader ran once, though Redis failed after it loaded")
+                    .isEqualTo(1);
         }
     }
 
