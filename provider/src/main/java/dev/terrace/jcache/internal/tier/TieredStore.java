@@ -18,8 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
  * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
  * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
- * a write cannot leave that older value in a near tier; {@link #clear} waits for promotions in flight in the
- * same way.
+ * a write cannot leave that older value in a near tier. Entries that leave the authority without a change of
+ * their key ({@link #clear}, the authority's own evictions) bump a counter instead, and a read or write that
+ * saw it move while it was copying an entry up checks the authority again before it leaves the copy.
  *
  * <p>What a failing tier means is decided in one place, {@link TierFailures}: a near tier that fails behaves
  * as empty; an authority that fails makes the call fail with a {@code CacheException} that names it and the
@@ -37,7 +38,11 @@ public final class TieredStore<K> implements AutoCloseable {
     private final ReentrantLock[] stripes;
     private final Clock clock;
     private final TierFailures<K> failures;
-    /** How many entries the authority dropped on its own; a change of it tells a write to check its key. */
+    /**
+     * Counts the entries that left the authority without a change of their key (its own evictions, {@link
+     * #clear}): a read or write that sees it move while it copies an entry up checks that the authority still
+     * holds the key before it leaves the copy.
+     */
     private final AtomicLong authorityDrops = new AtomicLong();
 
     /** @param tiers the tiers, nearest first; the last one is authoritative */
@@ -286,14 +291,6 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops every near copy, when this process cannot tell which keys changed elsewhere. */
     public void clearNearCopies() {
-        clearNear(true);
-    }
-
-    /**
-     * Clears every near tier while holding every key's lock, so that no read is between fetching an entry from
-     * below and promoting it: a promotion in flight finishes first, and its copy is cleared here.
-     */
-    private void clearNear(boolean countAsClear) {
         if (nearTiers.isEmpty()) {
             return;
         }
@@ -307,9 +304,7 @@ public final class TieredStore<K> implements AutoCloseable {
                 } catch (RuntimeException | Error e) {
                     failures.nearClearFailed(i, e);
                 }
-                if (countAsClear) {
-                    counters.recordClear(i);
-                }
+                counters.recordClear(i);
             }
         } finally {
             for (ReentrantLock stripe : stripes) {
@@ -343,9 +338,21 @@ public final class TieredStore<K> implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             throw failures.changeFailed(e, false);
         }
-        // After the authority: a read that fetched an entry before it was cleared holds the key's lock until it
-        // has promoted the entry, and the near tiers are cleared only after that.
-        clearNear(false);
+        // After the authority, and announced before the near tiers are cleared: a read that fetched an entry
+        // before the authority was cleared either promotes it before the near tiers are cleared, or sees the
+        // count move and finds the key gone from the authority. No key's lock is taken, so a clear() called
+        // from inside a change of a key (an entry processor) cannot deadlock with another.
+        authorityDrops.incrementAndGet();
+        for (int i = 0; i < nearTiers.size(); i++) {
+            if (failures.isBypassed(i)) {
+                continue;
+            }
+            try {
+                nearTiers.get(i).clear();
+            } catch (RuntimeException | Error e) {
+                failures.nearClearFailed(i, e);
+            }
+        }
     }
 
     /** Closes every tier and deletes what they persisted. */
