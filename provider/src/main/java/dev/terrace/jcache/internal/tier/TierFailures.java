@@ -124,6 +124,14 @@ final class TierFailures<K> {
         return new TierUnavailableException(failure.getMessage() + "; " + outcome(true), failure);
     }
 
+    /**
+     * The authority could not be reached before the remapping of a change ran, and does not take deferred
+     * changes: the change was not applied anywhere.
+     */
+    TierUnavailableException changeRefused(TierUnavailableException failure) {
+        return new TierUnavailableException(failure.getMessage() + "; " + outcome(false), failure);
+    }
+
     /** A tier failed to close: logged, and the other tiers are closed all the same. */
     void closeFailed(Tier<K> tier, Throwable failure) {
         LOG.warn("{} failed to close: {}", describe(tier), failure.toString(), failure);

@@ -212,7 +212,7 @@ public final class TieredStore<K> implements AutoCloseable {
         }
         removeNearCopies(key);
         if (failure instanceof TierUnavailableException unavailable) {
-            return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : unavailable;
+            return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : failures.changeRefused(unavailable);
         }
         return failures.changeFailed(failure, run.decided());
     }
