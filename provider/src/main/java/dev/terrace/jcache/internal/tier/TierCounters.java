@@ -93,6 +93,19 @@ public final class TierCounters {
         return count == 0 ? 0 : (double) getNanos(index) / count;
     }
 
+    /** Reads {@code key} from {@code tier}, at {@code index}, timing the read while timing is on. */
+    <K> TierEntry timedGet(int index, Tier<K> tier, K key) {
+        if (!timing) {
+            return tier.get(key);
+        }
+        long start = System.nanoTime();
+        try {
+            return tier.get(key);
+        } finally {
+            recordGetTime(index, System.nanoTime() - start);
+        }
+    }
+
     void recordRead(int index, boolean hit) {
         (hit ? hits : misses)[index].increment();
     }

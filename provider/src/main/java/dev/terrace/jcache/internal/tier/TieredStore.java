@@ -33,10 +33,9 @@ public final class TieredStore<K> implements AutoCloseable {
 
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
-    private final List<Tier<K>> nearTiers;
+    private final NearTiers<K> nearTiers;
     private final TierCounters counters;
     private final ReentrantLock[] stripes;
-    private final Clock clock;
     private final TierFailures<K> failures;
     /**
      * Counts the entries that left the authority without a change of their key (its own evictions, {@link
@@ -55,15 +54,14 @@ public final class TieredStore<K> implements AutoCloseable {
      * @param clock tells when a near copy has expired, so that a read looks further down instead of using it
      */
     public TieredStore(List<Tier<K>> tiers, Clock clock) {
-        this.clock = clock;
         if (tiers.isEmpty()) {
             throw new IllegalArgumentException("a store needs at least one tier");
         }
         this.tiers = List.copyOf(tiers);
         this.authority = this.tiers.get(this.tiers.size() - 1);
-        this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
         this.counters = new TierCounters(this.tiers.size());
         this.failures = new TierFailures<>(this.tiers, counters);
+        this.nearTiers = new NearTiers<>(this.tiers.subList(0, this.tiers.size() - 1), failures, counters, clock);
         this.stripes = new ReentrantLock[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
@@ -106,7 +104,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, liveNear(nearGet(i, key, true)));
+            TierEntry entry = count(i, nearTiers.liveCopy(i, key, true));
             if (entry != null) {
                 return entry;
             }
@@ -115,7 +113,7 @@ public final class TieredStore<K> implements AutoCloseable {
         stripe.lock();
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
-            TierEntry near = nearestLiveCopy(key);
+            TierEntry near = nearTiers.nearestLiveCopy(key);
             if (near != null) {
                 return near;
             }
@@ -174,7 +172,7 @@ public final class TieredStore<K> implements AutoCloseable {
                 // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
                 // take the change. A remapping that already ran is not run again: it holds user code and has
                 // queued its events.
-                result = run.decided() ? run.result() : remapping.apply(nearestLiveCopy(key));
+                result = run.decided() ? run.result() : remapping.apply(nearTiers.nearestLiveCopy(key));
                 refreshNearCopies(key, result, -1);
                 return result;
             } catch (RuntimeException | Error e) {
@@ -223,20 +221,7 @@ public final class TieredStore<K> implements AutoCloseable {
      * key: an entry it evicted at once (larger than its bound) must leave no copy above it.
      */
     private void refreshNearCopies(K key, TierEntry entry, long drops) {
-        for (int i = 0; i < nearTiers.size(); i++) {
-            if (failures.isBypassed(i)) {
-                continue;
-            }
-            try {
-                if (entry == null) {
-                    nearTiers.get(i).remove(key);
-                } else {
-                    nearTiers.get(i).put(key, entry);
-                }
-            } catch (RuntimeException | Error e) {
-                failures.nearWriteFailed(i, key, e);
-            }
-        }
+        nearTiers.store(key, entry);
         if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
         }
@@ -249,17 +234,7 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops the near copies of {@code key}, as when the authority dropped the entry itself. */
     public void removeNearCopies(K key) {
-        for (int i = 0; i < nearTiers.size(); i++) {
-            if (failures.isBypassed(i)) {
-                continue;
-            }
-            try {
-                nearTiers.get(i).remove(key);
-            } catch (RuntimeException | Error e) {
-                failures.nearWriteFailed(i, key, e);
-            }
-            counters.recordInvalidation(i);
-        }
+        nearTiers.drop(key);
     }
 
     /**
@@ -298,14 +273,7 @@ public final class TieredStore<K> implements AutoCloseable {
             stripe.lock();
         }
         try {
-            for (int i = 0; i < nearTiers.size(); i++) {
-                try {
-                    nearTiers.get(i).clear();
-                } catch (RuntimeException | Error e) {
-                    failures.nearClearFailed(i, e);
-                }
-                counters.recordClear(i);
-            }
+            nearTiers.clear(true);
         } finally {
             for (ReentrantLock stripe : stripes) {
                 stripe.unlock();
@@ -343,16 +311,7 @@ public final class TieredStore<K> implements AutoCloseable {
         // count move and finds the key gone from the authority. No key's lock is taken, so a clear() called
         // from inside a change of a key (an entry processor) cannot deadlock with another.
         authorityDrops.incrementAndGet();
-        for (int i = 0; i < nearTiers.size(); i++) {
-            if (failures.isBypassed(i)) {
-                continue;
-            }
-            try {
-                nearTiers.get(i).clear();
-            } catch (RuntimeException | Error e) {
-                failures.nearClearFailed(i, e);
-            }
-        }
+        nearTiers.clear(false);
     }
 
     /** Closes every tier and deletes what they persisted. */
@@ -384,60 +343,14 @@ public final class TieredStore<K> implements AutoCloseable {
         return String.join("+", names);
     }
 
-    /**
-     * {@code entry} unless it has expired: a near copy can expire before the authority's entry does (a near
-     * tier with a shorter time to live), and then the read must look further down.
-     */
-    private TierEntry liveNear(TierEntry entry) {
-        return entry == null || entry.expiresAt() == TierEntry.ETERNAL || !entry.isExpired(clock.millis())
-                ? entry
-                : null;
-    }
-
-    private TierEntry nearestLiveCopy(K key) {
-        for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = liveNear(nearGet(i, key, false));
-            if (entry != null) {
-                return entry;
-            }
-        }
-        return null;
-    }
-
-    /** Near tier {@code index}'s copy of {@code key}; none where the tier is bypassed or fails. */
-    private TierEntry nearGet(int index, K key, boolean timed) {
-        if (failures.isBypassed(index)) {
-            return null;
-        }
-        try {
-            return timed ? read(index, key) : nearTiers.get(index).get(key);
-        } catch (RuntimeException | Error e) {
-            return failures.nearReadFailed(index, key, e);
-        }
-    }
-
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
     private TierEntry authorityGet(K key) {
         try {
-            return read(tiers.size() - 1, key);
+            return counters.timedGet(tiers.size() - 1, authority, key);
         } catch (TierUnavailableException e) {
             return null;
         } catch (RuntimeException | Error e) {
             throw failures.authorityReadFailed(e);
-        }
-    }
-
-    /** Reads tier {@code index}, timing the read while timing is on. */
-    private TierEntry read(int index, K key) {
-        Tier<K> tier = tiers.get(index);
-        if (!counters.isTiming()) {
-            return tier.get(key);
-        }
-        long start = System.nanoTime();
-        try {
-            return tier.get(key);
-        } finally {
-            counters.recordGetTime(index, System.nanoTime() - start);
         }
     }
 
