@@ -184,6 +184,7 @@ final class CacheCore<K, V> {
             store.compute(key, current -> seen.equals(current) ? current.withExpiresAt(expiresAt) : current);
         } catch (TierUnavailableException e) {
             // A read never fails for want of a tier: the new expiry is applied at the next access.
+            LOG.debug("Cache {}: the access expiry of an entry was not stored: {}", name, e.getMessage());
         }
     }
 
@@ -193,6 +194,8 @@ final class CacheCore<K, V> {
             store.compute(key, current -> live(key, current, clock.millis()));
             events.flush();
         } catch (TierUnavailableException e) {
+            // The expired entry is not served (the reader checks expiry); it is dropped at a later access.
+            LOG.debug("Cache {}: an expired entry was not dropped yet: {}", name, e.getMessage());
             events.flushAfterFailure(e);
         } catch (RuntimeException e) {
             events.flushAfterFailure(e);

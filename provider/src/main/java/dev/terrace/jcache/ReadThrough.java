@@ -77,7 +77,8 @@ final class ReadThrough<K, V> {
             try {
                 storeLoaded(key, value, false);
             } catch (TierUnavailableException e) {
-                // The caller still gets what the loader found; it is cached once the tier is back.
+                // The caller still gets what the loader found; the next read loads it again.
+                LOG.debug("Cache {}: a loaded value was not cached: {}", core.name, e.getMessage());
             }
         }
         return value;
@@ -89,22 +90,30 @@ final class ReadThrough<K, V> {
      */
     private V loadOnceEverywhere(K key) {
         Object[] result = new Object[1];
+        boolean[] decided = {false};
         try {
             core.store.compute(core.copier.copyKey(key), current -> {
+                decided[0] = false;
                 long now = core.clock.millis();
                 TierEntry live = core.live(key, current, now);
                 if (live != null) {
                     result[0] = core.valueOf(live);
+                    decided[0] = true;
                     return live;
                 }
                 V value = loadOne(key);
                 result[0] = value;
+                decided[0] = true;
                 return value == null ? null : core.created(key, value, core.copier.toStored(value), now);
             });
             core.events.flush();
         } catch (TierUnavailableException e) {
             core.events.flushAfterFailure(e);
-            return loadOne(key);
+            LOG.debug("Cache {}: a value was read or loaded without caching it: {}", core.name, e.getMessage());
+            if (!decided[0]) {
+                return loadOne(key);
+            }
+            // The loader ran already, before the shared tier failed: it never runs twice for one read.
         } catch (RuntimeException e) {
             core.events.flushAfterFailure(e);
             throw e;

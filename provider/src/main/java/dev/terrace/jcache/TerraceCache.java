@@ -72,6 +72,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     private final FileDependencyTracker<K, V> dependencies;
 
     private final TerraceStatistics statistics = new TerraceStatistics();
+    /** The MXBean names this cache claimed: the standard ones unless another manager with its URI holds them. */
+    private final MBeans.Names beanNames;
+
     private final ObjectName configurationBeanName;
     private final ObjectName statisticsBeanName;
     private volatile boolean closed;
@@ -131,8 +134,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         ReadThrough<K, V> reading = configuration.isReadThrough() ? readThrough : null;
         this.reads = new Reads<>(core, reading);
         this.invoker = new Invoker<>(core, reading != null ? reading::loadOne : null);
-        this.configurationBeanName = MBeans.objectName(MBeans.Kind.CONFIGURATION, manager.getURI(), name);
-        this.statisticsBeanName = MBeans.objectName(MBeans.Kind.STATISTICS, manager.getURI(), name);
+        this.beanNames = MBeans.claim(manager.getURI(), name, this);
+        this.configurationBeanName = beanNames.of(MBeans.Kind.CONFIGURATION);
+        this.statisticsBeanName = beanNames.of(MBeans.Kind.STATISTICS);
         for (CacheEntryListenerConfiguration<K, V> listener : configuration.getCacheEntryListenerConfigurations()) {
             events.register(listener);
         }
@@ -178,7 +182,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public V get(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         V value = reads.get(key);
         statistics.recordGetTime(start);
@@ -198,7 +202,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public boolean containsKey(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         return reads.containsKey(key);
     }
 
@@ -267,7 +271,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public boolean remove(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         Mutations.Change change = mutations.remove(key, true);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
@@ -290,7 +294,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public V getAndRemove(K key) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         long start = statistics.start();
         Mutations.Change change = mutations.remove(key, true);
         recordHit(change.previous != null);
@@ -390,7 +394,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public <T> T invoke(K key, EntryProcessor<K, V, T> entryProcessor, Object... arguments) {
         requireOpen();
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         Objects.requireNonNull(entryProcessor, "entryProcessor");
         long start = statistics.start();
         T result = invoker.invoke(key, entryProcessor, arguments);
@@ -434,6 +438,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         MBeans.unregister(configurationBeanName);
         publishStatistics(false);
+        beanNames.release();
         if (dependencies != null) {
             dependencies.close();
         }
@@ -538,7 +543,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         }
         for (int i = 0; i < store.tiers().size(); i++) {
             TierStatistics tier = new TierStatistics(store, i);
-            ObjectName tierName = MBeans.tierObjectName(manager.getURI(), getName(), tier.getTier());
+            ObjectName tierName = beanNames.tier(tier.getTier());
             if (publish) {
                 MBeans.register(tier, tierName);
             } else {
@@ -584,10 +589,15 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     }
 
     private void requireEntry(K key, V value) {
-        Objects.requireNonNull(key, "key");
+        requireKey(key);
         Objects.requireNonNull(value, "value");
-        requireKeyType(key);
         requireValueType(value);
+    }
+
+    /** A key must not be null and must be of the configured key type, for every method that takes one. */
+    private void requireKey(K key) {
+        Objects.requireNonNull(key, "key");
+        requireKeyType(key);
     }
 
     private void requireKeyType(K key) {

@@ -67,7 +67,7 @@ final class TierStacks {
         TierListener<K> dropBelow = (tier, key, entry, expired) -> {
             TieredStore<K> built = store.get();
             if (built != null) {
-                built.removeNearCopies(key);
+                built.authorityDropped(key);
             }
             authorityListener.onDropped(tier, key, entry, expired);
         };

@@ -41,6 +41,48 @@ class InputCheckTest {
         assertThat(cache.get("k")).isEqualTo(1);
     }
 
+    /** Issue 12, item 9: every method that takes a key checks it against the configured key type. */
+    @Test
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    void aTypedCacheRejectsKeysOfAnotherTypeInEveryMethod() {
+        Cache<String, String> cache = manager.createCache(
+                "typed-keys", new MutableConfiguration<String, String>().setTypes(String.class, String.class));
+        cache.put("1", "one");
+        Cache raw = cache;
+        javax.cache.processor.EntryProcessor<Object, Object, Object> reader = (entry, arguments) -> entry.getValue();
+
+        List<String> accepted = new ArrayList<>();
+        Map<String, Runnable> calls = new java.util.LinkedHashMap<>();
+        calls.put("get", () -> raw.get(1));
+        calls.put("containsKey", () -> raw.containsKey(1));
+        calls.put("remove(key)", () -> raw.remove(1));
+        calls.put("remove(key, value)", () -> raw.remove(1, "one"));
+        calls.put("getAndRemove", () -> raw.getAndRemove(1));
+        calls.put("getAndPut", () -> raw.getAndPut(1, "one"));
+        calls.put("getAndReplace", () -> raw.getAndReplace(1, "one"));
+        calls.put("replace(key, value)", () -> raw.replace(1, "one"));
+        calls.put("replace(key, old, new)", () -> raw.replace(1, "one", "uno"));
+        calls.put("invoke", () -> raw.invoke(1, reader));
+        calls.put("getAll", () -> raw.getAll(java.util.Set.of(1)));
+        calls.put("removeAll(keys)", () -> raw.removeAll(java.util.Set.of(1)));
+        calls.put("invokeAll", () -> raw.invokeAll(java.util.Set.of(1), reader));
+        calls.put("put value", () -> raw.put("1", 1));
+        calls.put("replace new value", () -> raw.replace("1", "one", 1));
+        calls.forEach((name, call) -> {
+            try {
+                call.run();
+                accepted.add(name);
+            } catch (ClassCastException expected) {
+                assertThat(expected.getMessage()).contains("typed-keys");
+            }
+        });
+
+        assertThat(accepted)
+                .as("methods that accepted a key or value of the wrong type")
+                .isEmpty();
+        assertThat(cache.get("1")).isEqualTo("one");
+    }
+
     @Test
     void nullsAreRejectedBeforeAnythingChanges() {
         Cache<String, String> cache = manager.createCache("nulls", new MutableConfiguration<>());

@@ -62,7 +62,8 @@ class RedisOutageTest {
             assertThatThrownBy(() -> cache.put("k1", "changed"))
                     .isInstanceOf(CacheException.class)
                     .isInstanceOf(TierUnavailableException.class)
-                    .hasMessageContaining(String.valueOf(server.port()));
+                    .hasMessageContaining(String.valueOf(server.port()))
+                    .hasMessageContaining("the change was not applied");
             assertThat(redisDown(manager))
                     .as("known down: later calls fail at once")
                     .isTrue();

@@ -35,6 +35,12 @@ public interface TierStatisticsMXBean {
     /** Times this tier dropped every near copy at once (after a Redis outage or a lost invalidation stream). */
     long getClears();
 
+    /**
+     * Times this near tier failed on a read or a write of a copy and had that copy treated as absent (the
+     * failure policy of the tiered store); always 0 for the authoritative tier, whose failures reach callers.
+     */
+    long getFailures();
+
     /** Reads of this tier that were timed: those made while statistics were enabled. */
     long getTimedGets();
 

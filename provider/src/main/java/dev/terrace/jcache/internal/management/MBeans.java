@@ -2,6 +2,8 @@ package dev.terrace.jcache.internal.management;
 
 import java.lang.management.ManagementFactory;
 import java.net.URI;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
 import javax.cache.CacheException;
 import javax.management.InstanceAlreadyExistsException;
 import javax.management.InstanceNotFoundException;
@@ -9,9 +11,22 @@ import javax.management.JMException;
 import javax.management.MBeanServer;
 import javax.management.MalformedObjectNameException;
 import javax.management.ObjectName;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Registers a cache's MXBeans on the platform MBean server under the names the JCache spec gives. */
+/**
+ * Registers a cache's MXBeans on the platform MBean server under the names the JCache spec gives.
+ *
+ * <p>Two managers may share a URI in one JVM (the same URI in two class loaders: two web applications in one
+ * container), and then their caches' standard names are the same. Each cache therefore {@link #claim claims}
+ * its names when it is created: the first claimant gets the standard names, a later one the same names with
+ * an {@code Instance=<n>} property added, so that no cache replaces or unregisters another's beans.
+ */
 public final class MBeans {
+
+    private static final Logger LOG = LoggerFactory.getLogger(MBeans.class);
+    /** The key properties (manager, cache, instance) claimed by the open caches of this provider, by owner. */
+    private static final ConcurrentMap<String, Object> CLAIMS = new ConcurrentHashMap<>();
 
     /** The two kinds of JCache MXBean. */
     public enum Kind {
@@ -26,6 +41,37 @@ public final class MBeans {
     }
 
     private MBeans() {}
+
+    /**
+     * Claims the MXBean names of cache {@code cacheName} of the manager {@code managerUri} for {@code owner}
+     * (the cache): the standard names unless another open cache, of another manager with the same URI, holds
+     * them (or beans are registered under them already, by another copy of this provider); then the first
+     * free {@code Instance=<n>}. Give them back with {@link Names#release} when the cache closes.
+     */
+    public static Names claim(URI managerUri, String cacheName, Object owner) {
+        String standard = "CacheManager=" + safe(managerUri.toString()) + ",Cache=" + safe(cacheName);
+        for (int instance = 1; ; instance++) {
+            String properties = instance == 1 ? standard : standard + ",Instance=" + instance;
+            Object holder = CLAIMS.putIfAbsent(properties, owner);
+            if (holder != null && holder != owner) {
+                continue;
+            }
+            Names names = new Names(properties, owner, cacheName);
+            if (names.registeredElsewhere()) {
+                CLAIMS.remove(properties, owner);
+                continue;
+            }
+            if (instance > 1) {
+                LOG.info(
+                        "Cache {} of manager {}: another manager with the same URI (another class loader) holds the"
+                                + " standard MXBean names; this cache's beans are named with Instance={}",
+                        cacheName,
+                        managerUri,
+                        instance);
+            }
+            return names;
+        }
+    }
 
     /** {@code javax.cache:type=<kind>,CacheManager=<uri>,Cache=<name>}, characters JMX forbids replaced. */
     public static ObjectName objectName(Kind kind, URI managerUri, String cacheName) {
@@ -47,7 +93,10 @@ public final class MBeans {
         }
     }
 
-    /** Registers {@code bean}, replacing a bean registered under the same name. */
+    /**
+     * Registers {@code bean}, replacing a bean registered under the same name: the caller's own, since names
+     * are {@link #claim claimed} by one cache at a time.
+     */
     public static void register(Object bean, ObjectName name) {
         MBeanServer server = ManagementFactory.getPlatformMBeanServer();
         try {
@@ -71,6 +120,47 @@ public final class MBeans {
             // already gone
         } catch (JMException e) {
             throw new CacheException("Cannot unregister MBean " + name, e);
+        }
+    }
+
+    /** The MXBean names one cache claimed; see {@link #claim}. */
+    public static final class Names {
+        private final String properties;
+        private final Object owner;
+        private final String cacheName;
+
+        private Names(String properties, Object owner, String cacheName) {
+            this.properties = properties;
+            this.owner = owner;
+            this.cacheName = cacheName;
+        }
+
+        /** {@code javax.cache:type=<kind>,CacheManager=<uri>,Cache=<name>[,Instance=<n>]}. */
+        public ObjectName of(Kind kind) {
+            return name("javax.cache:type=" + kind.type + "," + properties);
+        }
+
+        /** {@code dev.terrace.jcache:type=TierStatistics,CacheManager=<uri>,Cache=<name>[,Instance=<n>],Tier=<tier>}. */
+        public ObjectName tier(String tier) {
+            return name("dev.terrace.jcache:type=TierStatistics," + properties + ",Tier=" + safe(tier));
+        }
+
+        /** Gives the names back, once the cache has unregistered its beans. */
+        public void release() {
+            CLAIMS.remove(properties, owner);
+        }
+
+        private boolean registeredElsewhere() {
+            MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+            return server.isRegistered(of(Kind.CONFIGURATION)) || server.isRegistered(of(Kind.STATISTICS));
+        }
+
+        private ObjectName name(String name) {
+            try {
+                return new ObjectName(name);
+            } catch (MalformedObjectNameException e) {
+                throw new CacheException("Cannot name an MBean of cache " + cacheName, e);
+            }
         }
     }
 

@@ -59,6 +59,11 @@ public final class TierStatistics implements TierStatisticsMXBean {
     }
 
     @Override
+    public long getFailures() {
+        return counters.failures(index);
+    }
+
+    @Override
     public long getTimedGets() {
         return counters.timedGets(index);
     }

@@ -16,6 +16,7 @@ public final class TierCounters {
     private final LongAdder[] misses;
     private final LongAdder[] invalidations;
     private final LongAdder[] clears;
+    private final LongAdder[] failures;
     private final LongAdder[] timedGets;
     private final LongAdder[] getNanos;
     private volatile boolean timing;
@@ -25,6 +26,7 @@ public final class TierCounters {
         this.misses = adders(tiers);
         this.invalidations = adders(tiers);
         this.clears = adders(tiers);
+        this.failures = adders(tiers);
         this.timedGets = adders(tiers);
         this.getNanos = adders(tiers);
     }
@@ -66,6 +68,15 @@ public final class TierCounters {
         return clears[index].sum();
     }
 
+    /**
+     * How many times tier {@code index} failed (threw) on a read or a write of a near copy, and had that copy
+     * treated as absent; see the failure policy in {@link TieredStore}. Always 0 for the authoritative tier,
+     * whose failures reach the caller.
+     */
+    public long failures(int index) {
+        return failures[index].sum();
+    }
+
     /** How many reads of tier {@code index} were timed (those made while timing was on). */
     public long timedGets(int index) {
         return timedGets[index].sum();
@@ -80,6 +91,19 @@ public final class TierCounters {
     public double meanGetNanos(int index) {
         long count = timedGets(index);
         return count == 0 ? 0 : (double) getNanos(index) / count;
+    }
+
+    /** Reads {@code key} from {@code tier}, at {@code index}, timing the read while timing is on. */
+    <K> TierEntry timedGet(int index, Tier<K> tier, K key) {
+        if (!timing) {
+            return tier.get(key);
+        }
+        long start = System.nanoTime();
+        try {
+            return tier.get(key);
+        } finally {
+            recordGetTime(index, System.nanoTime() - start);
+        }
     }
 
     void recordRead(int index, boolean hit) {
@@ -97,6 +121,12 @@ public final class TierCounters {
 
     void recordClear(int index) {
         clears[index].increment();
+    }
+
+    /** Counts a failure of tier {@code index} and returns how many it has had. */
+    long recordFailure(int index) {
+        failures[index].increment();
+        return failures[index].sum();
     }
 
     private static LongAdder[] adders(int count) {

@@ -4,8 +4,11 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The tiers of one cache, nearest first. The last tier is authoritative: it holds every entry and decides
@@ -15,18 +18,31 @@ import java.util.function.UnaryOperator;
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
  * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
  * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
- * a write cannot leave that older value in a near tier.
+ * a write cannot leave that older value in a near tier. Entries that leave the authority without a change of
+ * their key ({@link #clear}, the authority's own evictions) bump a counter instead, and a read or write that
+ * saw it move while it was copying an entry up checks the authority again before it leaves the copy.
+ *
+ * <p>What a failing tier means is decided in one place, {@link TierFailures}: a near tier that fails behaves
+ * as empty; an authority that fails makes the call fail with a {@code CacheException} that names it and the
+ * outcome; a remapping (which holds user code) never runs twice because a tier failed.
  */
 public final class TieredStore<K> implements AutoCloseable {
 
+    private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
     private static final int STRIPES = 256;
 
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
-    private final List<Tier<K>> nearTiers;
+    private final NearTiers<K> nearTiers;
     private final TierCounters counters;
     private final ReentrantLock[] stripes;
-    private final Clock clock;
+    private final TierFailures<K> failures;
+    /**
+     * Counts the entries that left the authority without a change of their key (its own evictions, {@link
+     * #clear}): a read or write that sees it move while it copies an entry up checks that the authority still
+     * holds the key before it leaves the copy.
+     */
+    private final AtomicLong authorityDrops = new AtomicLong();
 
     /** @param tiers the tiers, nearest first; the last one is authoritative */
     public TieredStore(List<Tier<K>> tiers) {
@@ -38,14 +54,14 @@ public final class TieredStore<K> implements AutoCloseable {
      * @param clock tells when a near copy has expired, so that a read looks further down instead of using it
      */
     public TieredStore(List<Tier<K>> tiers, Clock clock) {
-        this.clock = clock;
         if (tiers.isEmpty()) {
             throw new IllegalArgumentException("a store needs at least one tier");
         }
         this.tiers = List.copyOf(tiers);
         this.authority = this.tiers.get(this.tiers.size() - 1);
-        this.nearTiers = this.tiers.subList(0, this.tiers.size() - 1);
         this.counters = new TierCounters(this.tiers.size());
+        this.failures = new TierFailures<>(this.tiers, counters);
+        this.nearTiers = new NearTiers<>(this.tiers.subList(0, this.tiers.size() - 1), failures, counters, clock);
         this.stripes = new ReentrantLock[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
@@ -88,7 +104,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, liveNear(read(i, key)));
+            TierEntry entry = count(i, nearTiers.liveCopy(i, key, true));
             if (entry != null) {
                 return entry;
             }
@@ -97,17 +113,14 @@ public final class TieredStore<K> implements AutoCloseable {
         stripe.lock();
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
-            for (int i = 0; i < nearTiers.size(); i++) {
-                TierEntry entry = liveNear(nearTiers.get(i).get(key));
-                if (entry != null) {
-                    return entry;
-                }
+            TierEntry near = nearTiers.nearestLiveCopy(key);
+            if (near != null) {
+                return near;
             }
+            long drops = authorityDrops.get();
             TierEntry entry = count(tiers.size() - 1, authorityGet(key));
             if (entry != null) {
-                for (Tier<K> near : nearTiers) {
-                    near.put(key, entry);
-                }
+                refreshNearCopies(key, entry, drops);
             }
             return entry;
         } finally {
@@ -134,37 +147,83 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
+        Remapping run = new Remapping(remapping);
         if (nearTiers.isEmpty() && !authority.isShared()) {
             // A lone local tier runs each remapping once, atomically: no stripe needed.
-            return authority.compute(key, remapping);
+            try {
+                return authority.compute(key, run);
+            } catch (RuntimeException | Error e) {
+                throw changeFailed(key, run, e);
+            }
         }
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
+            long drops = authorityDrops.get();
             TierEntry result;
             try {
-                result = retrying ? authority.computeRetrying(key, remapping) : authority.compute(key, remapping);
+                result = retrying ? authority.computeRetrying(key, run) : authority.compute(key, run);
             } catch (TierUnavailableException e) {
-                if (!authority.deferChange(key)) {
-                    // The change was not applied; a near copy of the key might disagree with it once the
-                    // authority is back, so it goes.
-                    removeNearCopies(key);
-                    throw e;
+                if (run.thrown() != null || !defer(key)) {
+                    // The change was not applied, or not confirmed; a near copy of the key might disagree with
+                    // the authority once it is back, so it goes.
+                    throw changeFailed(key, run, e);
                 }
                 // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
-                // decide, from the nearest live copy.
-                result = remapping.apply(nearestLiveCopy(key));
+                // take the change. A remapping that already ran is not run again: it holds user code and has
+                // queued its events.
+                result = run.decided() ? run.result() : remapping.apply(nearTiers.nearestLiveCopy(key));
+                refreshNearCopies(key, result, -1);
+                return result;
+            } catch (RuntimeException | Error e) {
+                throw changeFailed(key, run, e);
             }
-            for (Tier<K> near : nearTiers) {
-                if (result == null) {
-                    near.remove(key);
-                } else {
-                    near.put(key, result);
-                }
-            }
+            refreshNearCopies(key, result, drops);
             return result;
         } finally {
             stripe.unlock();
+        }
+    }
+
+    /** Whether the authority takes a change of {@code key} later; a failure to note it counts as a refusal. */
+    private boolean defer(K key) {
+        try {
+            return authority.deferChange(key);
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not note a change for later: {}", authority.name(), e.toString());
+            return false;
+        }
+    }
+
+    /**
+     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
+     * is; else the failure as the policy words it, once the near copies of the key are gone.
+     */
+    private RuntimeException changeFailed(K key, Remapping run, Throwable failure) {
+        Throwable thrown = run.thrown();
+        if (thrown instanceof Error error) {
+            throw error;
+        }
+        if (thrown != null) {
+            // User code failed: the entry is as it was, and the caller sees the failure as it is.
+            return (RuntimeException) thrown;
+        }
+        removeNearCopies(key);
+        if (failure instanceof TierUnavailableException unavailable) {
+            return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : failures.changeRefused(unavailable);
+        }
+        return failures.changeFailed(failure, run.decided());
+    }
+
+    /**
+     * Replaces the near copies of {@code key} with {@code entry} ({@code null}: drops them). When the authority
+     * dropped entries on its own since {@code drops} was read (-1: do not check), checks that it still holds the
+     * key: an entry it evicted at once (larger than its bound) must leave no copy above it.
+     */
+    private void refreshNearCopies(K key, TierEntry entry, long drops) {
+        nearTiers.store(key, entry);
+        if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
+            removeNearCopies(key);
         }
     }
 
@@ -175,10 +234,16 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** Drops the near copies of {@code key}, as when the authority dropped the entry itself. */
     public void removeNearCopies(K key) {
-        for (int i = 0; i < nearTiers.size(); i++) {
-            nearTiers.get(i).remove(key);
-            counters.recordInvalidation(i);
-        }
+        nearTiers.drop(key);
+    }
+
+    /**
+     * The authoritative tier dropped {@code key} on its own (evicted or expired): its near copies go, and a
+     * write or read of the key in flight, which may be about to copy it up, checks the authority again.
+     */
+    public void authorityDropped(K key) {
+        authorityDrops.incrementAndGet();
+        removeNearCopies(key);
     }
 
     /**
@@ -208,10 +273,7 @@ public final class TieredStore<K> implements AutoCloseable {
             stripe.lock();
         }
         try {
-            for (int i = 0; i < nearTiers.size(); i++) {
-                nearTiers.get(i).clear();
-                counters.recordClear(i);
-            }
+            nearTiers.clear(true);
         } finally {
             for (ReentrantLock stripe : stripes) {
                 stripe.unlock();
@@ -221,33 +283,56 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** The keys of the authoritative tier, weakly consistent. */
     public Iterator<K> keys() {
-        return authority.keys();
+        try {
+            return failures.guarded(authority.keys());
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
     }
 
     /** How many entries the authoritative tier holds. */
     public long size() {
-        return authority.size();
+        try {
+            return authority.size();
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
     }
 
     /** Drops every entry of every tier. */
     public void clear() {
-        authority.clear();
-        for (Tier<K> near : nearTiers) {
-            near.clear();
+        try {
+            authority.clear();
+        } catch (RuntimeException | Error e) {
+            throw failures.changeFailed(e, false);
         }
+        // After the authority, and announced before the near tiers are cleared: a read that fetched an entry
+        // before the authority was cleared either promotes it before the near tiers are cleared, or sees the
+        // count move and finds the key gone from the authority. No key's lock is taken, so a clear() called
+        // from inside a change of a key (an entry processor) cannot deadlock with another.
+        authorityDrops.incrementAndGet();
+        nearTiers.clear(false);
     }
 
     /** Closes every tier and deletes what they persisted. */
     public void destroy() {
         for (Tier<K> tier : tiers) {
-            tier.destroy();
+            try {
+                tier.destroy();
+            } catch (RuntimeException | Error e) {
+                failures.closeFailed(tier, e);
+            }
         }
     }
 
     @Override
     public void close() {
         for (Tier<K> tier : tiers) {
-            tier.close();
+            try {
+                tier.close();
+            } catch (RuntimeException | Error e) {
+                failures.closeFailed(tier, e);
+            }
         }
     }
 
@@ -258,46 +343,14 @@ public final class TieredStore<K> implements AutoCloseable {
         return String.join("+", names);
     }
 
-    /**
-     * {@code entry} unless it has expired: a near copy can expire before the authority's entry does (a near
-     * tier with a shorter time to live), and then the read must look further down.
-     */
-    private TierEntry liveNear(TierEntry entry) {
-        return entry == null || entry.expiresAt() == TierEntry.ETERNAL || !entry.isExpired(clock.millis())
-                ? entry
-                : null;
-    }
-
-    private TierEntry nearestLiveCopy(K key) {
-        for (Tier<K> near : nearTiers) {
-            TierEntry entry = liveNear(near.get(key));
-            if (entry != null) {
-                return entry;
-            }
-        }
-        return null;
-    }
-
     /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
     private TierEntry authorityGet(K key) {
         try {
-            return read(tiers.size() - 1, key);
+            return counters.timedGet(tiers.size() - 1, authority, key);
         } catch (TierUnavailableException e) {
             return null;
-        }
-    }
-
-    /** Reads tier {@code index}, timing the read while timing is on. */
-    private TierEntry read(int index, K key) {
-        Tier<K> tier = tiers.get(index);
-        if (!counters.isTiming()) {
-            return tier.get(key);
-        }
-        long start = System.nanoTime();
-        try {
-            return tier.get(key);
-        } finally {
-            counters.recordGetTime(index, System.nanoTime() - start);
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
         }
     }
 
