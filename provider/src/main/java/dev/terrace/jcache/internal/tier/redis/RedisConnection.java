@@ -6,8 +6,10 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.Config;
+import dev.terrace.jcache.internal.shaded.redisson.config.ReadMode;
 import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
+import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -80,9 +82,17 @@ public final class RedisConnection implements AutoCloseable {
         return new RedisConnection(settings, client);
     }
 
-    /** Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). */
+    /**
+     * Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). Reads and
+     * subscriptions go to the master, as writes do: Redis is the authority, and a replica, replicated
+     * asynchronously, may answer with an entry older than a write already acknowledged, so a read there could
+     * serve a stale value and an atomic decision could be made on one (Redisson reads from replicas by
+     * default).
+     */
     private static <T extends BaseMasterSlaveServersConfig<T>> T masterReplica(T config, RedisSettings settings) {
-        config.setMasterConnectionPoolSize(settings.poolSize())
+        config.setReadMode(ReadMode.MASTER)
+                .setSubscriptionMode(SubscriptionMode.MASTER)
+                .setMasterConnectionPoolSize(settings.poolSize())
                 .setMasterConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(settings.poolSize())
                 .setSlaveConnectionMinimumIdleSize(1)
