@@ -109,6 +109,21 @@ public final class RedisSentinel implements AutoCloseable {
         return port;
     }
 
+    /**
+     * Cuts the master's replicas off: it drops their links and refuses their attempts to resynchronise, so
+     * every write it acknowledges from now on is on the master only, as with a replica that fell behind
+     * (replication is asynchronous). The replicas stay what Sentinel may promote.
+     */
+    public void detachReplicas() throws IOException {
+        int port = masterPort();
+        command(port, "ACL", "SETUSER", "default", "-psync", "-sync");
+        command(port, "CLIENT", "KILL", "TYPE", "replica");
+        await().atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .until(() -> server(replicaPort()).command("INFO replication").contains("master_link_status:down"));
+    }
+
     /** Asks one sentinel for a planned failover ({@code SENTINEL FAILOVER}) and returns the old master's port. */
     public int failover() throws IOException {
         int port = masterPort();
