@@ -151,6 +151,18 @@ public final class RedisSentinel implements AutoCloseable {
     }
 
     /**
+     * Restarts the killed server on {@code port} (empty: it keeps nothing on disk) as a replica of the current
+     * master, as an operator would bring a failed master back, and waits until its link is up and the
+     * sentinels agree again (Sentinel would turn it into a replica itself, some seconds later).
+     */
+    public void rejoinAsReplica(int port, Duration atMost) throws IOException {
+        RedisServer server = server(port);
+        server.restart();
+        command(port, "REPLICAOF", "127.0.0.1", Integer.toString(masterPort()));
+        awaitReplica(port, atMost);
+    }
+
+    /**
      * Waits until the server on {@code port} is a replica of the current master again with its link up (after
      * a planned failover Sentinel turns the old master into a replica itself; after a kill, {@link
      * RedisServer#restart()} it first).
