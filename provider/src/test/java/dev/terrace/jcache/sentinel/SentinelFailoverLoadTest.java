@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -125,7 +126,8 @@ class SentinelFailoverLoadTest {
             nonSpec += Long.parseLong(worker.ask("nonspec"));
         }
         List<Path> histories = workers.stream().map(w -> w.history).toList();
-        long staleInSteadyState = SteadyStateCheck.stale(histories, List.of(killed, planned), BOUND_MICROS);
+        SteadyStateCheck.Found steadyStale = SteadyStateCheck.stale(histories, List.of(killed, planned), BOUND_MICROS);
+        long staleInSteadyState = steadyStale.count();
         StaleReadChecker.Report whole = StaleReadChecker.check(histories, BOUND_MICROS);
         String report = String.format(
                 Locale.ROOT,
@@ -134,7 +136,8 @@ class SentinelFailoverLoadTest {
                         + "after the load stopped: %d divergent keys at the first check of every process against Redis (done %d ms"
                         + " after the load stopped); none left %d ms after it stopped%n"
                         + "exceptions to callers by type:%s (non-spec: %d)%n"
-                        + "stale reads beyond the bound outside the switches: %d%n"
+                        + "stale reads beyond the bound outside the switches: %d %s%n"
+                        + "switches (epoch micros): kill %d..%d, planned %d..%d (each plus the bound)%n"
                         + "whole run, switches included (lost and outage-undone writes count as stale): %s%n",
                 PROCESSES,
                 KEYS,
@@ -147,8 +150,19 @@ class SentinelFailoverLoadTest {
                 failures,
                 nonSpec,
                 staleInSteadyState,
+                steadyStale.examples(),
+                killed.began() * 1000,
+                killed.recovered() * 1000,
+                planned.began() * 1000,
+                planned.recovered() * 1000,
                 whole);
         Files.writeString(Path.of("target", "sentinel-failover-report.txt"), report);
+        for (Path history : histories) {
+            Files.copy(
+                    history,
+                    Path.of("target", "sentinel-" + history.getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
         System.out.println(report);
 
         assertThat(nonSpec)
@@ -169,16 +183,19 @@ class SentinelFailoverLoadTest {
             long began,
             long promoted,
             long recovered,
+            long renewed,
             List<Long> resumedAfterPromotion,
             List<Long> hitsDuring) {
         @Override
         public String toString() {
             return String.format(
                     Locale.ROOT,
-                    "%s: promotion seen %d ms after it; writes reached Redis again %s ms after the promotion"
+                    "%s: promotion seen %d ms after it; epoch renewed %d ms after the promotion; writes reached Redis"
+                            + " again %s ms after the promotion"
                             + " (per process); reads answered with a value during the switch %s (per process)",
                     what,
                     promoted - began,
+                    renewed - promoted,
                     resumedAfterPromotion,
                     hitsDuring);
         }
@@ -189,6 +206,7 @@ class SentinelFailoverLoadTest {
     }
 
     private Phase switchMaster(String what, Switch action) throws Exception {
+        String epochBefore = epoch();
         long began = System.currentTimeMillis();
         int old = action.run();
         int promoted = sentinel.awaitPromotion(old, Duration.ofSeconds(30));
@@ -198,9 +216,17 @@ class SentinelFailoverLoadTest {
                 .pollInterval(Duration.ofMillis(50))
                 .alias("every process writes to the new master within 10 s of the promotion (" + what + ")")
                 .until(() -> allWroteToRedisAfter(promotedAt));
+        // Recovery includes the epoch renewal, after which every process drops what it cannot prove (within a
+        // poll, which the bound covers).
+        await().atMost(RESUME_BOUND)
+                .pollInterval(Duration.ofMillis(50))
+                .ignoreExceptions()
+                .alias("the cache's epoch is renewed after the promotion (" + what + ")")
+                .until(() -> !epochBefore.equals(epoch()));
+        long renewed = System.currentTimeMillis();
         List<Long> resumed = new ArrayList<>();
         List<Long> hits = new ArrayList<>();
-        long recovered = 0;
+        long recovered = renewed;
         for (Worker worker : workers) {
             long first = Long.parseLong(worker.ask("first-redis-write-after " + promotedAt));
             resumed.add(first - promotedAt);
@@ -213,7 +239,7 @@ class SentinelFailoverLoadTest {
                     .as("process %d answered reads from its near tiers during the switch (%s)", worker.number, what)
                     .isPositive();
         }
-        return new Phase(what, old, began, promotedAt, recovered, resumed, hits);
+        return new Phase(what, old, began, promotedAt, recovered, renewed, resumed, hits);
     }
 
     private boolean allWroteToRedisAfter(long millis) throws IOException {
@@ -223,6 +249,13 @@ class SentinelFailoverLoadTest {
             }
         }
         return true;
+    }
+
+    /** The shared cache's epoch (the only cache of this test), as the current master holds it. */
+    private String epoch() throws IOException {
+        int master = sentinel.masterPort();
+        List<?> keys = (List<?>) RedisSentinel.command(master, "KEYS", "terrace:*}:epoch");
+        return keys.isEmpty() ? "none" : String.valueOf(RedisSentinel.command(master, "GET", (String) keys.get(0)));
     }
 
     /** Keys for which some process reads another value than Redis holds, with what each saw. */

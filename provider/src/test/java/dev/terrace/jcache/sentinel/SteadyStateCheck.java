@@ -23,11 +23,14 @@ import java.util.Map;
  */
 final class SteadyStateCheck {
 
-    private record Op(boolean write, String key, String value, long began, long ended) {}
+    private record Op(int process, boolean write, String key, String value, long began, long ended) {}
 
     private SteadyStateCheck() {}
 
-    static long stale(List<Path> histories, List<SentinelFailoverLoadTest.Phase> phases, long boundMicros)
+    /** The stale reads found, described (at most {@code limit} descriptions; the count is exact). */
+    record Found(long count, List<String> examples) {}
+
+    static Found stale(List<Path> histories, List<SentinelFailoverLoadTest.Phase> phases, long boundMicros)
             throws IOException {
         long[][] disturbed = phases.stream()
                 .map(p -> new long[] {p.began() * 1000, p.recovered() * 1000 + boundMicros})
@@ -35,13 +38,14 @@ final class SteadyStateCheck {
         Map<String, Op> writeOfValue = new HashMap<>();
         Map<String, List<Op>> writesBySegmentAndKey = new HashMap<>();
         List<Op> reads = new ArrayList<>();
-        for (Path history : histories) {
-            for (String line : Files.readAllLines(history)) {
+        for (int process = 0; process < histories.size(); process++) {
+            for (String line : Files.readAllLines(histories.get(process))) {
                 String[] parts = line.trim().split(" ");
                 if (parts.length != 5) {
                     continue;
                 }
                 Op op = new Op(
+                        process,
                         parts[0].equals("W"),
                         parts[1],
                         parts[2].equals("-") ? null : parts[2],
@@ -61,6 +65,7 @@ final class SteadyStateCheck {
             }
         }
         Map<String, long[][]> prefixes = new HashMap<>();
+        Map<String, List<Op>> sortedWrites = writesBySegmentAndKey;
         writesBySegmentAndKey.forEach((name, writes) -> {
             writes.sort(Comparator.comparingLong(Op::ended));
             long[] ended = new long[writes.size()];
@@ -74,6 +79,7 @@ final class SteadyStateCheck {
             prefixes.put(name, new long[][] {ended, latestBegan});
         });
         long stale = 0;
+        List<String> examples = new ArrayList<>();
         for (Op read : reads) {
             int segment = segment(disturbed, read.began());
             long[][] prefix = prefixes.get(segment + "#" + read.key());
@@ -85,9 +91,31 @@ final class SteadyStateCheck {
             int acknowledged = upperBound(prefix[0], read.began() - boundMicros);
             if (acknowledged > 0 && prefix[1][acknowledged - 1] > seenEnded) {
                 stale++;
+                if (examples.size() < 10) {
+                    Op newer = sortedWrites.get(segment + "#" + read.key()).stream()
+                            .filter(w -> w.ended() < read.began() - boundMicros && w.began() > seenEnded)
+                            .reduce((a, b) -> b)
+                            .orElseThrow();
+                    examples.add(String.format(
+                            "process %d read %s=%s [%d..%d] in segment %d; written by %s; newer %s by process %d"
+                                    + " [%d..%d]",
+                            read.process(),
+                            read.key(),
+                            read.value(),
+                            read.began(),
+                            read.ended(),
+                            segment,
+                            seen == null
+                                    ? "nobody"
+                                    : "process " + seen.process() + " [" + seen.began() + ".." + seen.ended() + "]",
+                            newer.value(),
+                            newer.process(),
+                            newer.began(),
+                            newer.ended()));
+                }
             }
         }
-        return stale;
+        return new Found(stale, examples);
     }
 
     /** The steady segment {@code micros} falls in, or -1 inside a switch. */

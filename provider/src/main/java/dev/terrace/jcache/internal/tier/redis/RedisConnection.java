@@ -46,6 +46,9 @@ public final class RedisConnection implements AutoCloseable {
         this.health = new RedisHealth(client, where, Duration.ofMillis(250));
         if (settings.mode() == RedisSettings.Mode.SENTINEL) {
             coherence.scheduleWithFixedDelay(this::noticeFailover, 0, 1, TimeUnit.SECONDS);
+            // Registered before any tier's recovery, so after an outage the epochs are renewed (if the master
+            // changed) before the tiers catch up, which then drop their near copies at once.
+            health.onRecovery(() -> coherence.execute(this::noticeFailover));
         }
     }
 
