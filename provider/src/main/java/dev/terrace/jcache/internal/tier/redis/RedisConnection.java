@@ -2,13 +2,18 @@ package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
+import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.Config;
+import dev.terrace.jcache.internal.shaded.redisson.config.ReadMode;
 import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
+import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
 import java.time.Duration;
+import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -20,6 +25,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
+    private static final String FAILOVER_SCRIPT = RedisTier.script("redis-failover.lua");
 
     private final RedisSettings settings;
     private final RedissonClient client;
@@ -38,6 +44,53 @@ public final class RedisConnection implements AutoCloseable {
                 ? settings.address()
                 : settings.nodes().toString();
         this.health = new RedisHealth(client, where, Duration.ofMillis(250));
+        if (settings.mode() == RedisSettings.Mode.SENTINEL) {
+            coherence.scheduleWithFixedDelay(this::noticeFailover, 0, 1, TimeUnit.SECONDS);
+            // Registered before any tier's recovery, so after an outage the epochs are renewed (if the master
+            // changed) before the tiers catch up, which then drop their near copies at once.
+            health.onRecovery(() -> coherence.execute(this::noticeFailover));
+        }
+    }
+
+    /**
+     * Every second, with Sentinel: when the master is another one than the one the namespace's epochs were
+     * last vouched for by (a replica was promoted), renews every cache's epoch, so every process drops the
+     * near copies it cannot prove. Replication is asynchronous: the promoted replica may lack writes the old
+     * master acknowledged (their near copies would otherwise be served as current for ever), and its sequence
+     * numbers go on from an earlier point than the ones processes applied. One process renews; the others see
+     * the epoch change within a poll.
+     */
+    private void noticeFailover() {
+        if (health.isDown()) {
+            return;
+        }
+        try {
+            String marker = settings.namespace() + ":replication-id";
+            Long renewed = client.getScript(StringCodec.INSTANCE)
+                    .eval(
+                            marker,
+                            RScript.Mode.READ_WRITE,
+                            FAILOVER_SCRIPT,
+                            RScript.ReturnType.LONG,
+                            List.of(marker),
+                            globEscaped(settings.namespace()) + ":{*}:epoch",
+                            RedisTier.newEpoch());
+            if (renewed != null && renewed > 0) {
+                LOG.warn(
+                        "Redis master behind Sentinel master {} is a new one (a replica was promoted): renewed the"
+                                + " epoch of {} caches, so every process drops near copies that writes lost with"
+                                + " the old master could have left behind",
+                        settings.masterName(),
+                        renewed);
+            }
+        } catch (RuntimeException e) {
+            // The master is switching or unreachable: the next run asks the new one.
+            LOG.debug("Cannot ask the Redis master for its replication id yet: {}", e.toString());
+        }
+    }
+
+    private static String globEscaped(String text) {
+        return text.replaceAll("([*?\\[\\]\\\\])", "\\\\$1");
     }
 
     /** Whether Redis answers, and what to do when it comes back. */
@@ -80,9 +133,17 @@ public final class RedisConnection implements AutoCloseable {
         return new RedisConnection(settings, client);
     }
 
-    /** Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). */
+    /**
+     * Pools, timeouts and credentials of a deployment with masters and replicas (Sentinel, Cluster). Reads and
+     * subscriptions go to the master, as writes do: Redis is the authority, and a replica, replicated
+     * asynchronously, may answer with an entry older than a write already acknowledged, so a read there could
+     * serve a stale value and an atomic decision could be made on one (Redisson reads from replicas by
+     * default).
+     */
     private static <T extends BaseMasterSlaveServersConfig<T>> T masterReplica(T config, RedisSettings settings) {
-        config.setMasterConnectionPoolSize(settings.poolSize())
+        config.setReadMode(ReadMode.MASTER)
+                .setSubscriptionMode(SubscriptionMode.MASTER)
+                .setMasterConnectionPoolSize(settings.poolSize())
                 .setMasterConnectionMinimumIdleSize(1)
                 .setSlaveConnectionPoolSize(settings.poolSize())
                 .setSlaveConnectionMinimumIdleSize(1)
