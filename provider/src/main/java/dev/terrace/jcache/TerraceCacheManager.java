@@ -89,9 +89,11 @@ public final class TerraceCacheManager implements CacheManager {
      */
     private Properties serialFilterSettings() {
         Properties filterSettings = new Properties();
-        String allow = settingsProperty(SerialFilter.ALLOW);
-        if (allow != null) {
-            filterSettings.setProperty(SerialFilter.ALLOW, allow);
+        for (String name : SerialFilter.SETTINGS) {
+            String value = settingsProperty(name);
+            if (value != null) {
+                filterSettings.setProperty(name, value);
+            }
         }
         return filterSettings;
     }
