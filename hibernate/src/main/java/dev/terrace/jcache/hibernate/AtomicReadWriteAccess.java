@@ -25,7 +25,11 @@ final class AtomicReadWriteAccess {
     private AtomicReadWriteAccess() {}
 
     private static SoftLock lock(
-            DomainDataRegion region, AtomicStorageAccess storage, Object key, Object version, java.util.UUID source,
+            DomainDataRegion region,
+            AtomicStorageAccess storage,
+            Object key,
+            Object version,
+            java.util.UUID source,
             long lockId) {
         RegionFactory factory = region.getRegionFactory();
         long timeout = factory.nextTimestamp() + factory.getTimeout();
@@ -33,12 +37,16 @@ final class AtomicReadWriteAccess {
     }
 
     private static void unlock(
-            DomainDataRegion region, AtomicStorageAccess storage, Object key, SoftLock lock, java.util.UUID source,
+            DomainDataRegion region,
+            AtomicStorageAccess storage,
+            Object key,
+            SoftLock lock,
+            java.util.UUID source,
             long expiredLockId) {
         RegionFactory factory = region.getRegionFactory();
         long now = factory.nextTimestamp();
-        Outcome outcome = storage.invoke(
-                key, new SoftLocks.Unlock(lock, now, now + factory.getTimeout(), source, expiredLockId));
+        Outcome outcome =
+                storage.invoke(key, new SoftLocks.Unlock(lock, now, now + factory.getTimeout(), source, expiredLockId));
         if (outcome == Outcome.EXPIRED) {
             L2CACHE_LOGGER.softLockedCacheExpired(region.getName(), key);
         }
@@ -58,7 +66,11 @@ final class AtomicReadWriteAccess {
         Outcome outcome = storage.invoke(
                 key,
                 new SoftLocks.AfterUpdate(
-                        lock, SoftLocks.newItem(value, version, now), now, now + factory.getTimeout(), source,
+                        lock,
+                        SoftLocks.newItem(value, version, now),
+                        now,
+                        now + factory.getTimeout(),
+                        source,
                         expiredLockId));
         if (outcome == Outcome.EXPIRED) {
             L2CACHE_LOGGER.softLockedCacheExpired(region.getName(), key);
@@ -66,8 +78,8 @@ final class AtomicReadWriteAccess {
         return outcome == Outcome.DONE;
     }
 
-    private static boolean afterInsert(DomainDataRegion region, AtomicStorageAccess storage, Object key, Object value,
-            Object version) {
+    private static boolean afterInsert(
+            DomainDataRegion region, AtomicStorageAccess storage, Object key, Object value, Object version) {
         long now = region.getRegionFactory().nextTimestamp();
         return storage.invoke(key, new SoftLocks.AfterInsert(SoftLocks.newItem(value, version, now)));
     }
@@ -76,7 +88,10 @@ final class AtomicReadWriteAccess {
     static final class Entities extends EntityReadWriteAccess {
         private final AtomicStorageAccess storage;
 
-        Entities(DomainDataRegion region, CacheKeysFactory keys, AtomicStorageAccess storage,
+        Entities(
+                DomainDataRegion region,
+                CacheKeysFactory keys,
+                AtomicStorageAccess storage,
                 EntityDataCachingConfig config) {
             super(region, keys, storage, config);
             this.storage = storage;
@@ -93,8 +108,7 @@ final class AtomicReadWriteAccess {
         }
 
         @Override
-        public boolean afterInsert(
-                SharedSessionContractImplementor session, Object key, Object value, Object version) {
+        public boolean afterInsert(SharedSessionContractImplementor session, Object key, Object value, Object version) {
             return AtomicReadWriteAccess.afterInsert(getRegion(), storage, key, value, version);
         }
 
@@ -115,7 +129,10 @@ final class AtomicReadWriteAccess {
     static final class NaturalIds extends NaturalIdReadWriteAccess {
         private final AtomicStorageAccess storage;
 
-        NaturalIds(DomainDataRegion region, CacheKeysFactory keys, AtomicStorageAccess storage,
+        NaturalIds(
+                DomainDataRegion region,
+                CacheKeysFactory keys,
+                AtomicStorageAccess storage,
                 NaturalIdDataCachingConfig config) {
             super(region, keys, storage, config);
             this.storage = storage;
@@ -138,7 +155,8 @@ final class AtomicReadWriteAccess {
 
         @Override
         public boolean afterUpdate(SharedSessionContractImplementor session, Object key, Object value, SoftLock lock) {
-            return AtomicReadWriteAccess.afterUpdate(getRegion(), storage, key, value, null, lock, uuid(), nextLockId());
+            return AtomicReadWriteAccess.afterUpdate(
+                    getRegion(), storage, key, value, null, lock, uuid(), nextLockId());
         }
     }
 
@@ -146,7 +164,10 @@ final class AtomicReadWriteAccess {
     static final class Collections extends CollectionReadWriteAccess {
         private final AtomicStorageAccess storage;
 
-        Collections(DomainDataRegion region, CacheKeysFactory keys, AtomicStorageAccess storage,
+        Collections(
+                DomainDataRegion region,
+                CacheKeysFactory keys,
+                AtomicStorageAccess storage,
                 CollectionDataCachingConfig config) {
             super(region, keys, storage, config);
             this.storage = storage;

@@ -100,7 +100,8 @@ final class SoftLocks {
         @Override
         public SoftLockImpl process(MutableEntry<Object, Object> entry, Object... arguments) {
             Lockable item = entry.getValue() instanceof Lockable lockable ? lockable : null;
-            SoftLockImpl lock = item == null ? newLock(timeout, source, lockId, version) : item.lock(timeout, source, lockId);
+            SoftLockImpl lock =
+                    item == null ? newLock(timeout, source, lockId, version) : item.lock(timeout, source, lockId);
             entry.setValue(lock);
             return lock;
         }
@@ -168,5 +169,4 @@ final class SoftLocks {
         lock.unlock(timeout);
         return lock;
     }
-
 }

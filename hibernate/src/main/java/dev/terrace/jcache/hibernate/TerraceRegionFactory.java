@@ -71,8 +71,7 @@ public class TerraceRegionFactory extends JCacheRegionFactory {
         });
         Object given = terrace.get(SerialFilter.APPLICATION);
         terrace.setProperty(
-                SerialFilter.APPLICATION,
-                (given == null ? "" : given + ";") + String.join(";", HIBERNATE_TYPES));
+                SerialFilter.APPLICATION, (given == null ? "" : given + ";") + String.join(";", HIBERNATE_TYPES));
         java.net.URI uri = properties.get(ConfigSettings.CONFIG_URI) == null
                 ? provider.getDefaultURI()
                 : getUri(options, properties);

@@ -29,7 +29,8 @@ final class LocalRedis implements AutoCloseable {
 
     static LocalRedis start() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            LocalRedis redis = new LocalRedis(Files.createTempDirectory("terrace-hibernate-redis-"), socket.getLocalPort());
+            LocalRedis redis =
+                    new LocalRedis(Files.createTempDirectory("terrace-hibernate-redis-"), socket.getLocalPort());
             socket.close();
             redis.startProcess();
             return redis;

@@ -71,9 +71,15 @@ class TwoProcessSoftLockTest {
             assertThat(second.exitValue()).as(outputs.get(1)).isZero();
             assertThat(figure(outputs.get(0), "updates")).isPositive();
             assertThat(figure(outputs.get(1), "updates")).isPositive();
-            assertThat(expiries).as("soft-locked cache entries that expired (HHH90001005)").isZero();
-            assertThat(check.uncachable).as("entities that could not be cached again").isZero();
-            assertThat(check.mismatches).as("cached entities that differ from the database").isZero();
+            assertThat(expiries)
+                    .as("soft-locked cache entries that expired (HHH90001005)")
+                    .isZero();
+            assertThat(check.uncachable)
+                    .as("entities that could not be cached again")
+                    .isZero();
+            assertThat(check.mismatches)
+                    .as("cached entities that differ from the database")
+                    .isZero();
         }
     }
 

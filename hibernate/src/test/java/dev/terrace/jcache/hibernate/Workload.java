@@ -5,9 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Stream;
-import java.util.concurrent.atomic.AtomicLong;
 import org.hibernate.Session;
 import org.hibernate.SessionFactory;
 import org.hibernate.Transaction;
@@ -82,7 +82,8 @@ public final class Workload {
 
     private static long countReady(Path rendezvous) throws IOException {
         try (Stream<Path> files = Files.list(rendezvous)) {
-            return files.filter(file -> file.getFileName().toString().startsWith("ready-")).count();
+            return files.filter(file -> file.getFileName().toString().startsWith("ready-"))
+                    .count();
         }
     }
 
