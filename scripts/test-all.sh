@@ -11,6 +11,8 @@ need mvn || missing+=(maven)
 # The Redis tier's tests start and kill their own redis-server processes on loopback ports.
 need redis-server || missing+=(redis-server)
 need redis-cli || missing+=(redis-tools)
+# terrace-hibernate's two-process test starts its own PostgreSQL cluster (initdb, pg_ctl) on a loopback port.
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing+=(postgresql)
 if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} from Debian's packages"
   apt-get update -qq

@@ -6,6 +6,7 @@ import dev.terrace.jcache.config.TerraceConfig;
 import dev.terrace.jcache.config.TerraceConfiguration;
 import dev.terrace.jcache.config.TerraceSettings;
 import dev.terrace.jcache.config.TierStack;
+import dev.terrace.jcache.health.TerraceHealth;
 import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.dependency.FileWatcher;
 import dev.terrace.jcache.internal.tier.redis.RedisConnection;
@@ -13,6 +14,7 @@ import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Objects;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
@@ -91,9 +93,11 @@ public final class TerraceCacheManager implements CacheManager {
      */
     private Properties serialFilterSettings() {
         Properties filterSettings = new Properties();
-        String allow = settingsProperty(SerialFilter.ALLOW);
-        if (allow != null) {
-            filterSettings.setProperty(SerialFilter.ALLOW, allow);
+        for (String name : SerialFilter.SETTINGS) {
+            String value = settingsProperty(name);
+            if (value != null) {
+                filterSettings.setProperty(name, value);
+            }
         }
         return filterSettings;
     }
@@ -181,6 +185,15 @@ public final class TerraceCacheManager implements CacheManager {
     /** What values read back from disk or Redis may contain, before each cache adds its declared types. */
     SerialFilter serialFilter() {
         return serialFilter;
+    }
+
+    /** Whether this manager's tiers answer: DEGRADED with the reason while its Redis is unreachable. */
+    public synchronized TerraceHealth health() {
+        boolean redisDown = redis != null && redis.health().isDown();
+        return TerraceHealth.of(
+                redisDown
+                        ? List.of("Redis at " + TierDescriptions.redis(redis.settings()) + " is unreachable")
+                        : List.of());
     }
 
     /** The settings this manager gives its caches. */

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrace.jcache.config.TerraceConfig;
 import dev.terrace.jcache.internal.copy.SerialFilter;
+import dev.terrace.jcache.internal.copy.SerialFilterTest;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.io.ObjectInputStream;
@@ -24,6 +25,7 @@ import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -113,6 +115,47 @@ class SafeDeserializationTest {
     }
 
     @Test
+    void theApplicationsClassesAnIntegrationNamesAddToTheYamlList() {
+        Properties settings = diskSettings();
+        settings.put(TerraceConfig.PROPERTY, TerraceConfig.parse("cache: {serialization: {allow: [java.io.File]}}"));
+        settings.setProperty(SerialFilter.APPLICATION, "dev.terrace.jcache.**");
+        try (CacheManager writer = manager(settings, "application", null)) {
+            Cache<String, Object> cache = writer.createCache("values", new MutableConfiguration<>());
+            cache.put("record", new Book("978-0134685991", "Effective Java"));
+            cache.put("file", new java.io.File("notes.txt"));
+        }
+        try (CacheManager reader = manager(settings, "application", null)) {
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+
+            assertThat(cache.get("record"))
+                    .as("a record of the application read back from disk after a restart")
+                    .isEqualTo(new Book("978-0134685991", "Effective Java"));
+            assertThat(cache.get("file")).as("the file's list still applies").isEqualTo(new java.io.File("notes.txt"));
+        }
+    }
+
+    /** Nested sets whose hash codes take 2^depth steps, planted in Redis: the read fails at once. */
+    @Test
+    @Timeout(value = 60, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+    void aNestedHashSetBombPlantedInRedisIsRefused() {
+        Properties settings = redisSettings();
+        try (CacheManager planter = manager(settings, "bomb", null)) {
+            planter.createCache("values", new MutableConfiguration<String, Object>())
+                    .put("bomb", SerialFilterTest.hashSetBomb(100));
+        }
+        try (CacheManager reader = manager(settings, "bomb", null)) {
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+            assertThat(cache.containsKey("bomb"))
+                    .as("the planted entry is there")
+                    .isTrue();
+
+            assertThatThrownBy(() -> cache.get("bomb"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining(SerialFilter.MAX_DEPTH);
+        }
+    }
+
+    @Test
     void aPatternThatRejectsIsAConfigurationError() {
         Properties settings = new Properties();
         settings.setProperty(SerialFilter.ALLOW, "!java.**");
@@ -173,6 +216,8 @@ class SafeDeserializationTest {
         ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
         return Caches.provider().getCacheManager(URI.create("terrace:safe-" + name), loader, settings);
     }
+
+    record Book(String isbn, String title) implements Serializable {}
 
     /** A class no reader allowed: it counts every instance deserialization makes of it. */
     static final class Planted implements Serializable {

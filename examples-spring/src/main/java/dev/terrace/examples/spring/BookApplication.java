@@ -26,13 +26,17 @@ public class BookApplication {
         return args -> {
             for (int round = 1; round <= 2; round++) {
                 long start = System.nanoTime();
-                String title = books.title("978-0134685991");
+                BookService.Book book = books.find("978-0134685991");
                 System.out.printf(
-                        "lookup %d: %s in %d ms (catalogue calls so far: %d)%n",
-                        round, title, (System.nanoTime() - start) / 1_000_000, books.catalogueCalls());
+                        "lookup %d: %s (ISBN %s) in %d ms (catalogue calls so far: %d)%n",
+                        round,
+                        book.title(),
+                        book.isbn(),
+                        (System.nanoTime() - start) / 1_000_000,
+                        books.catalogueCalls());
             }
             books.forget("978-0134685991");
-            books.title("978-0134685991");
+            books.find("978-0134685991");
             System.out.printf("after @CacheEvict: catalogue calls %d%n", books.catalogueCalls());
         };
     }

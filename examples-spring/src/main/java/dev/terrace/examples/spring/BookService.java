@@ -1,19 +1,26 @@
 package dev.terrace.examples.spring;
 
+import java.io.Serializable;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.cache.annotation.CacheEvict;
 import org.springframework.cache.annotation.Cacheable;
 import org.springframework.stereotype.Service;
 
-/** Looks book titles up in a slow catalogue; the {@code books} cache (a Terrace cache) remembers them. */
+/** Looks books up in a slow catalogue; the {@code books} cache (a Terrace cache) remembers them. */
 @Service
 public class BookService {
 
+    /**
+     * The application's own value class. Nothing allows it anywhere: {@code terrace-spring-boot} allows the
+     * application's packages in values read back from disk or Redis.
+     */
+    public record Book(String isbn, String title) implements Serializable {}
+
     private final AtomicInteger catalogueCalls = new AtomicInteger();
 
-    /** The title of the book {@code isbn}; the catalogue is asked only when the cache does not know it. */
+    /** The book {@code isbn}; the catalogue is asked only when the cache does not know it. */
     @Cacheable("books")
-    public String title(String isbn) {
+    public Book find(String isbn) {
         catalogueCalls.incrementAndGet();
         return slowCatalogue(isbn);
     }
@@ -27,13 +34,13 @@ public class BookService {
         return catalogueCalls.get();
     }
 
-    private static String slowCatalogue(String isbn) {
+    private static Book slowCatalogue(String isbn) {
         // Stands in for a remote catalogue's latency: the time a cache hit saves.
         try {
             Thread.sleep(200);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        return "Effective Java (ISBN " + isbn + ")";
+        return new Book(isbn, "Effective Java");
     }
 }

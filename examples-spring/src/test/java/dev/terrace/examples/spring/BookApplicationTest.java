@@ -37,17 +37,18 @@ class BookApplicationTest {
     @Test
     void aCachedLookupAsksTheCatalogueOnceUntilItIsEvicted() {
         int before = books.catalogueCalls();
-        String first = books.title("isbn-hit");
-        String second = books.title("isbn-hit");
+        BookService.Book first = books.find("isbn-hit");
+        BookService.Book second = books.find("isbn-hit");
         assertThat(second).isEqualTo(first);
         assertThat(books.catalogueCalls() - before)
                 .as("the second lookup is a cache hit")
                 .isEqualTo(1);
-        assertThat(springCaches.getCache("books").get("isbn-hit", String.class)).isEqualTo(first);
+        assertThat(springCaches.getCache("books").get("isbn-hit", BookService.Book.class))
+                .isEqualTo(first);
 
         books.forget("isbn-hit");
         assertThat(springCaches.getCache("books").get("isbn-hit")).as("evicted").isNull();
-        assertThat(books.title("isbn-hit")).isEqualTo(first);
+        assertThat(books.find("isbn-hit")).isEqualTo(first);
         assertThat(books.catalogueCalls() - before)
                 .as("after the eviction the catalogue is asked again")
                 .isEqualTo(2);

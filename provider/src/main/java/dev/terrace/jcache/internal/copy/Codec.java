@@ -25,11 +25,13 @@ public final class Codec {
 
     private final JavaSerializer serializer;
     private final SerialFilter filter;
+    private final SerialFilter keyFilter;
 
     /** A codec whose decoded objects may only contain the classes {@code filter} allows. */
     public Codec(JavaSerializer serializer, SerialFilter filter) {
         this.serializer = serializer;
         this.filter = filter;
+        this.keyFilter = filter.forKeys();
     }
 
     /** The bytes of a key; equal keys of the common types always give equal bytes. */
@@ -39,7 +41,7 @@ public final class Codec {
 
     /** The key the bytes of {@link #encodeKey} stand for. */
     public Object decodeKey(byte[] bytes) {
-        return decode(bytes, 0, bytes.length);
+        return decode(bytes, 0, bytes.length, keyFilter);
     }
 
     /** The bytes of a value in stored form ({@link SerializedValue} bytes are kept as they are). */
@@ -55,7 +57,7 @@ public final class Codec {
         if (length > 0 && bytes[offset] == SERIALIZED_VALUE) {
             return SerializedValue.fromOutside(Arrays.copyOfRange(bytes, offset + 1, offset + length));
         }
-        return decode(bytes, offset, length);
+        return decode(bytes, offset, length, filter);
     }
 
     private byte[] encode(Object object) {
@@ -74,7 +76,7 @@ public final class Codec {
         return tagged(SERIALIZED_OBJECT, serializer.serialize(object));
     }
 
-    private Object decode(byte[] bytes, int offset, int length) {
+    private Object decode(byte[] bytes, int offset, int length, SerialFilter filter) {
         if (length < 1) {
             throw new CacheException("An encoded key or value cannot be empty");
         }

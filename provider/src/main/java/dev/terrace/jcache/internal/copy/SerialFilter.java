@@ -18,11 +18,49 @@ import java.util.Properties;
  * {@code com.example.*} for a package, {@code com.example.**} for a package and its subpackages, separated by
  * {@code ;} or {@code ,}). The JVM-wide filter ({@code jdk.serialFilter}), when set, is applied as well.
  * Values a store-by-value cache copied inside this process never left it, and are not filtered.
+ *
+ * <p>Integrations that know which classes are the application's (Spring Boot's auto-configuration packages,
+ * Hibernate's cache entry types, the annotations' generated key class) add them with {@value #APPLICATION},
+ * which adds to {@value #ALLOW} instead of replacing it.
+ *
+ * <p>Every read is also bounded ({@link ObjectInputFilter} limits), so that a small stream cannot make a reader
+ * work without end (nested {@code HashSet}s whose hash codes take exponential time) or allocate without
+ * limit: {@value #MAX_DEPTH} (default {@value #DEFAULT_MAX_DEPTH} nested objects), {@value #MAX_REFERENCES}
+ * (default {@value #DEFAULT_MAX_REFERENCES}), {@value #MAX_ARRAY_LENGTH} (default {@value
+ * #DEFAULT_MAX_ARRAY_LENGTH}) and {@value #MAX_BYTES} (default {@value #DEFAULT_MAX_BYTES}). A read over a
+ * limit fails with a {@link javax.cache.CacheException} naming the limit and its setting.
  */
 public final class SerialFilter {
 
     /** The setting that lists the application's classes allowed in values read from disk or Redis. */
     public static final String ALLOW = "terrace.serialization.allow";
+
+    /**
+     * Classes an integration knows to be the application's (same patterns as {@value #ALLOW}); they are allowed
+     * in addition to {@value #ALLOW}.
+     */
+    public static final String APPLICATION = "terrace.serialization.application";
+
+    /** The most nested objects one key or value read back may have. */
+    public static final String MAX_DEPTH = "terrace.serialization.max-depth";
+
+    /** The most objects and back references one key or value read back may have. */
+    public static final String MAX_REFERENCES = "terrace.serialization.max-references";
+
+    /** The longest array (and collection, whose sizes the JDK checks as arrays) one key or value may have. */
+    public static final String MAX_ARRAY_LENGTH = "terrace.serialization.max-array-length";
+
+    /** The most bytes one key or value read back may have. */
+    public static final String MAX_BYTES = "terrace.serialization.max-bytes";
+
+    /** Every setting this filter reads, for those who pass them on. */
+    public static final List<String> SETTINGS =
+            List.of(ALLOW, APPLICATION, MAX_DEPTH, MAX_REFERENCES, MAX_ARRAY_LENGTH, MAX_BYTES);
+
+    static final long DEFAULT_MAX_DEPTH = 24;
+    static final long DEFAULT_MAX_REFERENCES = 1_000_000;
+    static final long DEFAULT_MAX_ARRAY_LENGTH = 10_000_000;
+    static final long DEFAULT_MAX_BYTES = 256L * 1024 * 1024;
 
     private static final List<String> BUILT_IN = List.of(
             "java.lang.Object",
@@ -47,20 +85,26 @@ public final class SerialFilter {
             "java.util.concurrent.atomic.*",
             "java.net.URI",
             "java.util.Collections$*",
-            "java.util.ImmutableCollections$*");
+            "java.util.ImmutableCollections$*",
+            // The JSR-107 annotations RI's key: its parameters are checked as any other object.
+            "org.jsr107.ri.annotations.DefaultGeneratedCacheKey");
 
     private final List<String> patterns;
     private final ObjectInputFilter application;
+    private final Limits limits;
+    private final String role;
 
-    private SerialFilter(List<String> patterns) {
+    private SerialFilter(List<String> patterns, Limits limits, String role) {
         this.patterns = List.copyOf(patterns);
         this.application =
                 patterns.isEmpty() ? null : ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+        this.limits = limits;
+        this.role = role;
     }
 
     /** The filter that allows only the built-in classes. */
     public static SerialFilter builtInOnly() {
-        return new SerialFilter(List.of());
+        return new SerialFilter(List.of(), Limits.DEFAULT, "value");
     }
 
     /**
@@ -69,11 +113,45 @@ public final class SerialFilter {
      * @throws IllegalArgumentException naming the setting when a pattern is malformed or tries to reject
      */
     public static SerialFilter from(Properties properties) {
-        Object value = properties == null ? null : properties.get(ALLOW);
-        if (value == null) {
-            value = System.getProperty(ALLOW);
+        List<String> patterns = new ArrayList<>();
+        String allow = setting(properties, ALLOW);
+        if (allow != null) {
+            patterns.addAll(split(allow));
         }
-        return of(value == null ? List.of() : split(value.toString()));
+        String application = setting(properties, APPLICATION);
+        if (application != null) {
+            patterns.addAll(split(application));
+        }
+        Limits limits = new Limits(
+                limit(properties, MAX_DEPTH, DEFAULT_MAX_DEPTH),
+                limit(properties, MAX_REFERENCES, DEFAULT_MAX_REFERENCES),
+                limit(properties, MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH),
+                limit(properties, MAX_BYTES, DEFAULT_MAX_BYTES));
+        return new SerialFilter(checked(patterns), limits, "value");
+    }
+
+    private static String setting(Properties properties, String name) {
+        Object value = properties == null ? null : properties.get(name);
+        if (value == null) {
+            value = System.getProperty(name);
+        }
+        return value == null ? null : value.toString();
+    }
+
+    private static long limit(Properties properties, String name, long fallback) {
+        String value = setting(properties, name);
+        if (value == null || value.isBlank()) {
+            return fallback;
+        }
+        try {
+            long limit = Long.parseLong(value.trim().replace("_", ""));
+            if (limit > 0) {
+                return limit;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(name + " must be a whole number above 0; '" + value + "' is not");
     }
 
     /**
@@ -82,6 +160,10 @@ public final class SerialFilter {
      * @throws IllegalArgumentException naming the setting when a pattern is malformed or tries to reject
      */
     public static SerialFilter of(List<String> patterns) {
+        return new SerialFilter(checked(patterns), Limits.DEFAULT, "value");
+    }
+
+    private static List<String> checked(List<String> patterns) {
         List<String> checked = new ArrayList<>();
         for (String pattern : patterns) {
             String trimmed = pattern.trim();
@@ -94,7 +176,7 @@ public final class SerialFilter {
             }
             checked.add(trimmed);
         }
-        return new SerialFilter(checked);
+        return checked;
     }
 
     /**
@@ -108,12 +190,22 @@ public final class SerialFilter {
                 all.add(type.getName());
             }
         }
-        return all.size() == patterns.size() ? this : new SerialFilter(all);
+        return all.size() == patterns.size() ? this : new SerialFilter(all, limits, role);
+    }
+
+    /** This filter, for keys: what it refuses is reported as a key. */
+    public SerialFilter forKeys() {
+        return "key".equals(role) ? this : new SerialFilter(patterns, limits, "key");
     }
 
     /** The application's patterns, as given. */
     public List<String> patterns() {
         return patterns;
+    }
+
+    /** The most nested objects a read may have. */
+    public long maxDepth() {
+        return limits.depth;
     }
 
     /** A filter for one read, which remembers the first class it refused. */
@@ -163,9 +255,18 @@ public final class SerialFilter {
     /** One read's filter. */
     final class Check implements ObjectInputFilter {
         private String refused;
+        private String limit;
 
         @Override
         public Status checkInput(FilterInfo info) {
+            if (refused != null || limit != null) {
+                return Status.REJECTED;
+            }
+            String exceeded = exceeded(info);
+            if (exceeded != null) {
+                limit = exceeded;
+                return Status.REJECTED;
+            }
             ObjectInputFilter global = ObjectInputFilter.Config.getSerialFilter();
             if (global != null && global.checkInput(info) == Status.REJECTED) {
                 refused = info.serialClass() == null
@@ -177,24 +278,49 @@ public final class SerialFilter {
             if (type == null || allowed(type)) {
                 return Status.ALLOWED;
             }
-            if (refused == null) {
-                refused = type.getName();
-            }
+            refused = type.getName();
             return Status.REJECTED;
         }
 
-        /** The first class this read refused, or {@code null}. */
+        private String exceeded(FilterInfo info) {
+            if (info.depth() > limits.depth) {
+                return "more than " + limits.depth + " nested objects (" + MAX_DEPTH + ")";
+            }
+            if (info.references() > limits.references) {
+                return "more than " + limits.references + " objects and references (" + MAX_REFERENCES + ")";
+            }
+            if (info.arrayLength() > limits.arrayLength) {
+                return "an array or collection of " + info.arrayLength() + " elements, more than " + limits.arrayLength
+                        + " (" + MAX_ARRAY_LENGTH + ")";
+            }
+            if (info.streamBytes() > limits.bytes) {
+                return "more than " + limits.bytes + " bytes (" + MAX_BYTES + ")";
+            }
+            return null;
+        }
+
+        /** Why this read was refused (the first class it refused, or the limit it exceeded), or {@code null}. */
         String refused() {
-            return refused;
+            return refused != null ? refused : limit;
         }
 
         /** The message of the exception a refused read throws. */
         String message() {
+            if (refused == null) {
+                return "Refused to deserialize a " + role + " read back from disk or Redis: it has " + limit
+                        + "; no object was returned. If such " + role + "s are expected, raise the limit";
+            }
             String pkg = refused.contains(".") ? refused.substring(0, refused.lastIndexOf('.')) : refused;
-            return "Refused to deserialize a value read back from disk or Redis: class " + refused
-                    + " is not allowed (no instance of it was created). If the class is yours, allow it with "
-                    + ALLOW + ", for example " + ALLOW + "=" + pkg + ".*";
+            return "Refused to deserialize a " + role + " read back from disk or Redis: class " + refused
+                    + " is not allowed (no instance of it was created). If the class is yours, allow it with"
+                    + " serialization.allow (property " + ALLOW + "), for example " + ALLOW + "=" + pkg + ".*";
         }
+    }
+
+    /** The bounds of one read; see {@link SerialFilter}. */
+    private record Limits(long depth, long references, long arrayLength, long bytes) {
+        static final Limits DEFAULT =
+                new Limits(DEFAULT_MAX_DEPTH, DEFAULT_MAX_REFERENCES, DEFAULT_MAX_ARRAY_LENGTH, DEFAULT_MAX_BYTES);
     }
 
     /** Asks a pattern filter about a class alone. */
