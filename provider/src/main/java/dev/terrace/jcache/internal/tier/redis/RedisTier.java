@@ -274,17 +274,29 @@ public final class RedisTier<K> implements Tier<K> {
         });
     }
 
-    /** Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. */
+    /**
+     * Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. Runs on
+     * the coherence thread without the journal's monitor (see {@link OutageJournal}): dropping a near copy
+     * takes the key's stripe, which a writer may hold while it notes a change of its own in the journal.
+     */
     @SuppressWarnings("unchecked")
     private void undoOutageChanges() {
         if (journal == null || journal.isEmpty()) {
             return;
         }
-        journal.replay(key -> {
+        OutageJournal.Pending pending = journal.pending();
+        if (pending.damaged()) {
+            invalidations.unknown();
+        }
+        for (byte[] key : pending.keys()) {
             write(key, ANY_VERSION, null, null, null, false);
             invalidations.changed((K) codec.decodeKey(key));
-        });
-        LOG.info("Cache {}: keys changed while Redis was down were dropped everywhere, to be loaded afresh", cacheName);
+        }
+        journal.forget(pending);
+        LOG.info(
+                "Cache {}: {} keys changed while Redis was down were dropped everywhere, to be loaded afresh",
+                cacheName,
+                pending.keys().size());
     }
 
     @Override
@@ -324,8 +336,7 @@ public final class RedisTier<K> implements Tier<K> {
         if (journal == null) {
             return false;
         }
-        journal.record(codec.encodeKey(key));
-        return true;
+        return journal.record(codec.encodeKey(key));
     }
 
     /**
