@@ -75,7 +75,7 @@ class OutageJournalLockOrderTest {
         AtomicReference<Object> written = new AtomicReference<>();
         Thread writer = new Thread(
                 () -> {
-                    TierEntry result = store.compute("k", current -> {
+                    TierEntry result = store.computeRetrying("k", current -> {
                         if (droppedAgain.compareAndSet(false, true)) {
                             holdingStripe.countDown();
                             try {
