@@ -1,0 +1,96 @@
+package dev.terrace.jcache.internal.tier.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.terrace.jcache.config.RedisSettings;
+import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.copy.JavaSerializer;
+import dev.terrace.jcache.internal.copy.SerialFilter;
+import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.redis.RedisServer;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 13 item 3: Redis loses Terrace's control keys (evicted under an {@code allkeys-*} policy, or deleted
+ * by an operator). A write either applies completely or not at all, and reports the truth; a sequence that
+ * went backwards is a new epoch, which makes every other process drop the near copies it cannot prove.
+ */
+class ControlKeyLossTest {
+
+    private static final String PREFIX = "terrace:{m/control}:";
+
+    private final RedisServer server = RedisServer.start();
+    private final RedisConnection writer = open();
+    private final RedisConnection reader = open();
+    private final Codec codec = new Codec(new JavaSerializer(getClass().getClassLoader()), SerialFilter.builtInOnly());
+    private final AtomicInteger dropped = new AtomicInteger();
+
+    private RedisConnection open() {
+        return RedisConnection.open(RedisSettings.from(Map.of("terrace.l3.address", server.address())::get));
+    }
+
+    @AfterEach
+    void stop() {
+        reader.close();
+        writer.close();
+        server.close();
+    }
+
+    private RedisTier<String> subscribedReader() {
+        RedisTier<String> other = new RedisTier<>(reader, "m", "control", codec);
+        other.subscribe(new RedisTier.Invalidations<>() {
+            @Override
+            public void changed(String key) {}
+
+            @Override
+            public void unknown() {
+                dropped.incrementAndGet();
+            }
+        });
+        return other;
+    }
+
+    @Test
+    void aDeletedSequenceStartsANewEpochAndTheWriteIsAppliedAndReportedAsSuch() throws Exception {
+        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        for (int i = 0; i < 3; i++) {
+            tier.put("k", new TierEntry("v" + i, TierEntry.ETERNAL));
+        }
+        subscribedReader();
+        int droppedBefore = dropped.get();
+
+        server.command("DEL " + PREFIX + "seq");
+        tier.put("k", new TierEntry("after", TierEntry.ETERNAL));
+
+        assertThat(tier.get("k").value()).isEqualTo("after");
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(dropped.get())
+                        .as("the other process dropped its near copies")
+                        .isGreaterThan(droppedBefore));
+    }
+
+    @Test
+    void aSequenceThatWentBackwardsWithItsLogMakesOthersDropTheirNearCopies() throws Exception {
+        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        for (int i = 0; i < 5; i++) {
+            tier.put("k", new TierEntry("v" + i, TierEntry.ETERNAL));
+        }
+        subscribedReader();
+        int droppedBefore = dropped.get();
+
+        // Sequence and log lost, the epoch kept: the sequence restarts lower in the same epoch.
+        server.command("SET " + PREFIX + "seq 1");
+        server.command("DEL " + PREFIX + "log");
+        tier.put("k", new TierEntry("after", TierEntry.ETERNAL));
+
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(dropped.get())
+                        .as("a sequence that went backwards is taken as a new epoch")
+                        .isGreaterThan(droppedBefore));
+    }
+}
