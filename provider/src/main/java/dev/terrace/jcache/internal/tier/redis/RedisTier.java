@@ -109,6 +109,7 @@ public final class RedisTier<K> implements Tier<K> {
     private final RTopic channel;
     private final Path nearDirectory;
     private final OutageJournal journal;
+    private final EvictionWatch evictions;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -148,6 +149,7 @@ public final class RedisTier<K> implements Tier<K> {
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
         health.probeWithin(connection.settings().namespace());
+        this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
     }
 
     /**
@@ -218,6 +220,8 @@ public final class RedisTier<K> implements Tier<K> {
             health.run(this::listen);
             health.run(log::catchUp);
             health.run(this::undoOutageChanges);
+            evictions.checkPolicy();
+            evictions.evictedSinceLastCall();
             return true;
         }));
         if (!caughtUp) {
@@ -248,6 +252,9 @@ public final class RedisTier<K> implements Tier<K> {
         try {
             if (!health.isDown()) {
                 health.run(log::poll);
+                if (evictions.evictedSinceLastCall()) {
+                    invalidations.unknown();
+                }
             }
         } catch (RuntimeException e) {
             // Redis went away; the recovery catches up.

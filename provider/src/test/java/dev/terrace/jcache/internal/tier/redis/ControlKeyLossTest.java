@@ -93,4 +93,25 @@ class ControlKeyLossTest {
                         .as("a sequence that went backwards is taken as a new epoch")
                         .isGreaterThan(droppedBefore));
     }
+
+    @Test
+    void evictionsMakeOtherProcessesDropTheirNearCopies() throws Exception {
+        server.command("CONFIG SET maxmemory-policy allkeys-lru");
+        server.command("CONFIG SET maxmemory 4mb");
+        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        tier.put("k", new TierEntry("v", TierEntry.ETERNAL));
+        subscribedReader();
+        int droppedBefore = dropped.get();
+
+        String big = "x".repeat(64 * 1024);
+        int i = 0;
+        while (!server.command("INFO stats").matches("(?s).*evicted_keys:[1-9].*") && i < 1_000) {
+            tier.put("big" + i++, new TierEntry(big, TierEntry.ETERNAL));
+        }
+
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(dropped.get())
+                        .as("an eviction, which no announcement reports, drops near copies")
+                        .isGreaterThan(droppedBefore));
+    }
 }
