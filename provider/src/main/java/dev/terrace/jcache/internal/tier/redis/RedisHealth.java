@@ -29,6 +29,7 @@ import org.slf4j.LoggerFactory;
 public final class RedisHealth implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisHealth.class);
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RedissonClient client;
     private final String description;
@@ -39,6 +40,8 @@ public final class RedisHealth implements AutoCloseable {
     private volatile RedisFailure problem;
     private volatile String probeKey = "terrace:probe";
     private ScheduledFuture<?> probe;
+    private volatile RedisFailure lastWarned;
+    private volatile long lastWarnedAt;
 
     RedisHealth(RedissonClient client, String description, Duration probeInterval) {
         this.client = client;
@@ -127,7 +130,11 @@ public final class RedisHealth implements AutoCloseable {
             markDown(kind, e);
             return unavailable(e);
         }
-        if (problem != kind) {
+        long now = System.nanoTime();
+        if (kind != lastWarned || now - lastWarnedAt > WARN_INTERVAL_NANOS) {
+            // Once per kind and interval: a full Redis refuses every change, and the log must stay readable.
+            lastWarned = kind;
+            lastWarnedAt = now;
             LOG.warn("Redis at {} {}: {}", description, kind.meaning(), RedisFailure.describe(e));
         }
         problem = kind;
