@@ -112,6 +112,13 @@ enum RedisFailure {
         if (failure == null) {
             return "no answer";
         }
+        // The deepest of Redisson's exceptions says most (the reply), where outer ones only wrap it.
+        int depth = 0;
+        for (Throwable t = failure.getCause(); t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t.getClass().getName().startsWith(SHADED + "redisson.") && t.getMessage() != null) {
+                failure = t;
+            }
+        }
         String message = failure.getMessage() == null ? "" : failure.getMessage();
         int cut = message.indexOf(". channel:");
         if (cut < 0) {

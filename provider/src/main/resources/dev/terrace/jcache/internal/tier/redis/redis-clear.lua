@@ -6,8 +6,14 @@
 -- tail.
 --
 -- Control keys that are gone or damaged start a new epoch, as in redis-write.lua.
-local epoch = redis.call('GET', KEYS[3])
-local seq = tonumber(redis.call('GET', KEYS[1]) or '')
+local epoch = false
+if redis.call('TYPE', KEYS[3])['ok'] == 'string' then
+  epoch = redis.call('GET', KEYS[3])
+end
+local seq = nil
+if redis.call('TYPE', KEYS[1])['ok'] == 'string' then
+  seq = tonumber(redis.call('GET', KEYS[1]))
+end
 local top = 0
 local logType = redis.call('TYPE', KEYS[2])['ok']
 if logType == 'stream' then

@@ -30,8 +30,14 @@ if ARGV[11] == '1' then
 elseif current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
   return -1
 end
-local epoch = redis.call('GET', KEYS[4])
-local seq = tonumber(redis.call('GET', KEYS[2]) or '')
+local epoch = false
+if redis.call('TYPE', KEYS[4])['ok'] == 'string' then
+  epoch = redis.call('GET', KEYS[4])
+end
+local seq = nil
+if redis.call('TYPE', KEYS[2])['ok'] == 'string' then
+  seq = tonumber(redis.call('GET', KEYS[2]))
+end
 local top = 0
 local logType = redis.call('TYPE', KEYS[3])['ok']
 if logType == 'stream' then
