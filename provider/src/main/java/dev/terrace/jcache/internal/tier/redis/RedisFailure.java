@@ -8,6 +8,7 @@ import dev.terrace.jcache.internal.shaded.redisson.client.RedisReadonlyException
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisRetryException;
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisTimeoutException;
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisWrongPasswordException;
+import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
 /**
@@ -57,7 +58,13 @@ enum RedisFailure {
 
     /** The kind of {@code failure}, looking through its causes. */
     static RedisFailure of(Throwable failure) {
-        boolean redis = false;
+        while (failure instanceof CompletionException && failure.getCause() != null) {
+            failure = failure.getCause();
+        }
+        if (failure == null || !failure.getClass().getName().startsWith(SHADED)) {
+            // Thrown by the caller's own code (a loader, a processor, a nested cache call): not this call's trouble.
+            return NOT_REDIS;
+        }
         int depth = 0;
         for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
             if (t instanceof RedisOutOfMemoryException) {
@@ -69,10 +76,6 @@ enum RedisFailure {
             if (t instanceof RedisReadonlyException) {
                 return READ_ONLY;
             }
-            redis |= t.getClass().getName().startsWith(SHADED);
-        }
-        if (!redis) {
-            return NOT_REDIS;
         }
         depth = 0;
         for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
