@@ -110,6 +110,7 @@ public final class RedisTier<K> implements Tier<K> {
     private final Path nearDirectory;
     private final OutageJournal journal;
     private final EvictionWatch evictions;
+    private final KeyspaceWatch keyspace;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -149,6 +150,7 @@ public final class RedisTier<K> implements Tier<K> {
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
         health.probeWithin(connection.settings().namespace());
+        this.keyspace = new KeyspaceWatch(client, connection.settings(), prefix, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
     }
 
@@ -299,6 +301,15 @@ public final class RedisTier<K> implements Tier<K> {
             @Override
             public void onUnsubscribe(String name) {}
         });
+        keyspace.start(key -> coherence.execute(() -> removedInRedis(key)));
+    }
+
+    /** Redis removed the entry of {@code key} behind Terrace's back (see {@link KeyspaceWatch}). */
+    @SuppressWarnings("unchecked")
+    private void removedInRedis(byte[] key) {
+        if (!closed) {
+            invalidations.changed((K) codec.decodeKey(key));
+        }
     }
 
     /**
@@ -610,6 +621,7 @@ public final class RedisTier<K> implements Tier<K> {
             }));
         }
         if (messageListener >= 0 && !health.isDown()) {
+            keyspace.stop();
             try {
                 channel.removeListener(messageListener, statusListener);
             } catch (RuntimeException e) {

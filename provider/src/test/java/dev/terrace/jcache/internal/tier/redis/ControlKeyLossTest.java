@@ -114,4 +114,32 @@ class ControlKeyLossTest {
                         .as("an eviction, which no announcement reports, drops near copies")
                         .isGreaterThan(droppedBefore));
     }
+
+    @Test
+    void anEntryDeletedInRedisDropsNearCopiesWhereKeyspaceEventsArePublished() throws Exception {
+        server.command("CONFIG SET notify-keyspace-events Kg");
+        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        java.util.List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+        RedisTier<String> other = new RedisTier<>(reader, "m", "control", codec);
+        other.subscribe(new RedisTier.Invalidations<>() {
+            @Override
+            public void changed(String key) {
+                changed.add(key);
+            }
+
+            @Override
+            public void unknown() {}
+        });
+        tier.put("k", new TierEntry("v", TierEntry.ETERNAL));
+        await().atMost(10, TimeUnit.SECONDS).until(() -> changed.contains("k"));
+        changed.clear();
+
+        server.command("EVAL \"for _, k in ipairs(redis.call('KEYS', ARGV[1])) do redis.call('DEL', k) end\" 0 "
+                + PREFIX + "e:*");
+
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(changed)
+                        .as("an entry deleted by hand in Redis drops the near copies of its key")
+                        .contains("k"));
+    }
 }
