@@ -150,7 +150,11 @@ public final class RedisServer implements AutoCloseable {
         await().atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(20))
                 .ignoreExceptions()
-                .until(() -> "+PONG".equals(command("PING")));
+                .until(() -> {
+                    String reply = command("PING");
+                    // A server that requires a password answers, with NOAUTH: it is up.
+                    return "+PONG".equals(reply) || reply.startsWith("-NOAUTH");
+                });
     }
 
     private static Path findBinary() {

@@ -130,6 +130,18 @@ final class CoherenceLog {
     private void catchUp(Position position) {
         String currentEpoch = position.epoch();
         long current = position.seq();
+        if (applied != NONE && currentEpoch.equals(epoch) && current < applied) {
+            // The sequence went backwards in the same epoch: the control keys were evicted or deleted.
+            LOG.info(
+                    "Cache {}: the invalidation log's sequence went back from {} to {} (its keys were evicted or"
+                            + " deleted in Redis): dropping near copies",
+                    cacheName,
+                    applied,
+                    current);
+            sink.unknown();
+            adopt(currentEpoch, current);
+            return;
+        }
         if (!currentEpoch.equals(epoch) || applied == NONE) {
             if (epoch != null) {
                 LOG.info(
@@ -157,7 +169,7 @@ final class CoherenceLog {
         long lastPolled = seenAtLastPoll;
         Position position = position();
         seenAtLastPoll = position.seq();
-        if (!position.epoch().equals(epoch) || applied == NONE) {
+        if (!position.epoch().equals(epoch) || applied == NONE || position.seq() < applied) {
             catchUp(position);
         } else if (applied < lastPolled) {
             LOG.debug(

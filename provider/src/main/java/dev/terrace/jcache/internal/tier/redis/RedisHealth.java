@@ -1,7 +1,6 @@
 package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
-import dev.terrace.jcache.internal.shaded.redisson.client.RedisException;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.time.Duration;
@@ -12,21 +11,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
-import java.util.regex.Pattern;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Knows whether Redis answers. Once a call fails for want of Redis, later calls fail at once, without a
- * connection timeout each, while a probe asks Redis every {@code probeInterval} whether it is back; when it
- * is, the tiers are told, so that they drop what they could have missed, and calls go through again.
+ * Knows whether Redis answers, and if not, why. Once a call fails for want of Redis (no answer, or refused
+ * credentials), later calls fail at once, without a connection timeout each, while a probe asks Redis every
+ * {@code probeInterval} whether it is back; when it is, the tiers are told, so that they drop what they could
+ * have missed, and calls go through again.
+ *
+ * <p>An error reply is no outage: Redis answered. Out of memory ({@code OOM}), a refused command ({@code
+ * NOPERM}), a read-only replica ({@code READONLY}) and other errors fail the call with a {@link
+ * CacheException} that names the server and the kind, and nothing is marked down, so changes are never
+ * taken by the near tiers because of them. {@link #problem()} tells the kind last seen.
  */
 public final class RedisHealth implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisHealth.class);
-    private static final Pattern ERROR_REPLY =
-            Pattern.compile("(ERR|WRONGTYPE|NOSCRIPT|BUSY|NOPERM|OOM|READONLY|MOVED|ASK|CROSSSLOT)\\b");
+    private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
 
     private final RedissonClient client;
     private final String description;
@@ -34,7 +37,11 @@ public final class RedisHealth implements AutoCloseable {
     private final List<Runnable> recoveryActions = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService prober;
     private volatile boolean down;
+    private volatile RedisFailure problem;
+    private volatile String probeKey = "terrace:probe";
     private ScheduledFuture<?> probe;
+    private volatile RedisFailure lastWarned;
+    private volatile long lastWarnedAt;
 
     RedisHealth(RedissonClient client, String description, Duration probeInterval) {
         this.client = client;
@@ -47,9 +54,32 @@ public final class RedisHealth implements AutoCloseable {
         });
     }
 
-    /** Whether Redis is known to be unreachable now. */
+    /** Whether Redis is known to be unusable now (unreachable, or refusing this process's credentials). */
     public boolean isDown() {
         return down;
+    }
+
+    /**
+     * The kind of the last failure of a call to Redis, by name ({@code UNREACHABLE}, {@code AUTHENTICATION},
+     * {@code PERMISSION}, {@code OUT_OF_MEMORY}, {@code READ_ONLY}, {@code ERROR_REPLY}), or {@code NONE} when
+     * Redis answered the last call or probe.
+     */
+    public String problem() {
+        RedisFailure seen = problem;
+        return seen == null ? "NONE" : seen.name();
+    }
+
+    /** The server(s) this connection talks to, for messages. */
+    String description() {
+        return description;
+    }
+
+    /**
+     * Probes {@code <namespace>:probe}, inside the key space Terrace is given, so that an ACL scoped to the
+     * namespace allows the probe.
+     */
+    void probeWithin(String namespace) {
+        this.probeKey = namespace + ":probe";
     }
 
     /** Runs {@code action} after each recovery from an outage. */
@@ -62,21 +92,20 @@ public final class RedisHealth implements AutoCloseable {
      *
      * @throws TierUnavailableException at once while Redis is known down, or when the call fails for want of
      *     Redis (which marks it down)
+     * @throws CacheException when Redis answered with an error (out of memory, NOPERM, READONLY, …)
      */
     public <T> T call(Supplier<T> call) {
         if (down) {
             throw unavailable(null);
         }
+        T result;
         try {
-            return call.get();
-        } catch (RedisException e) {
-            if (isErrorReply(e)) {
-                // Redis answered, with an error: it is up, and the error is the caller's to see.
-                throw new CacheException("Redis at " + description + " answered with an error: " + e.getMessage(), e);
-            }
-            markDown(e);
-            throw unavailable(e);
+            result = call.get();
+        } catch (RuntimeException e) {
+            throw failed(e);
         }
+        problem = null;
+        return result;
     }
 
     /** Runs {@code call} against Redis; see {@link #call(Supplier)}. */
@@ -87,26 +116,83 @@ public final class RedisHealth implements AutoCloseable {
         });
     }
 
+    /**
+     * What {@code e}, thrown by a call to Redis, means for the caller: itself when it is not Redis's (the
+     * caller's own code threw it), else a {@code CacheException} naming the server and the kind; an outage
+     * also marks Redis down.
+     */
+    RuntimeException failed(RuntimeException e) {
+        RedisFailure kind = RedisFailure.of(e);
+        if (kind == RedisFailure.NOT_REDIS) {
+            return e;
+        }
+        if (kind.marksDown()) {
+            markDown(kind, e);
+            return unavailable(e);
+        }
+        long now = System.nanoTime();
+        if (kind != lastWarned || now - lastWarnedAt > WARN_INTERVAL_NANOS) {
+            // Once per kind and interval: a full Redis refuses every change, and the log must stay readable.
+            lastWarned = kind;
+            lastWarnedAt = now;
+            LOG.warn("Redis at {} {}: {}", description, kind.meaning(), RedisFailure.describe(e));
+        }
+        problem = kind;
+        return new CacheException(
+                "Redis at " + description + " " + kind.meaning() + ": " + RedisFailure.describe(e), e);
+    }
+
     /** Marks Redis down after {@code cause} and starts probing for its return. */
-    synchronized void markDown(Throwable cause) {
+    void markDown(Throwable cause) {
+        markDown(cause == null ? RedisFailure.UNREACHABLE : RedisFailure.of(cause), cause);
+    }
+
+    private synchronized void markDown(RedisFailure kind, Throwable cause) {
+        if (!kind.marksDown()) {
+            kind = RedisFailure.UNREACHABLE;
+        }
+        problem = kind;
         if (down) {
             return;
         }
         down = true;
-        LOG.warn(
-                "Redis at {} is unreachable ({}): reads are served from the near tiers; changes are taken by near"
-                        + " disk tiers and undone everywhere on recovery, or refused where there is none",
-                description,
-                cause == null ? "no answer" : cause.toString());
+        if (kind == RedisFailure.AUTHENTICATION) {
+            LOG.error(
+                    "Redis at {} {} ({}): reads are served from the near tiers, changes are refused or taken by"
+                            + " near disk tiers, until the credentials are accepted",
+                    description,
+                    kind.meaning(),
+                    RedisFailure.describe(cause));
+        } else {
+            LOG.warn(
+                    "Redis at {} {} ({}): reads are served from the near tiers; changes are taken by near disk"
+                            + " tiers and undone everywhere on recovery, or refused where there is none",
+                    description,
+                    kind.meaning(),
+                    RedisFailure.describe(cause));
+        }
         probe = prober.scheduleWithFixedDelay(
                 this::probe, probeInterval.toMillis(), probeInterval.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void probe() {
         try {
-            client.getBucket("terrace:probe", StringCodec.INSTANCE).isExists();
+            client.getBucket(probeKey, StringCodec.INSTANCE).isExists();
         } catch (RuntimeException e) {
-            return;
+            RedisFailure kind = RedisFailure.of(e);
+            if (kind.marksDown()) {
+                if (kind != problem) {
+                    LOG.warn("Redis at {} still {} ({})", description, kind.meaning(), RedisFailure.describe(e));
+                    problem = kind;
+                }
+                return;
+            }
+            // Redis answered, if with an error (an ACL that forbids even the probe): it is reachable.
+            LOG.warn(
+                    "Redis at {} answers the health probe of {} with an error ({}): treated as back",
+                    description,
+                    probeKey,
+                    RedisFailure.describe(e));
         }
         synchronized (this) {
             if (!down) {
@@ -114,6 +200,7 @@ public final class RedisHealth implements AutoCloseable {
             }
             probe.cancel(false);
             down = false;
+            problem = null;
         }
         LOG.info("Redis at {} answers again: catching up on changes made meanwhile", description);
         for (Runnable action : recoveryActions) {
@@ -125,14 +212,12 @@ public final class RedisHealth implements AutoCloseable {
         }
     }
 
-    /** Whether {@code e} carries an error reply from Redis ({@code ERR ...}, {@code WRONGTYPE ...}). */
-    private static boolean isErrorReply(RedisException e) {
-        String message = e.getMessage();
-        return message != null && ERROR_REPLY.matcher(message).lookingAt();
-    }
-
     private TierUnavailableException unavailable(Throwable cause) {
-        return new TierUnavailableException("Redis at " + description + " is unreachable", cause);
+        RedisFailure kind = problem != null && problem.marksDown() ? problem : RedisFailure.UNREACHABLE;
+        return new TierUnavailableException(
+                "Redis at " + description + " " + kind.meaning()
+                        + (cause == null ? "" : " (" + RedisFailure.describe(cause) + ")"),
+                cause);
     }
 
     @Override

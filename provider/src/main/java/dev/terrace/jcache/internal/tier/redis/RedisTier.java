@@ -10,6 +10,7 @@ import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -87,6 +88,14 @@ public final class RedisTier<K> implements Tier<K> {
     private static final byte[] NOT_OPTIMISTIC = {'0'};
     private static final long LOCKED = -2;
     private static final int OPTIMISTIC_ATTEMPTS = 8;
+    /** The default of {@link #withLockWait}. */
+    static final Duration LOCK_WAIT = Duration.ofSeconds(10);
+    /**
+     * Set on a thread whose locked change (one that runs user code) just failed for want of Redis, so that
+     * {@link #deferChange} refuses it: an entry processor run on a near copy would see its effect undone at
+     * recovery without its caller ever knowing.
+     */
+    private static final ThreadLocal<Boolean> LOCKED_CHANGE_FAILED = new ThreadLocal<>();
 
     private final RedissonClient client;
     private final RedisHealth health;
@@ -100,12 +109,15 @@ public final class RedisTier<K> implements Tier<K> {
     private final RTopic channel;
     private final Path nearDirectory;
     private final OutageJournal journal;
+    private final EvictionWatch evictions;
+    private final KeyspaceWatch keyspace;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
     private ScheduledFuture<?> upkeep;
     private volatile boolean closed;
     private long ttlMillis;
+    private volatile Duration lockWait = LOCK_WAIT;
     private int messageListener = -1;
     private int statusListener = -1;
 
@@ -137,6 +149,18 @@ public final class RedisTier<K> implements Tier<K> {
         this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
+        health.probeWithin(connection.settings().namespace());
+        this.keyspace = new KeyspaceWatch(client, connection.settings(), prefix, cacheName);
+        this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
+    }
+
+    /**
+     * How long a locked change waits for another process's lock on the same key before it fails with a
+     * {@code CacheException}; the tier never waits unboundedly for another process.
+     */
+    RedisTier<K> withLockWait(Duration wait) {
+        this.lockWait = wait;
+        return this;
     }
 
     /**
@@ -198,6 +222,8 @@ public final class RedisTier<K> implements Tier<K> {
             health.run(this::listen);
             health.run(log::catchUp);
             health.run(this::undoOutageChanges);
+            evictions.checkPolicy();
+            evictions.evictedSinceLastCall();
             return true;
         }));
         if (!caughtUp) {
@@ -228,6 +254,9 @@ public final class RedisTier<K> implements Tier<K> {
         try {
             if (!health.isDown()) {
                 health.run(log::poll);
+                if (evictions.evictedSinceLastCall()) {
+                    invalidations.unknown();
+                }
             }
         } catch (RuntimeException e) {
             // Redis went away; the recovery catches up.
@@ -272,19 +301,40 @@ public final class RedisTier<K> implements Tier<K> {
             @Override
             public void onUnsubscribe(String name) {}
         });
+        keyspace.start(key -> coherence.execute(() -> removedInRedis(key)));
     }
 
-    /** Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. */
+    /** Redis removed the entry of {@code key} behind Terrace's back (see {@link KeyspaceWatch}). */
+    @SuppressWarnings("unchecked")
+    private void removedInRedis(byte[] key) {
+        if (!closed) {
+            invalidations.changed((K) codec.decodeKey(key));
+        }
+    }
+
+    /**
+     * Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. Runs on
+     * the coherence thread without the journal's monitor (see {@link OutageJournal}): dropping a near copy
+     * takes the key's stripe, which a writer may hold while it notes a change of its own in the journal.
+     */
     @SuppressWarnings("unchecked")
     private void undoOutageChanges() {
         if (journal == null || journal.isEmpty()) {
             return;
         }
-        journal.replay(key -> {
+        OutageJournal.Pending pending = journal.pending();
+        if (pending.damaged()) {
+            invalidations.unknown();
+        }
+        for (byte[] key : pending.keys()) {
             write(key, ANY_VERSION, null, null, null, false);
             invalidations.changed((K) codec.decodeKey(key));
-        });
-        LOG.info("Cache {}: keys changed while Redis was down were dropped everywhere, to be loaded afresh", cacheName);
+        }
+        journal.forget(pending);
+        LOG.info(
+                "Cache {}: {} keys changed while Redis was down were dropped everywhere, to be loaded afresh",
+                cacheName,
+                pending.keys().size());
     }
 
     @Override
@@ -316,16 +366,28 @@ public final class RedisTier<K> implements Tier<K> {
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        return health.call(() -> computeLocked(key, remapping));
+        LOCKED_CHANGE_FAILED.remove();
+        try {
+            return health.call(() -> computeLocked(key, remapping));
+        } catch (TierUnavailableException e) {
+            LOCKED_CHANGE_FAILED.set(Boolean.TRUE);
+            throw e;
+        }
     }
 
+    /**
+     * Notes {@code key} in the outage journal, so that the near tiers may take a change that runs no user
+     * code. A locked change (an entry processor, a write-through, a load) is refused instead: its effect on
+     * the near copy would be undone at recovery, and the caller would never know.
+     */
     @Override
     public boolean deferChange(K key) {
-        if (journal == null) {
+        boolean locked = LOCKED_CHANGE_FAILED.get() != null;
+        LOCKED_CHANGE_FAILED.remove();
+        if (journal == null || locked) {
             return false;
         }
-        journal.record(codec.encodeKey(key));
-        return true;
+        return journal.record(codec.encodeKey(key));
     }
 
     /**
@@ -335,6 +397,7 @@ public final class RedisTier<K> implements Tier<K> {
      */
     @Override
     public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        LOCKED_CHANGE_FAILED.remove();
         return health.call(() -> {
             byte[] keyBytes = codec.encodeKey(key);
             String name = entryName(keyBytes);
@@ -362,7 +425,7 @@ public final class RedisTier<K> implements Tier<K> {
         byte[] keyBytes = codec.encodeKey(key);
         String name = entryName(keyBytes);
         RLock lock = client.getLock(lockName(name));
-        lock.lock();
+        acquire(lock, name);
         try {
             byte[] stored =
                     client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
@@ -374,7 +437,47 @@ public final class RedisTier<K> implements Tier<K> {
             }
             return result;
         } finally {
+            release(lock, name);
+        }
+    }
+
+    /** Takes the key's lock, waiting at most {@link #lockWait}. */
+    private void acquire(RLock lock, String name) {
+        boolean locked;
+        try {
+            locked = lock.tryLock(lockWait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CacheException("Interrupted while waiting for the lock of entry " + name + " in Redis at "
+                    + health.description() + ": the change was not applied");
+        }
+        if (!locked) {
+            throw new CacheException("Entry " + name + " in Redis at " + health.description() + " stayed locked by"
+                    + " another process for " + lockWait.toMillis() + " ms (a loader, entry processor or writer"
+                    + " still running there, or the lock of a process that died, until its lease runs out): the"
+                    + " change was not applied");
+        }
+    }
+
+    /**
+     * Releases the key's lock. The change is decided by then, and its outcome stands: a lock that is gone (its
+     * lease ran out, Redis was flushed or restarted) or cannot be released now (its lease runs out on its own)
+     * changes nothing the version check has not already fenced.
+     */
+    private void release(RLock lock, String name) {
+        try {
             lock.unlock();
+        } catch (IllegalMonitorStateException e) {
+            LOG.debug(
+                    "Cache {}: the lock of {} was gone when released (lease ran out, or Redis lost it)",
+                    cacheName,
+                    name);
+        } catch (RuntimeException e) {
+            LOG.debug(
+                    "Cache {}: cannot release the lock of {} ({}); its lease runs out on its own",
+                    cacheName,
+                    name,
+                    RedisFailure.describe(e));
         }
     }
 
@@ -444,20 +547,20 @@ public final class RedisTier<K> implements Tier<K> {
 
     @Override
     public Iterator<K> keys() {
-        Iterator<String> names =
-                client.getKeys().getKeysByPattern(prefix + "e:*").iterator();
+        Iterator<String> names = health.call(
+                () -> client.getKeys().getKeysByPattern(prefix + "e:*").iterator());
         int start = (prefix + "e:").length();
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return names.hasNext();
+                return health.call(names::hasNext);
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public K next() {
                 return (K) codec.decodeKey(
-                        Base64.getUrlDecoder().decode(names.next().substring(start)));
+                        Base64.getUrlDecoder().decode(health.call(names::next).substring(start)));
             }
         };
     }
@@ -518,6 +621,7 @@ public final class RedisTier<K> implements Tier<K> {
             }));
         }
         if (messageListener >= 0 && !health.isDown()) {
+            keyspace.stop();
             try {
                 channel.removeListener(messageListener, statusListener);
             } catch (RuntimeException e) {
