@@ -1,6 +1,7 @@
 package dev.terrace.jcache.fault.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrace.jcache.redis.RedisServer;
 import java.nio.file.Path;
@@ -9,6 +10,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import javax.cache.Cache;
+import javax.cache.CacheException;
 import javax.cache.CacheManager;
 import javax.cache.configuration.Factory;
 import javax.cache.configuration.FactoryBuilder;
@@ -33,7 +35,7 @@ class RedisFailsMidWriteTest {
     private static volatile RedisServer server;
 
     @Test
-    void theWriterRunsOnceAndTheEventIsDeliveredOnce(@TempDir Path disk) {
+    void theWriterRunsOnceAndTheCallerHearsTheOutcomeIsUnknown(@TempDir Path disk) {
         WRITES.set(0);
         CREATED.set(0);
         try (RedisServer redis = RedisServer.start();
@@ -52,15 +54,18 @@ class RedisFailsMidWriteTest {
                             FactoryBuilder.factoryOf(CountCreated.class), null, false, true));
             Cache<String, String> cache = manager.createCache("mid-write", configuration);
 
-            cache.put("k", "v");
+            // A write-through is user code: Redis refuses to take it later (its effect would be undone at
+            // recovery without the caller knowing), so the caller hears that the outcome is unknown.
+            assertThatThrownBy(() -> cache.put("k", "v"))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining("may or may not be stored");
 
             assertThat(WRITES.get())
                     .as("the cache writer ran once, though Redis failed after it ran")
                     .isEqualTo(1);
-            assertThat(CREATED.get()).as("one CREATED event, not one per run").isEqualTo(1);
-            assertThat(cache.get("k"))
-                    .as("the near tiers took the change Redis could not confirm")
-                    .isEqualTo("v");
+            assertThat(CREATED.get())
+                    .as("at most one CREATED event, never one per run")
+                    .isLessThanOrEqualTo(1);
         }
     }
 
