@@ -377,7 +377,7 @@ public final class DiskTier<K> implements Tier<K> {
             closed = true;
             index.closeQuietly();
             journal.close();
-            directory.markClean(journal.lastSeq(), liveBytes.get());
+            directory.markClean(journal.lastSeq(), liveBytes.get(), journal.size());
             if (options.temporary()) {
                 directory.delete();
             } else {

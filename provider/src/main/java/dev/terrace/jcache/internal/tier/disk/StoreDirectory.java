@@ -33,7 +33,7 @@ final class StoreDirectory implements AutoCloseable {
     private static final Set<Path> OPEN = ConcurrentHashMap.newKeySet();
 
     /** What the state file recorded at the last clean shutdown. */
-    record CleanState(long seq, long liveBytes) {}
+    record CleanState(long seq, long liveBytes, long journalBytes) {}
 
     private final Path directory;
     private final Path claim;
@@ -134,7 +134,7 @@ final class StoreDirectory implements AutoCloseable {
         Path state = directory.resolve("state");
         if (!Files.exists(state)) {
             // A new store is clean; a store whose state file vanished is not.
-            return Files.exists(journalFile()) ? null : new CleanState(0, 0);
+            return Files.exists(journalFile()) ? null : new CleanState(0, 0, -1);
         }
         Properties properties = new Properties();
         try (InputStream in = Files.newInputStream(state)) {
@@ -147,7 +147,9 @@ final class StoreDirectory implements AutoCloseable {
         }
         try {
             return new CleanState(
-                    Long.parseLong(properties.getProperty("seq")), Long.parseLong(properties.getProperty("liveBytes")));
+                    Long.parseLong(properties.getProperty("seq")),
+                    Long.parseLong(properties.getProperty("liveBytes")),
+                    Long.parseLong(properties.getProperty("journalBytes", "-1")));
         } catch (NumberFormatException e) {
             return null;
         }
@@ -162,9 +164,10 @@ final class StoreDirectory implements AutoCloseable {
     }
 
     /** Records a clean shutdown, with what the next start needs to trust the files as they are. */
-    void markClean(long seq, long liveBytes) throws IOException {
+    void markClean(long seq, long liveBytes, long journalBytes) throws IOException {
         Properties properties = new Properties();
         properties.setProperty("clean", "true");
+        properties.setProperty("journalBytes", Long.toString(journalBytes));
         properties.setProperty("seq", Long.toString(seq));
         properties.setProperty("liveBytes", Long.toString(liveBytes));
         properties.setProperty("closedAt", Instant.now().toString());

@@ -44,7 +44,8 @@ final class StoreOpener {
 
     /** Opens the store in {@code directory}, locking it, verifying its journal and rebuilding its index. */
     static Opened open(StoreDirectory directory, boolean fsync) throws IOException {
-        boolean clean = directory.lastCleanShutdown() != null;
+        StoreDirectory.CleanState cleanState = directory.lastCleanShutdown();
+        boolean clean = cleanState != null;
         boolean hadJournal = Files.exists(directory.journalFile());
         boolean hadIndex = Files.exists(directory.dataFile());
         Journal journal = Journal.open(directory.journalFile(), fsync);
@@ -58,7 +59,7 @@ final class StoreOpener {
                         "Disk store {} has an index file but no journal: its entries are lost, starting empty",
                         directory.directory().toAbsolutePath());
             }
-            Rebuilt rebuilt = rebuild(directory, journal, clean);
+            Rebuilt rebuilt = build(directory, journal, clean, clean ? cleanState.journalBytes() : -1);
             return new Opened(rebuilt.index(), journal, rebuilt.liveBytes());
         } catch (IOException | RuntimeException | Error e) {
             try {
@@ -75,17 +76,25 @@ final class StoreOpener {
      * journal's end must be intact (no append can have been torn by a crash).
      */
     static Rebuilt rebuild(StoreDirectory directory, Journal journal, boolean cleanEnd) throws IOException {
+        return build(directory, journal, cleanEnd, -1);
+    }
+
+    /** {@link #rebuild}, knowing the size the journal had at its clean shutdown ({@code -1}: unknown). */
+    private static Rebuilt build(StoreDirectory directory, Journal journal, boolean cleanEnd, long closedBytes)
+            throws IOException {
         Index index = Index.create(directory.dataFile());
         try {
-            return fill(directory, journal, cleanEnd, index);
+            return fill(directory, journal, cleanEnd, closedBytes, index);
         } catch (IOException | RuntimeException | Error e) {
             index.closeQuietly();
             throw e;
         }
     }
 
-    private static Rebuilt fill(StoreDirectory directory, Journal journal, boolean cleanEnd, Index index)
+    private static Rebuilt fill(
+            StoreDirectory directory, Journal journal, boolean cleanEnd, long closedBytes, Index index)
             throws IOException {
+        long journalBytes = journal.size();
         long[] liveBytes = {0};
         long[] dropped = {0};
         JournalReader.Scan scan = journal.reader().scan(new JournalReader.Visitor() {
@@ -111,11 +120,13 @@ final class StoreOpener {
             }
         });
         journal.continueAfter(scan.maxSeq());
-        if (scan.intact()) {
+        // A journal cut (or grown) at a record boundary since its clean shutdown reads as intact; its size tells.
+        boolean resized = closedBytes >= 0 && journalBytes != closedBytes;
+        if (scan.intact() && !resized) {
             return new Rebuilt(index, liveBytes[0], 0);
         }
         Path journalFile = directory.journalFile().toAbsolutePath();
-        if (scan.damagedStretches() == 0 && !cleanEnd) {
+        if (scan.damagedStretches() == 0 && !cleanEnd && !resized) {
             journal.cutTo(scan.goodEnd());
             LOG.warn(
                     "Disk store journal {}: cut {} bytes of a torn append after {} intact records",
@@ -125,7 +136,7 @@ final class StoreOpener {
             return new Rebuilt(index, liveBytes[0], 0);
         }
         long keepFrom = scan.lastDamageEnd();
-        if (scan.tailBytes() > 0 && cleanEnd) {
+        if ((scan.tailBytes() > 0 && cleanEnd) || resized) {
             // No append was in flight: the damaged end may have replaced anything before it.
             dropped[0] += index.size();
             index.clear();
@@ -136,10 +147,13 @@ final class StoreOpener {
         journal.copyTo(aside);
         journal.keepOnly(Math.max(keepFrom, Journal.HEADER_BYTES), scan.goodEnd());
         LOG.warn(
-                "Disk store journal {} is damaged: {} damaged stretches ({} bytes) between {} intact records and {}"
-                        + " damaged bytes at its end; dropped {} entries written before the damage (a damaged record"
-                        + " may have replaced them), kept {}; the damaged journal was copied to {}",
+                "Disk store journal {} is damaged: {} bytes where {} were closed cleanly (-1: unknown), {} damaged"
+                        + " stretches ({} bytes) between {} intact records and {} damaged bytes at its end; dropped {}"
+                        + " entries written before the damage (a damaged record may have replaced them), kept {}; the"
+                        + " damaged journal was copied to {}",
                 journalFile,
+                journalBytes,
+                closedBytes,
                 scan.damagedStretches(),
                 scan.damagedBytes(),
                 scan.records(),
