@@ -4,6 +4,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.NoSuchElementException;
+import java.util.concurrent.locks.StampedLock;
 import java.util.function.Supplier;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -36,6 +38,10 @@ final class Index implements AutoCloseable {
     private final Path file;
     private final DB db;
     private final HTreeMap<byte[], byte[]> map;
+    /** Held for reading by every access, for writing by close: nothing touches the file once it is unmapped. */
+    private final StampedLock lifecycle = new StampedLock();
+
+    private boolean closed;
 
     private Index(Path file, DB db, HTreeMap<byte[], byte[]> map) {
         this.file = file;
@@ -53,6 +59,8 @@ final class Index implements AutoCloseable {
             // write to a hole of a sparse file.
             db = DBMaker.fileDB(file.toFile())
                     .fileMmapEnableIfSupported()
+                    // Unmapped at once when closed, so a rebuilt index's old file gives its space back; the
+                    // lifecycle lock below keeps every access out of an index that is closing.
                     .cleanerHackEnable()
                     .fileLockDisable()
                     .make();
@@ -120,15 +128,30 @@ final class Index implements AutoCloseable {
 
     @Override
     public void close() {
-        guard(() -> {
-            db.close();
-            return null;
-        });
+        long stamp = lifecycle.writeLock();
+        try {
+            if (!closed) {
+                closed = true;
+                db.close();
+            }
+        } catch (RuntimeException | Error e) {
+            throw new Failure(file, e);
+        } finally {
+            lifecycle.unlockWrite(stamp);
+        }
     }
 
     /** Closes the index, ignoring what a damaged file makes MapDB throw. */
     void closeQuietly() {
-        closeQuietly(db);
+        long stamp = lifecycle.writeLock();
+        try {
+            if (!closed) {
+                closed = true;
+                closeQuietly(db);
+            }
+        } finally {
+            lifecycle.unlockWrite(stamp);
+        }
     }
 
     private static void closeQuietly(DB db) {
@@ -140,12 +163,18 @@ final class Index implements AutoCloseable {
     }
 
     private <T> T guard(Supplier<T> operation) {
+        long stamp = lifecycle.readLock();
         try {
+            if (closed) {
+                throw new Failure(file, new IllegalStateException("the index was closed (rebuilt or shut down)"));
+            }
             return operation.get();
-        } catch (java.util.NoSuchElementException e) {
+        } catch (NoSuchElementException | Failure e) {
             throw e;
         } catch (RuntimeException | Error e) {
             throw new Failure(file, e);
+        } finally {
+            lifecycle.unlockRead(stamp);
         }
     }
 }
