@@ -9,6 +9,7 @@ import dev.terrace.jcache.internal.tier.TierListener;
 import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.internal.tier.disk.DiskTier;
 import dev.terrace.jcache.internal.tier.disk.StoreInUseException;
+import dev.terrace.jcache.internal.tier.disk.StoreNames;
 import dev.terrace.jcache.internal.tier.redis.RedisConnection;
 import dev.terrace.jcache.internal.tier.redis.RedisTier;
 import java.net.URI;
@@ -135,11 +136,12 @@ final class TierStacks {
         if (settings.diskPerProcessPath()) {
             root = root.resolve("pid-" + ProcessHandle.current().pid());
         }
-        Path directory = root.resolve(safeName(managerUri.toString())).resolve(safeName(cacheName));
+        Path directory = StoreNames.directory(root, managerUri.toString(), cacheName);
         try {
             return DiskTier.open(
                     new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync())
-                            .withTtl(settings.diskTtl()),
+                            .withTtl(settings.diskTtl())
+                            .withOwner(StoreNames.owner(managerUri.toString(), cacheName)),
                     codec,
                     clock,
                     listener);

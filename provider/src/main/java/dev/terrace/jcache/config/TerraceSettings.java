@@ -18,7 +18,9 @@ import java.util.Properties;
  *   <li>{@code terrace.l1.max-entries}: the most entries the heap tier of each cache holds, {@value
  *       #DEFAULT_HEAP_MAX_ENTRIES} by default;
  *   <li>{@code terrace.l2.path}: the directory disk stores live under, one subdirectory per manager and
- *       cache; {@code <java.io.tmpdir>/terrace} by default;
+ *       cache; by default {@code $XDG_CACHE_HOME/terrace} when that variable is set, else {@code
+ *       <user.home>/.cache/terrace}: the user's cache directory, which survives reboots and the cleaners that
+ *       empty the temporary directory ({@link #defaultDiskPath()});
  *   <li>{@code terrace.l2.max-size-mb}: the most megabytes the files of each cache's disk store take, {@value
  *       #DEFAULT_DISK_MAX_MB} by default;
  *   <li>{@code terrace.l2.fsync}: {@code true} to force every disk write to the device (survives power loss,
@@ -78,15 +80,25 @@ public record TerraceSettings(
         }
     }
 
+    /**
+     * Where disk stores live when {@code terrace.l2.path} is not set: the user's cache directory ({@code
+     * $XDG_CACHE_HOME}, else {@code <user.home>/.cache}), then {@code terrace}. Not the temporary directory, which
+     * many systems empty at boot or on a timer.
+     */
+    public static Path defaultDiskPath() {
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        if (xdg != null && !xdg.isBlank() && Path.of(xdg).isAbsolute()) {
+            return Path.of(xdg, "terrace");
+        }
+        return Path.of(System.getProperty("user.home"), ".cache", "terrace");
+    }
+
     /** The settings named in {@code properties}, else in system properties, else the defaults. */
     public static TerraceSettings from(Properties properties) {
         TierStack stack = TierStack.parse(lookup(properties, STACK, TierStack.HEAP.id()));
         long heapMaxEntries = parseLong(
                 HEAP_MAX_ENTRIES, lookup(properties, HEAP_MAX_ENTRIES, Long.toString(DEFAULT_HEAP_MAX_ENTRIES)));
-        Path diskPath = Path.of(lookup(
-                properties,
-                DISK_PATH,
-                Path.of(System.getProperty("java.io.tmpdir"), "terrace").toString()));
+        Path diskPath = Path.of(lookup(properties, DISK_PATH, defaultDiskPath().toString()));
         long diskMaxMb = parseLong(DISK_MAX_MB, lookup(properties, DISK_MAX_MB, Long.toString(DEFAULT_DISK_MAX_MB)));
         if (diskMaxMb < 1 || diskMaxMb > Long.MAX_VALUE / (1024 * 1024)) {
             throw new IllegalArgumentException(

@@ -158,6 +158,35 @@ class CrashRecoveryTest {
                 .isZero();
     }
 
+    /** Issue 12, item 8: a temporary-file cleaner deleting the {@code lock} file must not let a second process in. */
+    @Test
+    void deletingTheLockFileDoesNotLetASecondProcessIntoAStoreInUse() throws Exception {
+        Process holder = start("hold");
+        try {
+            assertThat(readLine(holder)).isEqualTo("ready");
+            try (var files = Files.walk(root)) {
+                for (Path lock : files.filter(
+                                file -> file.getFileName().toString().equals("lock"))
+                        .toList()) {
+                    Files.delete(lock);
+                }
+            }
+
+            try (CacheManager manager = open(settings())) {
+                assertThatThrownBy(() -> cacheOf(manager))
+                        .isInstanceOf(CacheException.class)
+                        .hasMessageContaining(root.toAbsolutePath().toString())
+                        .hasMessageContaining("in use by another process");
+            }
+        } finally {
+            holder.getOutputStream().close();
+            assertThat(holder.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(holder.exitValue())
+                .as("the holder closed its store normally")
+                .isZero();
+    }
+
     private Properties settings() {
         return StoreProcess.settings(root.toString());
     }

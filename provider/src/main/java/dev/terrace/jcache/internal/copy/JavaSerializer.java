@@ -40,16 +40,25 @@ public final class JavaSerializer {
         } catch (IOException e) {
             throw new CacheException(
                     "Failed to serialize a " + object.getClass().getName(), e);
+        } catch (RuntimeException | Error e) {
+            // The object's own writeObject (or one of its fields') threw: the caller gets the spec's exception.
+            throw new CacheException(
+                    "Failed to serialize a " + object.getClass().getName() + ": its serialization threw " + e, e);
         }
         return bytes.toByteArray();
     }
 
     /** The object read back from {@code bytes}. */
     public Object deserialize(byte[] bytes) {
-        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
-            return in.readObject();
+        LoaderObjectInputStream in = null;
+        try (LoaderObjectInputStream stream =
+                new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+            in = stream;
+            return stream.readObject();
         } catch (IOException | ClassNotFoundException e) {
             throw new CacheException("Failed to deserialize a cached object: " + e, e);
+        } catch (RuntimeException | Error e) {
+            throw readThrew(in, e);
         }
     }
 
@@ -62,15 +71,29 @@ public final class JavaSerializer {
      */
     public Object deserialize(byte[] bytes, SerialFilter filter) {
         SerialFilter.Check check = filter.check();
-        try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
-            in.setObjectInputFilter(check);
-            return in.readObject();
+        LoaderObjectInputStream in = null;
+        try (LoaderObjectInputStream stream =
+                new LoaderObjectInputStream(new ByteArrayInputStream(bytes), classLoader)) {
+            in = stream;
+            stream.setObjectInputFilter(check);
+            return stream.readObject();
         } catch (IOException | ClassNotFoundException e) {
             if (check.refused() != null) {
                 throw new CacheException(check.message(), e);
             }
             throw new CacheException("Failed to deserialize a cached object: " + e, e);
+        } catch (RuntimeException | Error e) {
+            throw readThrew(in, e);
         }
+    }
+
+    /**
+     * What a caller gets when a class's own readObject, or damaged bytes (a bogus array length can even raise an
+     * OutOfMemoryError), made deserialization throw something other than an IOException.
+     */
+    private static CacheException readThrew(LoaderObjectInputStream in, Throwable e) {
+        String type = in == null || in.lastClass == null ? "cached object" : in.lastClass;
+        return new CacheException("Failed to deserialize a " + type + ": its deserialization threw " + e, e);
     }
 
     private static String notSerializable(String className) {
@@ -80,6 +103,8 @@ public final class JavaSerializer {
 
     private static final class LoaderObjectInputStream extends ObjectInputStream {
         private final ClassLoader classLoader;
+        /** The last class resolved, to name in a failure. */
+        private String lastClass;
 
         LoaderObjectInputStream(InputStream in, ClassLoader classLoader) throws IOException {
             super(in);
@@ -88,6 +113,7 @@ public final class JavaSerializer {
 
         @Override
         protected Class<?> resolveClass(ObjectStreamClass desc) throws IOException, ClassNotFoundException {
+            lastClass = desc.getName();
             try {
                 return Class.forName(desc.getName(), false, classLoader);
             } catch (ClassNotFoundException e) {

@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
-import org.mapdb.HTreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,6 +58,22 @@ final class Compactor<K> {
         this.liveBudget = Math.max(64 * 1024, maxBytes / 4);
     }
 
+    /**
+     * Warns when one value of {@code bytes} bytes is larger than the budget for live data: it cannot stay, and
+     * the next compaction evicts it (alone: the entries that do fit are kept).
+     */
+    void warnIfOversized(long bytes) {
+        if (bytes > liveBudget) {
+            LOG.warn(
+                    "Disk store {}: a value of {} bytes is larger than the store's budget for live data ({} bytes,"
+                            + " a quarter of its bound); it is evicted at once. Raise terrace.l2.max-size-mb to keep"
+                            + " values this large on disk",
+                    directory.directory().toAbsolutePath(),
+                    bytes,
+                    liveBudget);
+        }
+    }
+
     /** How many live entries compactions evicted to keep the store within its bound. */
     long evictions() {
         return evictions.sum();
@@ -75,30 +90,35 @@ final class Compactor<K> {
     }
 
     /**
-     * Rewrites {@code journal} with the live entries of {@code map}, oldest first, dropping the expired ones and
-     * evicting the first {@code evictBytes} of the others. Call only while no entry of the tier can change.
+     * Rewrites {@code journal} with the live entries of {@code index}, oldest first, dropping the expired ones
+     * and evicting {@code evictBytes} of the others: first every entry too large to ever fit the budget, then
+     * the oldest. Call only while no entry of the tier can change.
      */
-    void compact(Journal journal, HTreeMap<byte[], byte[]> map, long evictBytes) throws IOException {
+    void compact(Journal journal, Index index, long evictBytes) throws IOException {
         long now = clock.millis();
-        long[] evicted = {0};
+        journal.force();
+        long oversized = evictBytes > 0 ? oversizedBytes(journal, index) : 0;
+        long[] evicted = {0, 0, 0}; // all, ordinary, too large
         try (Journal.Rewrite rewrite = journal.startRewrite()) {
-            journal.force();
-            Journal.replay(journal.path(), record -> {
+            journal.reader().scan(record -> {
                 if (record.type() != Journal.PUT) {
                     return;
                 }
-                byte[] stored = map.get(record.key());
+                byte[] stored = index.get(record.key());
                 // A record other than the one that wrote the key's current value is dead: leave it behind.
                 if (!StoredValue.isWrittenBy(stored, record.seq())) {
                     return;
                 }
+                long size = StoredValue.footprint(record.key(), stored);
                 boolean expired = record.expiresAt() <= now;
-                if (expired || evicted[0] < evictBytes) {
-                    map.remove(record.key());
-                    long size = StoredValue.footprint(record.key(), stored);
+                boolean tooLarge = size > liveBudget;
+                boolean evict = tooLarge || evicted[1] + oversized < evictBytes;
+                if (expired || evict) {
+                    index.remove(record.key());
                     liveBytes.addAndGet(-size);
                     if (!expired) {
                         evicted[0] += size;
+                        evicted[tooLarge ? 2 : 1] += size;
                         evictions.increment();
                     }
                     report(record, expired);
@@ -120,6 +140,20 @@ final class Compactor<K> {
                 liveBytes.get(),
                 journal.size(),
                 evicted[0]);
+    }
+
+    /** The bytes of the live entries too large to ever fit the budget, which are evicted before any other. */
+    private long oversizedBytes(Journal journal, Index index) throws IOException {
+        long[] oversized = {0};
+        journal.reader().scan(record -> {
+            if (record.type() == Journal.PUT && record.key().length + (long) record.value().length > liveBudget) {
+                byte[] stored = index.get(record.key());
+                if (StoredValue.isWrittenBy(stored, record.seq())) {
+                    oversized[0] += StoredValue.footprint(record.key(), stored);
+                }
+            }
+        });
+        return oversized[0];
     }
 
     @SuppressWarnings("unchecked")

@@ -8,26 +8,25 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.UnaryOperator;
 import javax.cache.CacheException;
-import org.mapdb.DB;
-import org.mapdb.HTreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The disk tier (L2): a MapDB store on local disk, bounded in bytes, that survives restarts and crashes.
  *
- * <p>MapDB's own write-ahead log does not survive {@code kill -9} reliably, so this tier does not trust
- * MapDB's file after an unclean shutdown. Every change is first appended to a {@link Journal} of
- * checksummed records that always holds every live entry; MapDB (memory-mapped, without transactions) is the
- * fast index over it. After a clean shutdown the MapDB file is used as it is; after a crash it is discarded
- * and rebuilt from the journal, whose torn tail, if any, is cut off. Every value in MapDB carries a checksum
- * over its key and contents that is verified before it is served; a value that fails is dropped.
+ * <p>Every change is first appended to a {@link Journal} of checksummed records that always holds every live
+ * entry; MapDB (without transactions) is the fast {@link Index} over it and is never trusted across a restart:
+ * at every start the journal is verified and the index rebuilt from it ({@link StoreOpener}), and whenever
+ * MapDB fails while the store is open the index is rebuilt again. Every value in the index carries a checksum
+ * over its key and contents that is verified before it is served; a value that fails is dropped. Nothing MapDB
+ * or the JVM throws leaves this class: callers get a {@link CacheException} naming the file.
  *
  * <p>An acknowledged write (the call returned) is in the journal, in the operating system's page cache: it
  * survives the death of the process. With {@code fsync} each append is also forced to the device.
@@ -42,20 +41,33 @@ public final class DiskTier<K> implements Tier<K> {
      * How the disk tier is set up. {@code maxBytes} bounds all the store's files together; a {@code temporary}
      * store deletes its files when it closes.
      */
-    public record Options(Path directory, long maxBytes, boolean fsync, boolean temporary, Duration ttl) {
+    public record Options(Path directory, long maxBytes, boolean fsync, boolean temporary, Duration ttl, String owner) {
 
         public Options(Path directory, long maxBytes, boolean fsync) {
             this(directory, maxBytes, fsync, false, Duration.ZERO);
         }
 
+        public Options(Path directory, long maxBytes, boolean fsync, boolean temporary, Duration ttl) {
+            this(directory, maxBytes, fsync, temporary, ttl, null);
+        }
+
         /** The same options with a cap on how long an entry lives on disk ({@link Duration#ZERO}: none). */
         public Options withTtl(Duration newTtl) {
-            return new Options(directory, maxBytes, fsync, temporary, newTtl);
+            return new Options(directory, maxBytes, fsync, temporary, newTtl, owner);
+        }
+
+        /**
+         * The same options for a store that belongs to {@code newOwner} (see {@link StoreNames#owner}): a directory
+         * recorded as another's is refused, never served.
+         */
+        public Options withOwner(String newOwner) {
+            return new Options(directory, maxBytes, fsync, temporary, ttl, newOwner);
         }
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final int STRIPES = 64;
+    private static final byte[] NO_VALUE = new byte[0];
 
     private final Options options;
     private final Codec codec;
@@ -63,11 +75,12 @@ public final class DiskTier<K> implements Tier<K> {
     private final StoreDirectory directory;
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
-    private final AtomicLong seq = new AtomicLong();
     private final AtomicLong liveBytes = new AtomicLong();
     private final Compactor<K> compactor;
-    private DB db;
-    private HTreeMap<byte[], byte[]> map;
+    private volatile Index index;
+    /** Set when the index failed; the next operation rebuilds it from the journal first. */
+    private volatile boolean indexBroken;
+
     private Journal journal;
     private volatile boolean closed;
 
@@ -79,12 +92,17 @@ public final class DiskTier<K> implements Tier<K> {
             stripes[i] = new ReentrantLock();
         }
         this.directory = StoreDirectory.acquire(options.directory());
+        try {
+            directory.claimFor(options.owner());
+        } catch (RuntimeException e) {
+            closeDirectoryQuietly(e);
+            throw e;
+        }
         this.compactor = new Compactor<>(this, directory, options.maxBytes(), liveBytes, codec, clock, listener);
     }
 
     /**
-     * Opens the store in {@code options.directory()}, recovering it from its journal when the last shutdown was
-     * not clean.
+     * Opens the store in {@code options.directory()}, verifying its journal and rebuilding its index from it.
      *
      * @throws CacheException naming the directory when it is in use or cannot be opened
      */
@@ -94,35 +112,47 @@ public final class DiskTier<K> implements Tier<K> {
             try {
                 tier.directory.deleteContents();
             } catch (IOException e) {
+                tier.closeDirectoryQuietly(e);
                 throw new CacheException("Cannot empty the temporary disk store " + options.directory(), e);
             }
         }
         try {
             tier.start();
-        } catch (IOException | RuntimeException e) {
-            try {
-                tier.directory.close();
-            } catch (IOException suppressed) {
-                e.addSuppressed(suppressed);
-            }
+        } catch (StoreInUseException e) {
+            tier.closeDirectoryQuietly(e);
+            throw e;
+        } catch (IOException | RuntimeException | Error e) {
+            tier.closeDirectoryQuietly(e);
             throw new CacheException(
                     "Cannot open the disk store " + options.directory().toAbsolutePath() + ": " + e, e);
         }
         return tier;
     }
 
+    private void closeDirectoryQuietly(Throwable failure) {
+        try {
+            directory.close();
+        } catch (IOException suppressed) {
+            failure.addSuppressed(suppressed);
+        }
+    }
+
     private void start() throws IOException {
         StoreOpener.Opened opened = StoreOpener.open(directory, options.fsync());
-        db = opened.db();
-        map = opened.map();
+        index = opened.index();
         journal = opened.journal();
-        seq.set(opened.seq());
         liveBytes.set(opened.liveBytes());
-        directory.markInUse();
+        try {
+            directory.markInUse();
+        } catch (IOException | RuntimeException e) {
+            index.closeQuietly();
+            journal.close();
+            throw e;
+        }
         LOG.info(
                 "Disk store {} open: {} entries, {} live bytes, bound {} bytes",
                 directory.directory().toAbsolutePath(),
-                map.sizeLong(),
+                index.size(),
                 liveBytes.get(),
                 options.maxBytes());
     }
@@ -147,8 +177,18 @@ public final class DiskTier<K> implements Tier<K> {
     public TierEntry get(K key) {
         requireOpen();
         byte[] keyBytes = codec.encodeKey(key);
-        byte[] stored = map.get(keyBytes);
-        return stored == null ? null : decode(key, keyBytes, stored);
+        for (int attempt = 0; ; attempt++) {
+            Index current = usableIndex();
+            try {
+                byte[] stored = current.get(keyBytes);
+                return stored == null ? null : decode(current, key, keyBytes, stored);
+            } catch (Index.Failure e) {
+                failed(current, e);
+                if (attempt > 0) {
+                    throw unusable(e);
+                }
+            }
+        }
     }
 
     @Override
@@ -165,24 +205,36 @@ public final class DiskTier<K> implements Tier<K> {
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
         requireOpen();
         byte[] keyBytes = codec.encodeKey(key);
-        TierEntry result;
-        compaction.readLock().lock();
-        try {
-            ReentrantLock stripe = stripes[Math.floorMod(java.util.Arrays.hashCode(keyBytes), STRIPES)];
-            stripe.lock();
+        TierEntry result = null;
+        for (int attempt = 0; ; attempt++) {
+            Index current = usableIndex();
+            boolean remapped = false;
+            compaction.readLock().lock();
             try {
-                byte[] stored = map.get(keyBytes);
-                TierEntry current = stored == null ? null : decode(key, keyBytes, stored);
-                result = remapping.apply(current);
-                if (result != current) {
-                    result = capped(result);
-                    write(keyBytes, current == null ? null : stored, result);
+                ReentrantLock stripe = stripes[Math.floorMod(Arrays.hashCode(keyBytes), STRIPES)];
+                stripe.lock();
+                try {
+                    byte[] stored = current.get(keyBytes);
+                    TierEntry existing = stored == null ? null : decode(current, key, keyBytes, stored);
+                    remapped = true;
+                    result = remapping.apply(existing);
+                    if (result != existing) {
+                        result = capped(result);
+                        write(current, keyBytes, existing == null ? null : stored, result);
+                    }
+                } finally {
+                    stripe.unlock();
+                }
+                break;
+            } catch (Index.Failure e) {
+                failed(current, e);
+                if (remapped || attempt > 0) {
+                    // The journal holds no trace of the write: it was cut back when the index failed.
+                    throw unusable(e);
                 }
             } finally {
-                stripe.unlock();
+                compaction.readLock().unlock();
             }
-        } finally {
-            compaction.readLock().unlock();
         }
         compactIfNeeded();
         return result;
@@ -197,42 +249,70 @@ public final class DiskTier<K> implements Tier<K> {
         return entry.expiresAt() > limit ? entry.withExpiresAt(limit) : entry;
     }
 
-    private void write(byte[] keyBytes, byte[] previous, TierEntry next) {
+    private void write(Index current, byte[] keyBytes, byte[] previous, TierEntry next) {
         try {
             if (next == null) {
                 if (previous != null) {
-                    journal.append(new Journal.Entry(Journal.REMOVE, seq.incrementAndGet(), 0, keyBytes, new byte[0]));
-                    map.remove(keyBytes);
+                    journal.append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> current.remove(keyBytes));
                     liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
                 }
                 return;
             }
-            long recordSeq = seq.incrementAndGet();
             byte[] payload = codec.encodeValue(next.value());
-            journal.append(new Journal.Entry(Journal.PUT, recordSeq, next.expiresAt(), keyBytes, payload));
-            byte[] value = StoredValue.encode(keyBytes, recordSeq, next.expiresAt(), payload);
-            byte[] replaced = map.put(keyBytes, value);
-            liveBytes.addAndGet(StoredValue.footprint(keyBytes, value) - StoredValue.footprint(keyBytes, replaced));
+            if (!Journal.fits(keyBytes.length, payload.length)) {
+                throw new CacheException("Cannot store a value of " + payload.length + " bytes in the disk store "
+                        + directory.directory().toAbsolutePath() + ": a journal record holds at most "
+                        + Journal.MAX_RECORD + " bytes; the value was not stored");
+            }
+            compactor.warnIfOversized(keyBytes.length + (long) payload.length);
+            byte[][] written = new byte[2][];
+            journal.append(Journal.PUT, next.expiresAt(), keyBytes, payload, seq -> {
+                written[0] = StoredValue.encode(keyBytes, seq, next.expiresAt(), payload);
+                written[1] = current.put(keyBytes, written[0]);
+            });
+            liveBytes.addAndGet(
+                    StoredValue.footprint(keyBytes, written[0]) - StoredValue.footprint(keyBytes, written[1]));
         } catch (IOException e) {
             throw new CacheException(
-                    "Cannot write to the disk store " + directory.directory().toAbsolutePath(), e);
+                    "Cannot write to the disk store journal " + journal.path().toAbsolutePath() + " (" + e
+                            + "); the write was not made",
+                    e);
         }
     }
 
     @Override
     public Iterator<K> keys() {
         requireOpen();
-        Iterator<byte[]> keys = map.keySet().iterator();
+        Index current = usableIndex();
+        Iterator<byte[]> keys;
+        try {
+            keys = current.keys();
+        } catch (Index.Failure e) {
+            failed(current, e);
+            throw unusable(e);
+        }
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
-                return keys.hasNext();
+                try {
+                    return keys.hasNext();
+                } catch (Index.Failure e) {
+                    failed(current, e);
+                    throw unusable(e);
+                }
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public K next() {
-                return (K) codec.decodeKey(keys.next());
+                byte[] next;
+                try {
+                    next = keys.next();
+                } catch (Index.Failure e) {
+                    failed(current, e);
+                    throw unusable(e);
+                }
+                return (K) codec.decodeKey(next);
             }
         };
     }
@@ -240,7 +320,13 @@ public final class DiskTier<K> implements Tier<K> {
     @Override
     public long size() {
         requireOpen();
-        return map.sizeLong();
+        Index current = usableIndex();
+        try {
+            return current.size();
+        } catch (Index.Failure e) {
+            failed(current, e);
+            throw unusable(e);
+        }
     }
 
     @Override
@@ -249,11 +335,18 @@ public final class DiskTier<K> implements Tier<K> {
         compaction.writeLock().lock();
         try {
             journal.reset();
-            map.clear();
+            if (indexBroken) {
+                rebuildIndex();
+            } else {
+                index.clear();
+            }
             liveBytes.set(0);
         } catch (IOException e) {
             throw new CacheException(
-                    "Cannot clear the disk store " + directory.directory().toAbsolutePath(), e);
+                    "Cannot clear the disk store " + directory.directory().toAbsolutePath() + ": " + e, e);
+        } catch (Index.Failure e) {
+            failed(index, e);
+            throw unusable(e);
         } finally {
             compaction.writeLock().unlock();
         }
@@ -282,9 +375,9 @@ public final class DiskTier<K> implements Tier<K> {
                 return;
             }
             closed = true;
+            index.closeQuietly();
             journal.close();
-            db.close();
-            directory.markClean(seq.get(), liveBytes.get());
+            directory.markClean(journal.lastSeq(), liveBytes.get(), journal.size());
             if (options.temporary()) {
                 directory.delete();
             } else {
@@ -292,9 +385,10 @@ public final class DiskTier<K> implements Tier<K> {
             }
         } catch (IOException | RuntimeException e) {
             LOG.warn(
-                    "Closing disk store {} failed; it will be rebuilt from its journal at the next start",
+                    "Closing disk store {} failed; it will be verified and rebuilt from its journal at the next start",
                     directory.directory().toAbsolutePath(),
                     e);
+            closeDirectoryQuietly(e);
         } finally {
             compaction.writeLock().unlock();
         }
@@ -311,27 +405,77 @@ public final class DiskTier<K> implements Tier<K> {
         }
     }
 
-    private TierEntry decode(K key, byte[] keyBytes, byte[] stored) {
+    /** The index, rebuilt from the journal first if it failed. */
+    private Index usableIndex() {
+        if (!indexBroken) {
+            return index;
+        }
+        compaction.writeLock().lock();
+        try {
+            requireOpen();
+            if (indexBroken) {
+                rebuildIndex();
+            }
+            return index;
+        } catch (IOException | RuntimeException e) {
+            throw new CacheException(
+                    "The disk store index " + directory.dataFile().toAbsolutePath()
+                            + " failed and cannot be rebuilt from the journal now (" + e
+                            + "); the store is unusable until"
+                            + " it can",
+                    e);
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
+    /** Rebuilds the index from the journal; call with the compaction lock held for writing. */
+    private void rebuildIndex() throws IOException {
+        index.closeQuietly();
+        StoreOpener.Rebuilt rebuilt = StoreOpener.rebuild(directory, journal, true);
+        index = rebuilt.index();
+        liveBytes.set(rebuilt.liveBytes());
+        indexBroken = false;
+        LOG.warn(
+                "Disk store index {} rebuilt from the journal: {} entries",
+                directory.dataFile().toAbsolutePath(),
+                index.size());
+    }
+
+    private void failed(Index failedIndex, Index.Failure failure) {
+        if (failedIndex == index && !indexBroken) {
+            indexBroken = true;
+            LOG.warn(
+                    "Disk store index {} failed ({}); rebuilding it from the journal",
+                    directory.dataFile().toAbsolutePath(),
+                    failure.getCause().toString());
+        }
+    }
+
+    private CacheException unusable(Index.Failure failure) {
+        return new CacheException(
+                "The disk store index " + directory.dataFile().toAbsolutePath() + " failed (" + failure.getCause()
+                        + "); the operation was not made, the index is rebuilt from the journal",
+                failure);
+    }
+
+    private TierEntry decode(Index current, K key, byte[] keyBytes, byte[] stored) {
         if (!StoredValue.isIntact(keyBytes, stored)) {
             LOG.warn("Disk store {}: dropped an entry whose checksum does not match", directory.directory());
-            dropCorrupt(keyBytes, stored);
+            dropCorrupt(current, keyBytes, stored);
             return null;
         }
         try {
             return StoredValue.decode(codec, stored);
         } catch (RuntimeException e) {
-            LOG.warn(
-                    "Disk store {}: dropped an entry of key {} that cannot be decoded: {}",
-                    directory.directory(),
-                    key,
-                    e.toString());
-            dropCorrupt(keyBytes, stored);
+            LOG.warn("Disk store {}: dropped an entry that cannot be decoded: {}", directory.directory(), e.toString());
+            dropCorrupt(current, keyBytes, stored);
             return null;
         }
     }
 
-    private void dropCorrupt(byte[] keyBytes, byte[] stored) {
-        if (map.remove(keyBytes, stored)) {
+    private void dropCorrupt(Index current, byte[] keyBytes, byte[] stored) {
+        if (current.remove(keyBytes, stored)) {
             liveBytes.addAndGet(-StoredValue.footprint(keyBytes, stored));
         }
     }
@@ -344,14 +488,16 @@ public final class DiskTier<K> implements Tier<K> {
         try {
             long live = liveBytes.get();
             long journalBytes = journal.size();
-            if (!closed && compactor.isDue(live, journalBytes)) {
-                compactor.compact(journal, map, compactor.evictBytes(live));
+            if (!closed && !indexBroken && compactor.isDue(live, journalBytes)) {
+                compactor.compact(journal, index, compactor.evictBytes(live));
             }
         } catch (IOException e) {
             LOG.warn(
                     "Compacting disk store {} failed; will retry",
                     directory.directory().toAbsolutePath(),
                     e);
+        } catch (Index.Failure e) {
+            failed(index, e);
         } finally {
             compaction.writeLock().unlock();
         }

@@ -1,39 +1,44 @@
 package dev.terrace.jcache.internal.tier.disk;
 
-import java.io.BufferedInputStream;
-import java.io.DataInputStream;
-import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
+import javax.cache.CacheException;
 
 /**
- * The disk tier's record log: every change is appended here, with a checksum, before the MapDB store is
- * changed. The log holds every live entry (compaction rewrites it with only those), so the store can always
+ * The disk tier's record log: every change is appended here, with a checksum, before the MapDB index is
+ * changed. The log holds every live entry (compaction rewrites it with only those), so the index can always
  * be rebuilt from it; MapDB is the fast index over the same data.
  *
  * <p>A record is {@code [int length][int crc32c][payload]}, the payload {@code [type][seq][expiresAt]
- * [int keyLength][key][value]}. An append is one {@code write} call: once it returns, the record survives
- * the death of the process (it is in the operating system's page cache); with {@code fsync} it also
- * survives the loss of the machine.
+ * [int keyLength][key][value]}. An append is one positioned write: once it returns, the record survives the
+ * death of the process (it is in the operating system's page cache); with {@code fsync} it also survives the
+ * loss of the machine. An append that fails (a full device) is cut back, so the journal never holds a torn
+ * record before later ones.
+ *
+ * <p>The journal is also the store's lock: the process that appends to it holds an operating-system lock on
+ * the file itself, so no other process can open the store while it is in use, whatever happens to the other
+ * files of its directory. Only this class opens the file while the store is open (on Linux, closing any
+ * other descriptor of a locked file would drop the lock).
  */
 final class Journal implements AutoCloseable {
 
     static final byte PUT = 1;
     static final byte REMOVE = 2;
 
-    private static final int MAGIC = 0x5452_4A31; // "TRJ1"
-    private static final int HEADER_BYTES = 4;
-    private static final int RECORD_OVERHEAD = 8;
-    private static final int PAYLOAD_FIXED = 1 + 8 + 8 + 4;
-    private static final int MAX_RECORD = 256 * 1024 * 1024;
+    static final int MAGIC = 0x5452_4A31; // "TRJ1"
+    static final int HEADER_BYTES = 4;
+    static final int RECORD_OVERHEAD = 8;
+    static final int PAYLOAD_FIXED = 1 + 8 + 8 + 4;
+    /** The largest payload a replay accepts, so that a damaged length never makes it allocate gigabytes. */
+    static final int MAX_RECORD = 256 * 1024 * 1024;
 
     /** One change. {@code value} is empty for removals. */
     record Entry(byte type, long seq, long expiresAt, byte[] key, byte[] value) {
@@ -42,26 +47,49 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    /** How a replay ended: the records read, and the bytes past the last good record that were cut off. */
-    record Replay(long records, long truncatedBytes, boolean badHeader) {}
-
     private final Path path;
     private final boolean fsync;
     private FileChannel channel;
+    private FileLock lock;
     private long size;
+    private long seq;
+    /** Set when a failed append could not be cut back; the next append cuts it back first. */
+    private boolean tornTail;
 
-    private Journal(Path path, boolean fsync) throws IOException {
+    private Journal(Path path, boolean fsync, FileChannel channel, FileLock lock) throws IOException {
         this.path = path;
         this.fsync = fsync;
-        openForAppend();
+        this.channel = channel;
+        this.lock = lock;
+        this.size = channel.size();
     }
 
-    /** Opens the journal at {@code path} for appending, creating it with a header if it does not exist. */
+    /**
+     * Opens the journal at {@code path}, creating it if needed, and takes the store's lock on it.
+     *
+     * @throws StoreInUseException when another process holds it
+     */
     static Journal open(Path path, boolean fsync) throws IOException {
-        if (!Files.exists(path) || Files.size(path) < HEADER_BYTES) {
-            writeEmpty(path);
+        FileChannel channel =
+                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = channel.tryLock();
+        } catch (IOException | RuntimeException e) {
+            channel.close();
+            throw e;
         }
-        return new Journal(path, fsync);
+        if (lock == null) {
+            channel.close();
+            throw new StoreInUseException(path.getParent(), false);
+        }
+        Journal journal = new Journal(path, fsync, channel, lock);
+        if (journal.size == 0) {
+            writeHeader(channel);
+            channel.force(true);
+            journal.size = HEADER_BYTES;
+        }
+        return journal;
     }
 
     Path path() {
@@ -73,16 +101,62 @@ final class Journal implements AutoCloseable {
         return size;
     }
 
-    /** Appends {@code entry}; when this returns the record survives the process. */
-    synchronized void append(Entry entry) throws IOException {
+    /** The sequence number of the last record appended or read. */
+    synchronized long lastSeq() {
+        return seq;
+    }
+
+    /** Continues numbering records after {@code last}, the highest sequence number a replay found. */
+    synchronized void continueAfter(long last) {
+        seq = Math.max(seq, last);
+    }
+
+    /** Whether a value of {@code keyBytes} and {@code valueBytes} fits one record a replay will accept. */
+    static boolean fits(int keyBytes, long valueBytes) {
+        return (long) PAYLOAD_FIXED + keyBytes + valueBytes <= MAX_RECORD;
+    }
+
+    /**
+     * Appends a record with the next sequence number, then runs {@code index} with that number while no other
+     * record can follow it. When the write or {@code index} fails, the record is cut off again, so the journal
+     * holds exactly the changes whose append returned.
+     *
+     * @return the record's sequence number
+     */
+    synchronized long append(byte type, long expiresAt, byte[] key, byte[] value, LongConsumer index)
+            throws IOException {
+        if (!fits(key.length, value.length)) {
+            throw new CacheException("A record of " + (key.length + (long) value.length)
+                    + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: " + path.toAbsolutePath());
+        }
+        if (tornTail) {
+            cutBack(size);
+        }
+        long recordSeq = seq + 1;
+        Entry entry = new Entry(type, recordSeq, expiresAt, key, value);
         ByteBuffer buffer = encode(entry);
-        while (buffer.hasRemaining()) {
-            channel.write(buffer);
+        long start = size;
+        try {
+            long position = start;
+            while (buffer.hasRemaining()) {
+                position += channel.write(buffer, position);
+            }
+            if (fsync) {
+                channel.force(false);
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            cutBackQuietly(start, e);
+            throw e;
         }
-        size += entry.bytes();
-        if (fsync) {
-            channel.force(false);
+        try {
+            index.accept(recordSeq);
+        } catch (RuntimeException | Error e) {
+            cutBackQuietly(start, e);
+            throw e;
         }
+        size = start + entry.bytes();
+        seq = recordSeq;
+        return recordSeq;
     }
 
     /** Forces what was appended to the device. */
@@ -90,41 +164,45 @@ final class Journal implements AutoCloseable {
         channel.force(false);
     }
 
-    /**
-     * Reads the journal at {@code path} in order, handing every intact record to {@code consumer}; stops at
-     * the first torn or corrupt record and cuts the file there, so later appends follow the last good record.
-     */
-    static Replay replay(Path path, Consumer<Entry> consumer) throws IOException {
-        if (!Files.exists(path)) {
-            return new Replay(0, 0, false);
+    /** A reader over the journal as it is now, through the journal's own descriptor. */
+    synchronized JournalReader reader() throws IOException {
+        return new JournalReader(channel, size);
+    }
+
+    /** Cuts the journal at {@code end}: what follows (a torn or damaged tail) is dropped. */
+    synchronized void cutTo(long end) throws IOException {
+        if (end < HEADER_BYTES) {
+            reset();
+        } else {
+            cutBack(end);
         }
-        long fileSize = Files.size(path);
-        long good;
-        long records = 0;
-        try (InputStream raw = Files.newInputStream(path);
-                DataInputStream in = new DataInputStream(new BufferedInputStream(raw, 1 << 16))) {
-            if (fileSize < HEADER_BYTES || in.readInt() != MAGIC) {
-                return new Replay(0, fileSize, true);
+    }
+
+    /** Copies the journal as it is now to {@code target}, for inspection. */
+    synchronized void copyTo(Path target) throws IOException {
+        try (FileChannel out = FileChannel.open(
+                target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            long copied = 0;
+            long length = channel.size();
+            while (copied < length) {
+                copied += channel.transferTo(copied, length - copied, out);
             }
-            good = HEADER_BYTES;
-            CRC32C crc = new CRC32C();
-            while (good < fileSize) {
-                Entry entry = readRecord(in, crc, fileSize - good);
-                if (entry == null) {
-                    break;
-                }
-                consumer.accept(entry);
-                good += entry.bytes();
-                records++;
-            }
+            out.force(true);
         }
-        if (good < fileSize) {
-            try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-                channel.truncate(good);
-                channel.force(true);
+    }
+
+    /** Replaces the journal by a header and its bytes {@code from} to {@code to}, records that are whole. */
+    synchronized void keepOnly(long from, long to) throws IOException {
+        long length = Math.max(0, to - from);
+        try (Rewrite rewrite = startRewrite()) {
+            rewrite.channel.position(rewrite.size);
+            long copied = 0;
+            while (copied < length) {
+                copied += channel.transferTo(from + copied, length - copied, rewrite.channel);
             }
+            rewrite.size += length;
+            install(rewrite);
         }
-        return new Replay(records, fileSize - good, false);
     }
 
     /** Starts a rewrite: records appended to the returned writer replace the journal on {@link #install}. */
@@ -132,84 +210,118 @@ final class Journal implements AutoCloseable {
         return new Rewrite(path.resolveSibling(path.getFileName() + ".compacting"));
     }
 
-    /** Replaces this journal by {@code rewrite} atomically, and continues appending to it. */
+    /**
+     * Replaces this journal by {@code rewrite} atomically, and continues appending to it. The rewrite's file is
+     * locked before it is moved into place, so the store stays locked throughout.
+     */
     synchronized void install(Rewrite rewrite) throws IOException {
-        rewrite.finish();
-        channel.close();
+        rewrite.channel.force(true);
         Files.move(rewrite.target, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        openForAppend();
+        FileChannel old = channel;
+        channel = rewrite.channel;
+        lock = rewrite.lock;
+        size = rewrite.size;
+        tornTail = false;
+        rewrite.installed = true;
+        old.close();
     }
 
     /** Empties the journal. */
     synchronized void reset() throws IOException {
-        channel.close();
-        writeEmpty(path);
-        openForAppend();
+        try (Rewrite rewrite = startRewrite()) {
+            install(rewrite);
+        }
     }
 
     @Override
     public synchronized void close() throws IOException {
         if (channel.isOpen()) {
-            channel.force(true);
-            channel.close();
+            try {
+                if (tornTail) {
+                    cutBack(size);
+                }
+                channel.force(true);
+            } finally {
+                if (lock.isValid()) {
+                    lock.release();
+                }
+                channel.close();
+            }
         }
     }
 
     /** A journal being rewritten by compaction. */
-    static final class Rewrite implements AutoCloseable {
+    final class Rewrite implements AutoCloseable {
         private final Path target;
         private final FileChannel channel;
+        private final FileLock lock;
+        private long size;
+        private boolean installed;
 
         private Rewrite(Path target) throws IOException {
             this.target = target;
             this.channel = FileChannel.open(
-                    target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).flip();
-            while (header.hasRemaining()) {
-                channel.write(header);
+                    target,
+                    StandardOpenOption.CREATE,
+                    StandardOpenOption.READ,
+                    StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING);
+            FileLock taken;
+            try {
+                taken = channel.tryLock();
+                writeHeader(channel);
+            } catch (IOException | RuntimeException e) {
+                channel.close();
+                Files.deleteIfExists(target);
+                throw e;
             }
+            this.lock = taken;
+            this.size = HEADER_BYTES;
         }
 
         void append(Entry entry) throws IOException {
             ByteBuffer buffer = encode(entry);
             while (buffer.hasRemaining()) {
-                channel.write(buffer);
+                size += channel.write(buffer, size);
             }
-        }
-
-        private void finish() throws IOException {
-            channel.force(true);
-            channel.close();
         }
 
         @Override
         public void close() throws IOException {
-            if (channel.isOpen()) {
+            if (!installed && channel.isOpen()) {
                 channel.close();
                 Files.deleteIfExists(target);
             }
         }
     }
 
-    private void openForAppend() throws IOException {
-        channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
-        size = channel.size();
-    }
-
-    private static void writeEmpty(Path path) throws IOException {
-        Path temporary = path.resolveSibling(path.getFileName() + ".new");
-        try (FileChannel channel = FileChannel.open(
-                temporary, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
-            ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).flip();
-            while (header.hasRemaining()) {
-                channel.write(header);
-            }
-            channel.force(true);
+    private void cutBackQuietly(long end, Throwable failure) {
+        try {
+            cutBack(end);
+        } catch (IOException | RuntimeException e) {
+            failure.addSuppressed(e);
         }
-        Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
-    private static ByteBuffer encode(Entry entry) {
+    private void cutBack(long end) throws IOException {
+        tornTail = true;
+        channel.truncate(end);
+        if (fsync) {
+            channel.force(false);
+        }
+        size = end;
+        tornTail = false;
+    }
+
+    private static void writeHeader(FileChannel channel) throws IOException {
+        ByteBuffer header = ByteBuffer.allocate(HEADER_BYTES).putInt(MAGIC).flip();
+        long position = 0;
+        while (header.hasRemaining()) {
+            position += channel.write(header, position);
+        }
+    }
+
+    static ByteBuffer encode(Entry entry) {
         int payload = PAYLOAD_FIXED + entry.key().length + entry.value().length;
         ByteBuffer buffer = ByteBuffer.allocate(RECORD_OVERHEAD + payload);
         buffer.putInt(payload).putInt(0);
@@ -219,41 +331,5 @@ final class Journal implements AutoCloseable {
         crc.update(buffer.array(), RECORD_OVERHEAD, payload);
         buffer.putInt(4, (int) crc.getValue());
         return buffer.flip();
-    }
-
-    /** The next record, or {@code null} when what follows is torn or corrupt. */
-    private static Entry readRecord(DataInputStream in, CRC32C crc, long remaining) throws IOException {
-        if (remaining < RECORD_OVERHEAD + PAYLOAD_FIXED) {
-            return null;
-        }
-        try {
-            int length = in.readInt();
-            int checksum = in.readInt();
-            if (length < PAYLOAD_FIXED || length > MAX_RECORD || length > remaining - RECORD_OVERHEAD) {
-                return null;
-            }
-            byte[] payload = new byte[length];
-            in.readFully(payload);
-            crc.reset();
-            crc.update(payload, 0, length);
-            if ((int) crc.getValue() != checksum) {
-                return null;
-            }
-            ByteBuffer buffer = ByteBuffer.wrap(payload);
-            byte type = buffer.get();
-            long seq = buffer.getLong();
-            long expiresAt = buffer.getLong();
-            int keyLength = buffer.getInt();
-            if (keyLength < 0 || keyLength > buffer.remaining() || (type != PUT && type != REMOVE)) {
-                return null;
-            }
-            byte[] key = new byte[keyLength];
-            buffer.get(key);
-            byte[] value = new byte[buffer.remaining()];
-            buffer.get(value);
-            return new Entry(type, seq, expiresAt, key, value);
-        } catch (EOFException e) {
-            return null;
-        }
     }
 }

@@ -113,7 +113,7 @@ class DiskTierTest extends TierConformanceTest {
     }
 
     @Test
-    void aDamagedDataFileAfterACleanShutdownIsMovedAsideAndRebuilt() throws IOException {
+    void aDamagedDataFileAfterACleanShutdownIsRebuiltFromTheJournal() throws IOException {
         Path directory = temp.resolve("damaged");
         DiskTier<String> disk = open(directory, 64 * MB);
         for (int i = 0; i < 100; i++) {
@@ -125,12 +125,32 @@ class DiskTierTest extends TierConformanceTest {
         DiskTier<String> recovered = open(directory, 64 * MB);
         assertThat(recovered.size()).isEqualTo(100);
         assertThat(recovered.get("k5").value()).isEqualTo("v5");
-        try (var files = Files.list(directory)) {
-            assertThat(files.map(p -> p.getFileName().toString()))
-                    .as("the damaged file is kept for inspection")
-                    .anyMatch(name -> name.startsWith("data.mapdb.broken-"));
+        recovered.close();
+    }
+
+    /** Issue 12, items 1 and 2: a truncated or deleted index after a clean shutdown is rebuilt, never trusted. */
+    @Test
+    void aTruncatedOrDeletedDataFileAfterACleanShutdownIsRebuiltFromTheJournal() throws IOException {
+        Path directory = temp.resolve("truncated");
+        DiskTier<String> disk = open(directory, 64 * MB);
+        for (int i = 0; i < 2_000; i++) {
+            disk.put("k" + i, new TierEntry("v" + i + "-" + "x".repeat(i % 300), LATER));
+        }
+        disk.close();
+        try (RandomAccessFile data =
+                new RandomAccessFile(directory.resolve("data.mapdb").toFile(), "rw")) {
+            data.setLength(data.length() / 2);
+        }
+        DiskTier<String> recovered = open(directory, 64 * MB);
+        for (int i = 0; i < 2_000; i++) {
+            assertThat(recovered.get("k" + i).value()).isEqualTo("v" + i + "-" + "x".repeat(i % 300));
         }
         recovered.close();
+
+        Files.delete(directory.resolve("data.mapdb"));
+        DiskTier<String> rebuilt = open(directory, 64 * MB);
+        assertThat(rebuilt.size()).as("entries after the index was deleted").isEqualTo(2_000);
+        rebuilt.close();
     }
 
     @Test

@@ -1,0 +1,168 @@
+package dev.terrace.jcache.internal.tier.disk;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.util.zip.CRC32C;
+
+/**
+ * Reads and verifies a {@link Journal}: every record's length, checksum and fields are checked, and damage is
+ * located precisely. A damaged stretch in the middle is skipped by searching, byte by byte, for the next
+ * position where a whole record with a matching checksum starts, so the records after it are not lost with it;
+ * damage that runs to the end of the file is a torn (or damaged) tail.
+ *
+ * <p>Reads go through the journal's own file descriptor, in windows, so a replay of a large journal neither
+ * holds it in memory nor opens the locked file a second time.
+ */
+final class JournalReader {
+
+    /** What a replay consumes: the intact records in order, and each damaged stretch where it lies. */
+    interface Visitor {
+        void record(Journal.Entry entry);
+
+        /** A damaged stretch of {@code bytes} bytes lies between the records handed over before and after. */
+        default void damaged(long bytes) {}
+    }
+
+    /**
+     * How a scan ended: the intact records read; the damaged stretches found between intact records and their
+     * bytes; where the last of them ended; where the intact records end and how many bytes follow them; and the
+     * highest sequence number read.
+     */
+    record Scan(
+            long records,
+            int damagedStretches,
+            long damagedBytes,
+            long lastDamageEnd,
+            long goodEnd,
+            long tailBytes,
+            long maxSeq) {
+
+        boolean intact() {
+            return damagedStretches == 0 && tailBytes == 0;
+        }
+    }
+
+    private static final int WINDOW = 1 << 20;
+
+    private final FileChannel channel;
+    private final long end;
+    private final ByteBuffer window = ByteBuffer.allocate(WINDOW);
+    private final CRC32C crc = new CRC32C();
+    private long windowStart = -1;
+    private int windowLength;
+
+    JournalReader(FileChannel channel, long end) {
+        this.channel = channel;
+        this.end = end;
+    }
+
+    /** Reads the whole journal, handing every intact record and every damaged stretch to {@code visitor}. */
+    Scan scan(Visitor visitor) throws IOException {
+        long records = 0;
+        int stretches = 0;
+        long damagedBytes = 0;
+        long lastDamageEnd = 0;
+        long maxSeq = 0;
+        long position = Journal.HEADER_BYTES;
+        if (end < Journal.HEADER_BYTES || read(0, Journal.HEADER_BYTES).getInt(0) != Journal.MAGIC) {
+            // A damaged header is a damaged stretch like any other: the records after it still count.
+            position = 0;
+        }
+        while (position < end) {
+            Journal.Entry entry = position == 0 ? null : readAt(position);
+            if (entry != null) {
+                visitor.record(entry);
+                maxSeq = Math.max(maxSeq, entry.seq());
+                records++;
+                position += entry.bytes();
+                continue;
+            }
+            long next = nextRecord(Math.max(position + 1, Journal.HEADER_BYTES));
+            if (next < 0) {
+                return new Scan(records, stretches, damagedBytes, lastDamageEnd, position, end - position, maxSeq);
+            }
+            stretches++;
+            damagedBytes += next - position;
+            lastDamageEnd = next;
+            visitor.damaged(next - position);
+            position = next;
+        }
+        return new Scan(records, stretches, damagedBytes, lastDamageEnd, position, 0, maxSeq);
+    }
+
+    /** The first position from {@code from} on where an intact record starts, or -1 when none does. */
+    private long nextRecord(long from) throws IOException {
+        for (long candidate = from; candidate + Journal.RECORD_OVERHEAD + Journal.PAYLOAD_FIXED <= end; candidate++) {
+            if (readAt(candidate) != null) {
+                return candidate;
+            }
+        }
+        return -1;
+    }
+
+    /** The intact record at {@code position}, or {@code null} when what is there is torn or damaged. */
+    Journal.Entry readAt(long position) throws IOException {
+        if (position + Journal.RECORD_OVERHEAD + Journal.PAYLOAD_FIXED > end) {
+            return null;
+        }
+        ByteBuffer head = read(position, Journal.RECORD_OVERHEAD);
+        int length = head.getInt(0);
+        int checksum = head.getInt(4);
+        if (length < Journal.PAYLOAD_FIXED
+                || length > Journal.MAX_RECORD
+                || length > end - position - Journal.RECORD_OVERHEAD) {
+            return null;
+        }
+        ByteBuffer payload = read(position + Journal.RECORD_OVERHEAD, length);
+        crc.reset();
+        crc.update(payload.duplicate());
+        if ((int) crc.getValue() != checksum) {
+            return null;
+        }
+        byte type = payload.get(0);
+        long seq = payload.getLong(1);
+        long expiresAt = payload.getLong(9);
+        int keyLength = payload.getInt(17);
+        if ((type != Journal.PUT && type != Journal.REMOVE)
+                || keyLength < 0
+                || keyLength > length - Journal.PAYLOAD_FIXED) {
+            return null;
+        }
+        byte[] key = new byte[keyLength];
+        payload.get(Journal.PAYLOAD_FIXED, key);
+        byte[] value = new byte[length - Journal.PAYLOAD_FIXED - keyLength];
+        payload.get(Journal.PAYLOAD_FIXED + keyLength, value);
+        return new Journal.Entry(type, seq, expiresAt, key, value);
+    }
+
+    /** {@code length} bytes at {@code position}, which must lie within the journal. */
+    private ByteBuffer read(long position, int length) throws IOException {
+        if (length > WINDOW) {
+            ByteBuffer large = ByteBuffer.allocate(length);
+            readFully(large, position);
+            return large.flip();
+        }
+        if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
+            window.clear();
+            window.limit((int) Math.min(WINDOW, end - position));
+            readFully(window, position);
+            windowStart = position;
+            windowLength = window.limit();
+        }
+        int offset = (int) (position - windowStart);
+        return window.duplicate().position(offset).limit(offset + length).slice();
+    }
+
+    private void readFully(ByteBuffer buffer, long position) throws IOException {
+        long at = position;
+        while (buffer.hasRemaining()) {
+            int read = channel.read(buffer, at);
+            if (read < 0) {
+                throw new EOFException("The journal ended at " + at + " while " + end + " bytes were expected");
+            }
+            at += read;
+        }
+    }
+}
