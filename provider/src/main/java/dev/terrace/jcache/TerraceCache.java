@@ -166,6 +166,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
      * The file dependencies of this cache's entries: explicit puts with dependencies, the extractor, and
      * invalidation on demand. See {@code docs/file-dependencies.md}.
      *
+     * @return this cache's file dependencies
      * @throws IllegalStateException when the manager does not track file dependencies ({@code
      *     terrace.files.enabled})
      */

@@ -157,7 +157,11 @@ public final class TerraceCacheManager implements CacheManager {
         return value == null ? null : value.toString();
     }
 
-    /** Where this manager's configuration came from and what it declares. */
+    /**
+     * Where this manager's configuration came from and what it declares.
+     *
+     * @return the configuration the manager was started with
+     */
     public TerraceConfig config() {
         return config;
     }
@@ -187,7 +191,11 @@ public final class TerraceCacheManager implements CacheManager {
         return serialFilter;
     }
 
-    /** Whether this manager's tiers answer: DEGRADED with the reason while its Redis is unreachable. */
+    /**
+     * Whether this manager's tiers answer: DEGRADED with the reason while its Redis is unreachable.
+     *
+     * @return a snapshot taken now
+     */
     public synchronized TerraceHealth health() {
         boolean redisDown = redis != null && redis.health().isDown();
         return TerraceHealth.of(
@@ -196,7 +204,11 @@ public final class TerraceCacheManager implements CacheManager {
                         : List.of());
     }
 
-    /** The settings this manager gives its caches. */
+    /**
+     * The settings this manager gives its caches, before each cache's own.
+     *
+     * @return the manager's settings
+     */
     public TerraceSettings settings() {
         return settings;
     }

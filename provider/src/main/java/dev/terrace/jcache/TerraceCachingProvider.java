@@ -50,6 +50,11 @@ public final class TerraceCachingProvider implements CachingProvider {
      * TerraceConfig#builder()} or read with {@link TerraceConfig#load}). Like the properties of {@link
      * #getCacheManager(URI, ClassLoader, Properties)}, {@code config} only counts when this call creates the
      * manager; while one is open for the URI and class loader, that one is returned as it is.
+     *
+     * @param uri the manager's URI, which names it
+     * @param classLoader the class loader of the manager's caches
+     * @param config the configuration the manager starts with
+     * @return the open manager for {@code uri} and {@code classLoader}
      */
     public CacheManager getCacheManager(URI uri, ClassLoader classLoader, TerraceConfig config) {
         Properties properties = new Properties();

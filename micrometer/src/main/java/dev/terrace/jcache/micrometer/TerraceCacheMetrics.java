@@ -75,7 +75,16 @@ public final class TerraceCacheMetrics extends CacheMeterBinder<TerraceCache<?, 
         this.terrace = cache;
     }
 
-    /** Binds the meters of {@code cache} to {@code registry}; {@code tags} are alternating names and values. */
+    /**
+     * Binds the meters of {@code cache} to {@code registry}, in one line where the cache is created.
+     *
+     * @param <C> the cache's type, kept so that the call can wrap the cache's creation
+     * @param registry where the meters go
+     * @param cache a Terrace cache
+     * @param tags extra tags, as alternating names and values
+     * @return {@code cache}
+     * @throws IllegalArgumentException when {@code cache} is not a Terrace cache
+     */
     public static <C extends Cache<?, ?>> C monitor(MeterRegistry registry, C cache, String... tags) {
         new TerraceCacheMetrics(cache, Tags.of(tags)).bindTo(registry);
         return cache;

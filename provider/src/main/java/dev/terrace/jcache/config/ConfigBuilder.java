@@ -40,27 +40,45 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
         return this;
     }
 
-    /** The file watching settings ({@code file_watching}). */
+    /**
+     * The file watching settings ({@code file_watching}), shared by every cache of the manager.
+     *
+     * @param options sets the keys of {@code file_watching}
+     * @return this builder
+     */
     public ConfigBuilder fileWatching(Consumer<FileWatchingOptions> options) {
         options.accept(new FileWatchingOptions(section("file_watching")));
         return this;
     }
 
-    /** A named set of settings that caches can start from ({@code cache.templates.<name>}). */
+    /**
+     * A named set of settings that caches can start from ({@code cache.templates.<name>}).
+     *
+     * @param name the template's name, which a cache names to start from it
+     * @param options sets the template's keys
+     * @return this builder
+     */
     public ConfigBuilder template(String name, Consumer<CacheOptions> options) {
         options.accept(new CacheOptions(named("templates", name)));
         return this;
     }
 
-    /** A cache the manager creates when it starts, with settings of its own ({@code cache.caches.<name>}). */
+    /**
+     * A cache the manager creates when it starts, with settings of its own ({@code cache.caches.<name>}).
+     *
+     * @param name the cache's name
+     * @param options sets the cache's keys; they win over its template and the defaults
+     * @return this builder
+     */
     public ConfigBuilder cache(String name, Consumer<CacheOptions> options) {
         options.accept(new CacheOptions(named("caches", name)));
         return this;
     }
 
     /**
-     * The configuration.
+     * Checks the settings as a YAML file would be checked and returns the configuration.
      *
+     * @return the configuration, ready to hand to a cache manager
      * @throws TerraceConfigException at the first mistake, naming the YAML key
      */
     public TerraceConfig build() {
@@ -83,7 +101,12 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             return this;
         }
 
-        /** Starts from the template {@code name}; this cache's own settings win over it (caches only). */
+        /**
+         * Starts from the template {@code name}; this cache's own settings win over it (caches only).
+         *
+         * @param name a template declared with {@link ConfigBuilder#template}
+         * @return these options
+         */
         public CacheOptions template(String name) {
             node.put("template", Val.code(Objects.requireNonNull(name, "name")));
             return this;
@@ -113,13 +136,23 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             super(node);
         }
 
-        /** {@code max_size}: the most entries the heap tier of each cache holds. */
+        /**
+         * {@code max_size}: the most entries the heap tier of each cache holds.
+         *
+         * @param entries the entry count; beyond it the heap evicts
+         * @return these options
+         */
         public HeapOptions maxSize(long entries) {
             set("max_size", entries);
             return this;
         }
 
-        /** {@code ttl_seconds}: the longest an entry stays on the heap (0: no limit). */
+        /**
+         * {@code ttl_seconds}: the longest an entry stays on the heap (0: no limit).
+         *
+         * @param seconds the time to live on the heap
+         * @return these options
+         */
         public HeapOptions ttlSeconds(long seconds) {
             set("ttl_seconds", seconds);
             return this;
@@ -132,31 +165,56 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             super(node);
         }
 
-        /** {@code path}: the directory the disk stores live under. */
+        /**
+         * {@code path}: the directory the disk stores live under.
+         *
+         * @param directory created when missing
+         * @return these options
+         */
         public DiskOptions path(Path directory) {
             set("path", directory.toString());
             return this;
         }
 
-        /** {@code max_size_mb}: the most megabytes each cache's disk store takes. */
+        /**
+         * {@code max_size_mb}: the most megabytes each cache's disk store takes.
+         *
+         * @param megabytes the store's size limit
+         * @return these options
+         */
         public DiskOptions maxSizeMb(long megabytes) {
             set("max_size_mb", megabytes);
             return this;
         }
 
-        /** {@code ttl_seconds}: the longest an entry stays on disk (0: no limit). */
+        /**
+         * {@code ttl_seconds}: the longest an entry stays on disk (0: no limit).
+         *
+         * @param seconds the time to live on disk
+         * @return these options
+         */
         public DiskOptions ttlSeconds(long seconds) {
             set("ttl_seconds", seconds);
             return this;
         }
 
-        /** {@code fsync}: force every write to the device. */
+        /**
+         * {@code fsync}: force every write to the device.
+         *
+         * @param fsync {@code true} to survive a power loss at the cost of slower writes
+         * @return these options
+         */
         public DiskOptions fsync(boolean fsync) {
             set("fsync", fsync);
             return this;
         }
 
-        /** {@code per_process_path}: give each process its own stores. */
+        /**
+         * {@code per_process_path}: give each process its own stores.
+         *
+         * @param perProcess {@code true} so that processes sharing the path do not lock each other out
+         * @return these options
+         */
         public DiskOptions perProcessPath(boolean perProcess) {
             set("per_process_path", perProcess);
             return this;
@@ -169,73 +227,134 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             super(node);
         }
 
-        /** {@code host}. */
+        /**
+         * {@code host}: the Redis server's host name or address.
+         *
+         * @param host the server
+         * @return these options
+         */
         public RedisOptions host(String host) {
             set("host", host);
             return this;
         }
 
-        /** {@code port}. */
+        /**
+         * {@code port}: the Redis server's port.
+         *
+         * @param port the TCP port
+         * @return these options
+         */
         public RedisOptions port(int port) {
             set("port", (long) port);
             return this;
         }
 
-        /** {@code db}: the database number. */
+        /**
+         * {@code db}: the database number.
+         *
+         * @param database the Redis database this application's keys go to
+         * @return these options
+         */
         public RedisOptions db(int database) {
             set("db", (long) database);
             return this;
         }
 
-        /** {@code username}. */
+        /**
+         * {@code username}: the ACL user (Redis 6 and later).
+         *
+         * @param username the user name
+         * @return these options
+         */
         public RedisOptions username(String username) {
             set("username", username);
             return this;
         }
 
-        /** {@code password}; never logged. */
+        /**
+         * {@code password}; never logged.
+         *
+         * @param password the user's or the server's password
+         * @return these options
+         */
         public RedisOptions password(String password) {
             set("password", password);
             return this;
         }
 
-        /** {@code tls}: connect with TLS ({@code rediss://}). */
+        /**
+         * {@code tls}: connect with TLS ({@code rediss://}).
+         *
+         * @param tls {@code true} to encrypt the connection
+         * @return these options
+         */
         public RedisOptions tls(boolean tls) {
             set("tls", tls);
             return this;
         }
 
-        /** {@code timeout_ms}: how long a command may take. */
+        /**
+         * {@code timeout_ms}: how long a command may take.
+         *
+         * @param millis the command timeout
+         * @return these options
+         */
         public RedisOptions timeoutMs(long millis) {
             set("timeout_ms", millis);
             return this;
         }
 
-        /** {@code connect_timeout_ms}. */
+        /**
+         * {@code connect_timeout_ms}: how long opening a connection may take.
+         *
+         * @param millis the connect timeout
+         * @return these options
+         */
         public RedisOptions connectTimeoutMs(long millis) {
             set("connect_timeout_ms", millis);
             return this;
         }
 
-        /** {@code pool_size}: connections per server. */
+        /**
+         * {@code pool_size}: connections per server.
+         *
+         * @param connections the pool's size
+         * @return these options
+         */
         public RedisOptions poolSize(int connections) {
             set("pool_size", (long) connections);
             return this;
         }
 
-        /** {@code namespace}: the prefix of this application's keys. */
+        /**
+         * {@code namespace}: the prefix of this application's keys.
+         *
+         * @param namespace the same in every process that is meant to share the cached entries
+         * @return these options
+         */
         public RedisOptions namespace(String namespace) {
             set("namespace", namespace);
             return this;
         }
 
-        /** {@code ttl_seconds}: the longest an entry stays in Redis (0: no limit). */
+        /**
+         * {@code ttl_seconds}: the longest an entry stays in Redis (0: no limit).
+         *
+         * @param seconds the time to live in Redis
+         * @return these options
+         */
         public RedisOptions ttlSeconds(long seconds) {
             set("ttl_seconds", seconds);
             return this;
         }
 
-        /** {@code sentinel}: the master's name and the Sentinels, as {@code host:port}. */
+        /**
+         * {@code sentinel}: reach Redis through Sentinels, which name the current master.
+         *
+         * @param masterName the name the Sentinels monitor the master under
+         * @param nodes some Sentinels, as {@code host:port}
+         * @return these options
+         */
         public RedisOptions sentinel(String masterName, String... nodes) {
             Map<String, Val> sentinel = LevelOptions.subsection(nodeOf(this), "sentinel");
             sentinel.put("master_name", Val.code(masterName));
@@ -243,7 +362,12 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             return this;
         }
 
-        /** {@code cluster}: some nodes of the Redis Cluster, as {@code host:port}. */
+        /**
+         * {@code cluster}: reach a Redis Cluster; the other nodes are found from these.
+         *
+         * @param nodes some nodes of the cluster, as {@code host:port}
+         * @return these options
+         */
         public RedisOptions cluster(String... nodes) {
             Map<String, Val> cluster = LevelOptions.subsection(nodeOf(this), "cluster");
             cluster.put("nodes", Val.code(Arrays.stream(nodes).map(Val::code).toList()));
@@ -257,31 +381,56 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
             super(node);
         }
 
-        /** {@code enabled}. */
+        /**
+         * {@code enabled}: watch files and invalidate the entries that depend on them.
+         *
+         * @param enabled {@code false} to turn watching off
+         * @return these options
+         */
         public FileWatchingOptions enabled(boolean enabled) {
             set("enabled", enabled);
             return this;
         }
 
-        /** {@code watch_paths}: files and directories to watch. */
+        /**
+         * {@code watch_paths}: files and directories to watch.
+         *
+         * @param paths watched recursively
+         * @return these options
+         */
         public FileWatchingOptions watchPaths(Path... paths) {
             setList("watch_paths", Arrays.stream(paths).map(Path::toString).toList());
             return this;
         }
 
-        /** {@code debounce_ms}. */
+        /**
+         * {@code debounce_ms}: how long changes to a file are gathered into one invalidation.
+         *
+         * @param millis the quiet time after the last change
+         * @return these options
+         */
         public FileWatchingOptions debounceMs(long millis) {
             set("debounce_ms", millis);
             return this;
         }
 
-        /** {@code verify_on_read}: check an entry's files on every read. */
+        /**
+         * {@code verify_on_read}: check an entry's files on every read.
+         *
+         * @param verify {@code true} to catch changes the watcher missed, at the cost of a file check per read
+         * @return these options
+         */
         public FileWatchingOptions verifyOnRead(boolean verify) {
             set("verify_on_read", verify);
             return this;
         }
 
-        /** {@code content_hash}: compare contents, not only size and time. */
+        /**
+         * {@code content_hash}: compare contents, not only size and time.
+         *
+         * @param contentHash {@code true} to hash file contents into the fingerprint
+         * @return these options
+         */
         public FileWatchingOptions contentHash(boolean contentHash) {
             set("content_hash", contentHash);
             return this;

@@ -45,6 +45,10 @@ public final class ConfigLocator {
     /**
      * The configuration for the cache manager {@code uri}.
      *
+     * @param uri the manager's URI, which may name a YAML file
+     * @param classLoader where {@code classpath:} locations and {@value #DEFAULT_RESOURCE} are looked up
+     * @param properties the manager's properties, which may hold {@value TerraceConfig#PROPERTY}
+     * @return the configuration found first, or {@link TerraceConfig#empty()}
      * @throws TerraceConfigException when a named file cannot be found or read, or holds a mistake
      */
     public static TerraceConfig locate(URI uri, ClassLoader classLoader, Properties properties) {

@@ -41,17 +41,38 @@ import java.util.regex.Pattern;
 public record FileWatchSettings(
         boolean enabled, List<Path> watchPaths, Duration debounce, boolean verifyOnRead, boolean contentHash) {
 
+    /** Property: whether file dependencies are tracked. */
     public static final String ENABLED = "terrace.files.enabled";
+
+    /** Property: the paths watched recursively. */
     public static final String WATCH_PATHS = "terrace.files.watch-paths";
+
+    /** Property: the quiet time after a change, in milliseconds. */
     public static final String DEBOUNCE_MS = "terrace.files.debounce-ms";
+
+    /** Property: whether every hit checks its entry's fingerprints. */
     public static final String VERIFY_ON_READ = "terrace.files.verify-on-read";
+
+    /** Property: whether fingerprints include a hash of the content. */
     public static final String CONTENT_HASH = "terrace.files.content-hash";
+
+    /** The quiet time after a change when none is configured, in milliseconds. */
     public static final long DEFAULT_DEBOUNCE_MS = 100;
 
     /** File dependencies off: the default when nothing is configured. */
     public static final FileWatchSettings DISABLED =
             new FileWatchSettings(false, List.of(), Duration.ofMillis(DEFAULT_DEBOUNCE_MS), false, false);
 
+    /**
+     * Checks the settings and normalises the watch paths.
+     *
+     * @param enabled whether entries' file dependencies are tracked at all
+     * @param watchPaths paths watched recursively; made absolute and normalised, duplicates dropped
+     * @param debounce the quiet time after a change before it is acted on; 0 or more
+     * @param verifyOnRead whether every hit checks its entry's fingerprints
+     * @param contentHash whether fingerprints include a hash of the content
+     * @throws IllegalArgumentException when {@code debounce} is negative
+     */
     public FileWatchSettings {
         Objects.requireNonNull(watchPaths, "watchPaths");
         Objects.requireNonNull(debounce, "debounce");
@@ -65,7 +86,13 @@ public record FileWatchSettings(
                 .toList();
     }
 
-    /** The settings named in {@code properties}, else in system properties, else the defaults. */
+    /**
+     * The settings named in {@code properties}, else in system properties, else the defaults.
+     *
+     * @param properties the cache manager's properties; may be {@code null}
+     * @return the settings
+     * @throws IllegalArgumentException when a property holds a value it does not allow, naming the property
+     */
     public static FileWatchSettings from(Properties properties) {
         List<Path> watchPaths = parsePaths(lookup(properties, WATCH_PATHS, ""));
         boolean enabled = parseBoolean(ENABLED, lookup(properties, ENABLED, Boolean.toString(!watchPaths.isEmpty())));

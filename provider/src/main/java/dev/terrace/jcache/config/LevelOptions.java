@@ -18,25 +18,45 @@ abstract class LevelOptions<T extends LevelOptions<T>> {
 
     abstract T self();
 
-    /** The tier stack ({@code stack}). */
+    /**
+     * The tier stack ({@code stack}).
+     *
+     * @param stack the tiers an entry passes through
+     * @return these options
+     */
     public T stack(TierStack stack) {
         node.put("stack", Val.code(Objects.requireNonNull(stack, "stack").id()));
         return self();
     }
 
-    /** The heap tier ({@code backends.l1}). */
+    /**
+     * The heap tier ({@code backends.l1}).
+     *
+     * @param options sets the heap tier's keys
+     * @return these options
+     */
     public T heap(Consumer<HeapOptions> options) {
         options.accept(new HeapOptions(section("backends", "l1")));
         return self();
     }
 
-    /** The disk tier ({@code backends.l2}). */
+    /**
+     * The disk tier ({@code backends.l2}).
+     *
+     * @param options sets the disk tier's keys
+     * @return these options
+     */
     public T disk(Consumer<DiskOptions> options) {
         options.accept(new DiskOptions(section("backends", "l2")));
         return self();
     }
 
-    /** The Redis tier ({@code backends.l3}); a cache or template may only set its time to live. */
+    /**
+     * The Redis tier ({@code backends.l3}); a cache or template may only set its time to live.
+     *
+     * @param options sets the Redis tier's keys
+     * @return these options
+     */
     public T redis(Consumer<RedisOptions> options) {
         options.accept(new RedisOptions(section("backends", "l3")));
         return self();

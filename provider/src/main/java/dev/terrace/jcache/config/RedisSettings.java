@@ -42,11 +42,21 @@ public record RedisSettings(
 
     /** How Redis is deployed. */
     public enum Mode {
+        /** One server at {@code address}. */
         SINGLE,
+        /** A master found through the Sentinels in {@code nodes}. */
         SENTINEL,
+        /** A Redis Cluster reached through some of its {@code nodes}. */
         CLUSTER
     }
 
+    /**
+     * The settings that {@code lookup} names by their {@code terrace.l3.*} property names, else the defaults.
+     *
+     * @param lookup the value of a property name, {@code null} when it is not set
+     * @return the settings
+     * @throws IllegalArgumentException when a value is not allowed or a required one is missing, naming the property
+     */
     public static RedisSettings from(Function<String, String> lookup) {
         Mode mode = parseMode(value(lookup, "terrace.l3.mode", "single"));
         String address = value(lookup, "terrace.l3.address", "redis://127.0.0.1:6379");
@@ -87,7 +97,13 @@ public record RedisSettings(
                 value(lookup, "terrace.l3.namespace", "terrace"));
     }
 
-    /** The settings read from {@code properties}, then system properties. */
+    /**
+     * The settings read from {@code properties}, then system properties.
+     *
+     * @param properties the cache manager's properties; may be {@code null}
+     * @return the settings
+     * @throws IllegalArgumentException when a value is not allowed or a required one is missing, naming the property
+     */
     public static RedisSettings from(Properties properties) {
         return from(name -> {
             Object value = properties == null ? null : properties.get(name);

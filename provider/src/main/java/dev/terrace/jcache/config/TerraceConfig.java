@@ -57,12 +57,20 @@ public final class TerraceConfig {
         }
     }
 
-    /** No file: every cache gets the properties' and built-in defaults. */
+    /**
+     * No file: every cache gets the properties' and built-in defaults.
+     *
+     * @return the configuration that declares nothing
+     */
     public static TerraceConfig empty() {
         return EMPTY;
     }
 
-    /** A builder for a configuration in code, with the same keys and checks as the YAML file. */
+    /**
+     * A builder for a configuration in code, with the same keys and checks as the YAML file.
+     *
+     * @return an empty builder
+     */
     public static ConfigBuilder builder() {
         return new ConfigBuilder();
     }
@@ -70,6 +78,8 @@ public final class TerraceConfig {
     /**
      * The configuration in {@code yaml}, with {@code ${VAR}} references taken from the environment.
      *
+     * @param yaml the text of a Terrace YAML file
+     * @return the checked configuration
      * @throws TerraceConfigException naming the key, value and what is allowed, at the first mistake
      */
     public static TerraceConfig parse(String yaml) {
@@ -79,6 +89,8 @@ public final class TerraceConfig {
     /**
      * The configuration in the YAML file {@code file}.
      *
+     * @param file a Terrace YAML file, read as UTF-8
+     * @return the checked configuration
      * @throws TerraceConfigException when the file cannot be read or holds a mistake
      */
     public static TerraceConfig load(Path file) {
@@ -93,12 +105,20 @@ public final class TerraceConfig {
         return ConfigValidator.validate(YamlReader.read(reader, source), source, environment);
     }
 
-    /** Where this configuration came from: a file or resource, "YAML text", or "ConfigBuilder". */
+    /**
+     * Where this configuration came from, for messages.
+     *
+     * @return a file or resource, "YAML text", or "ConfigBuilder"
+     */
     public String source() {
         return source;
     }
 
-    /** The caches the configuration declares; a cache manager creates them when it starts. */
+    /**
+     * The caches the configuration declares; a cache manager creates them when it starts.
+     *
+     * @return the declared cache names, in declaration order
+     */
     public Set<String> cacheNames() {
         return caches.keySet();
     }
@@ -106,6 +126,9 @@ public final class TerraceConfig {
     /**
      * The {@code terrace.*} properties this configuration gives the cache {@code cacheName}: its own if it is
      * declared, else the defaults ({@code null} asks for the defaults).
+     *
+     * @param cacheName a cache's name, or {@code null}
+     * @return property names such as {@code terrace.l1.max-size} and their values
      */
     public Map<String, String> properties(String cacheName) {
         Map<String, String> own = cacheName == null ? null : caches.get(cacheName);
@@ -117,6 +140,9 @@ public final class TerraceConfig {
      * overrides} (the properties given to the cache manager), system properties named {@code terrace.*}, this
      * configuration, the built-in defaults.
      *
+     * @param cacheName a cache's name, or {@code null}
+     * @param overrides the cache manager's properties; may be {@code null}
+     * @return the merged, checked settings
      * @throws IllegalArgumentException when the result is not valid (a property or system property is wrong:
      *     the configuration itself was checked when it was read)
      */

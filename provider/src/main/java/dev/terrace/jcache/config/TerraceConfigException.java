@@ -11,6 +11,7 @@ public final class TerraceConfigException extends CacheException {
 
     private static final long serialVersionUID = 1L;
 
+    /** The key at fault in YAML form; empty if none. */
     private final String key;
 
     TerraceConfigException(String key, String message) {
@@ -23,7 +24,11 @@ public final class TerraceConfigException extends CacheException {
         this.key = key;
     }
 
-    /** The key at fault, in YAML form such as {@code cache.backends.l2.max_size_mb}; empty if none. */
+    /**
+     * The key at fault, so that tools can point at it.
+     *
+     * @return the key in YAML form such as {@code cache.backends.l2.max_size_mb}; empty if none
+     */
     public String key() {
         return key;
     }

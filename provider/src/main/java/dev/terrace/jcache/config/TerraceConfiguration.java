@@ -52,12 +52,25 @@ public final class TerraceConfiguration<K, V> extends MutableConfiguration<K, V>
             "diskTtl", "backends.l2.ttl_seconds",
             "redisTtl", "backends.l3.ttl_seconds");
 
+    /** The tiers an entry passes through; {@code null} when unset. */
     private TierStack stack;
+
+    /** The most entries the heap tier holds; {@code null} when unset. */
     private Long heapMaxEntries;
+
+    /** The longest an entry stays on the heap; {@code null} when unset. */
     private Duration heapTtl;
+
+    /** The most megabytes the disk store takes; {@code null} when unset. */
     private Long diskMaxSizeMb;
+
+    /** Whether every disk write is forced to the device; {@code null} when unset. */
     private Boolean diskFsync;
+
+    /** The longest an entry stays on disk; {@code null} when unset. */
     private Duration diskTtl;
+
+    /** The longest an entry stays in Redis; {@code null} when unset. */
     private Duration redisTtl;
 
     /** A configuration with the JCache defaults and no tier setting of its own. */

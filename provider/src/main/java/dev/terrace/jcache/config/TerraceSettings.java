@@ -49,19 +49,59 @@ public record TerraceSettings(
         Clock clock,
         FileWatchSettings files) {
 
+    /** Property: the tier stack. */
     public static final String STACK = "terrace.stack";
+
+    /** Property: the most entries the heap tier of each cache holds. */
     public static final String HEAP_MAX_ENTRIES = "terrace.l1.max-entries";
+
+    /** Property: the directory disk stores live under. */
     public static final String DISK_PATH = "terrace.l2.path";
+
+    /** Property: the most megabytes each cache's disk store takes. */
     public static final String DISK_MAX_MB = "terrace.l2.max-size-mb";
+
+    /** Property: whether every disk write is forced to the device. */
     public static final String DISK_FSYNC = "terrace.l2.fsync";
+
+    /** Property: whether each process gets its own disk stores. */
     public static final String DISK_PER_PROCESS_PATH = "terrace.l2.per-process-path";
+
+    /** Property: the longest an entry stays on disk, in seconds. */
     public static final String DISK_TTL_SECONDS = "terrace.l2.ttl-seconds";
+
+    /** Property: the longest an entry stays on the heap, in seconds. */
     public static final String HEAP_TTL_SECONDS = "terrace.l1.ttl-seconds";
+
+    /** Property: the longest an entry stays in Redis, in seconds. */
     public static final String REDIS_TTL_SECONDS = "terrace.l3.ttl-seconds";
+
+    /** Property: the {@link Clock} that expiry is measured with. */
     public static final String CLOCK = "terrace.clock";
+
+    /** The heap tier's size when none is configured. */
     public static final long DEFAULT_HEAP_MAX_ENTRIES = 10_000;
+
+    /** The disk store's size in megabytes when none is configured. */
     public static final long DEFAULT_DISK_MAX_MB = 256;
 
+    /**
+     * Checks the settings.
+     *
+     * @param stack the tiers each cache layers
+     * @param heapMaxEntries the most entries the heap tier of each cache holds; positive
+     * @param heapTtl the longest an entry stays on the heap; zero for no limit
+     * @param diskPath the directory disk stores live under
+     * @param diskMaxBytes the most bytes each cache's disk store takes; at least a megabyte
+     * @param diskFsync whether every disk write is forced to the device
+     * @param diskPerProcessPath whether each process gets its own disk stores
+     * @param diskTtl the longest an entry stays on disk; zero for no limit
+     * @param redis how Redis is reached; {@code null} when the stack has no Redis tier
+     * @param redisTtl the longest an entry stays in Redis; zero for no limit
+     * @param clock what expiry is measured with
+     * @param files how file dependencies are tracked
+     * @throws IllegalArgumentException when the heap holds no entries or the disk store has less than a megabyte
+     */
     public TerraceSettings {
         Objects.requireNonNull(stack, "stack");
         Objects.requireNonNull(diskPath, "diskPath");
@@ -84,6 +124,8 @@ public record TerraceSettings(
      * Where disk stores live when {@code terrace.l2.path} is not set: the user's cache directory ({@code
      * $XDG_CACHE_HOME}, else {@code <user.home>/.cache}), then {@code terrace}. Not the temporary directory, which
      * many systems empty at boot or on a timer.
+     *
+     * @return the default root of the disk stores
      */
     public static Path defaultDiskPath() {
         String xdg = System.getenv("XDG_CACHE_HOME");
@@ -93,7 +135,13 @@ public record TerraceSettings(
         return Path.of(System.getProperty("user.home"), ".cache", "terrace");
     }
 
-    /** The settings named in {@code properties}, else in system properties, else the defaults. */
+    /**
+     * The settings named in {@code properties}, else in system properties, else the defaults.
+     *
+     * @param properties the cache manager's properties; may be {@code null}
+     * @return the settings
+     * @throws IllegalArgumentException when a property holds a value it does not allow, naming the property
+     */
     public static TerraceSettings from(Properties properties) {
         TierStack stack = TierStack.parse(lookup(properties, STACK, TierStack.HEAP.id()));
         long heapMaxEntries = parseLong(

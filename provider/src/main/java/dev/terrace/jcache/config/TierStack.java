@@ -27,17 +27,29 @@ public enum TierStack {
         this.hasDisk = hasDisk;
     }
 
-    /** Whether the stack has the Redis tier. */
+    /**
+     * Whether the stack has the Redis tier, and so needs a connection.
+     *
+     * @return {@code true} for the stacks ending in {@code redis}
+     */
     public boolean hasRedis() {
         return id.endsWith("redis");
     }
 
-    /** The name used in configuration, such as {@code heap+disk}. */
+    /**
+     * The name used in configuration.
+     *
+     * @return the stack's name, such as {@code heap+disk}
+     */
     public String id() {
         return id;
     }
 
-    /** Whether the stack has a disk tier. */
+    /**
+     * Whether the stack has a disk tier, and so needs a directory.
+     *
+     * @return {@code true} for the stacks with {@code disk}
+     */
     public boolean hasDisk() {
         return hasDisk;
     }
@@ -45,6 +57,8 @@ public enum TierStack {
     /**
      * The stack named {@code id}.
      *
+     * @param id a stack's name, in any case and with or without spaces
+     * @return the stack
      * @throws IllegalArgumentException naming the allowed values when {@code id} is unknown
      */
     public static TierStack parse(String id) {

@@ -10,6 +10,10 @@ import java.util.Collection;
  */
 public interface DeclaresFiles {
 
-    /** The files (or directories) the entry of this key is derived from; relative paths are resolved. */
+    /**
+     * The files (or directories) the entry of this key is derived from.
+     *
+     * @return the paths; relative ones are resolved against the working directory; empty or {@code null} for none
+     */
     Collection<Path> files();
 }

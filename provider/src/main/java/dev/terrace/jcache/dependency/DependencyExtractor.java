@@ -27,10 +27,19 @@ public interface DependencyExtractor {
     /** The argument names the standard extractor reads paths from in map keys, compared without case. */
     Set<String> PATH_LIKE_NAMES = Set.of("path", "paths", "file", "files", "filepath", "filepaths", "directory", "dir");
 
-    /** The files the entry stored under {@code key} depends on; empty when none. */
+    /**
+     * The files the entry stored under {@code key} depends on.
+     *
+     * @param key the key an entry is being stored under
+     * @return the paths, empty when none
+     */
     Collection<Path> filesOf(Object key);
 
-    /** An extractor that finds no dependencies: entries depend only on what they are explicitly given. */
+    /**
+     * An extractor that finds no dependencies: entries depend only on what they are explicitly given.
+     *
+     * @return the extractor that always answers no file
+     */
     static DependencyExtractor none() {
         return key -> List.of();
     }
@@ -40,6 +49,8 @@ public interface DependencyExtractor {
      * argument names to values (a tool call's arguments, say) whose names are path-like ({@link
      * #PATH_LIKE_NAMES}) with a {@link Path}, {@link File} or string value, or a collection of them. Anything
      * else depends on no file.
+     *
+     * @return the standard extractor
      */
     static DependencyExtractor standard() {
         return DependencyExtractor::standardFiles;
@@ -48,6 +59,11 @@ public interface DependencyExtractor {
     /**
      * An extractor that applies {@code function} to keys of {@code keyType} (others depend on no file); for a
      * cache whose keys carry their paths in a form of their own.
+     *
+     * @param <K> the type of the keys that carry paths
+     * @param keyType the class of those keys
+     * @param function the paths of a key; may return {@code null} for none
+     * @return the extractor
      */
     static <K> DependencyExtractor of(Class<K> keyType, Function<? super K, ? extends Collection<Path>> function) {
         Objects.requireNonNull(keyType, "keyType");
@@ -61,7 +77,12 @@ public interface DependencyExtractor {
         };
     }
 
-    /** The files this extractor finds and those {@code other} finds, together. */
+    /**
+     * The files this extractor finds and those {@code other} finds, together.
+     *
+     * @param other the second extractor, asked after this one
+     * @return the combined extractor
+     */
     default DependencyExtractor and(DependencyExtractor other) {
         Objects.requireNonNull(other, "other");
         return key -> {

@@ -17,6 +17,12 @@ public sealed interface InvalidationCause {
      * @param file the absolute, normalised path of the file (or directory) that changed
      */
     record FileChanged(Path file) implements InvalidationCause {
+        /**
+         * Checks that the file is given.
+         *
+         * @param file the absolute, normalised path of the file (or directory) that changed
+         * @throws NullPointerException when {@code file} is {@code null}
+         */
         public FileChanged {
             Objects.requireNonNull(file, "file");
         }
@@ -28,6 +34,12 @@ public sealed interface InvalidationCause {
      * @param fromKey the key of the entry this one depended on
      */
     record Cascade(Object fromKey) implements InvalidationCause {
+        /**
+         * Checks that the key is given.
+         *
+         * @param fromKey the key of the entry this one depended on
+         * @throws NullPointerException when {@code fromKey} is {@code null}
+         */
         public Cascade {
             Objects.requireNonNull(fromKey, "fromKey");
         }

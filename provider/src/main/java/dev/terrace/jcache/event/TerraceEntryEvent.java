@@ -17,12 +17,29 @@ public final class TerraceEntryEvent<K, V> extends CacheEntryEvent<K, V> {
 
     private static final long serialVersionUID = 1L;
 
+    /** The entry's key. */
     private final K key;
+
     private final transient V value;
     private final transient V oldValue;
+
+    /** Whether the listener asked for old values and the entry had one. */
     private final boolean oldValueAvailable;
+
+    /** Why Terrace removed the entry on its own; {@code null} for every other event. */
     private final InvalidationCause cause;
 
+    /**
+     * An event about to be handed to the listeners of {@code source}.
+     *
+     * @param source the cache the entry belongs to
+     * @param type what happened to the entry
+     * @param key the entry's key
+     * @param value the new value ({@code CREATED}, {@code UPDATED}); ignored for {@code REMOVED} and {@code EXPIRED}
+     * @param oldValue the value the entry had before, or {@code null}
+     * @param oldValueRequired whether the listener asked for old values; without it the old value is withheld
+     * @param cause why Terrace removed the entry on its own, or {@code null}
+     */
     public TerraceEntryEvent(
             Cache<K, V> source,
             EventType type,
@@ -64,7 +81,11 @@ public final class TerraceEntryEvent<K, V> extends CacheEntryEvent<K, V> {
         return oldValueAvailable;
     }
 
-    /** Why Terrace removed the entry on its own, for a {@code REMOVED} event of an invalidation. */
+    /**
+     * Why Terrace removed the entry on its own, for a {@code REMOVED} event of an invalidation.
+     *
+     * @return the cause, or empty for the events of callers' own changes and of expiry
+     */
     public java.util.Optional<InvalidationCause> cause() {
         return java.util.Optional.ofNullable(cause);
     }

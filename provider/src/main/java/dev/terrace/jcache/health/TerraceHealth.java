@@ -21,16 +21,31 @@ public record TerraceHealth(Status status, List<String> reasons) {
         DEGRADED
     }
 
+    /**
+     * Copies the reasons, so that the snapshot cannot change.
+     *
+     * @param status UP or DEGRADED
+     * @param reasons why it is degraded, one line each; empty when UP
+     */
     public TerraceHealth {
         reasons = List.copyOf(reasons);
     }
 
-    /** UP when there is no reason, else DEGRADED for {@code reasons}. */
+    /**
+     * UP when there is no reason, else DEGRADED for {@code reasons}.
+     *
+     * @param reasons why the manager is degraded, one line each; empty when all is well
+     * @return the snapshot
+     */
     public static TerraceHealth of(List<String> reasons) {
         return new TerraceHealth(reasons.isEmpty() ? Status.UP : Status.DEGRADED, reasons);
     }
 
-    /** Whether the status is UP. */
+    /**
+     * Whether the status is UP, for checks that only need yes or no.
+     *
+     * @return {@code true} when every tier answers
+     */
     public boolean isUp() {
         return status == Status.UP;
     }

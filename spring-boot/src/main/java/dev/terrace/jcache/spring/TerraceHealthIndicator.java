@@ -21,6 +21,11 @@ public class TerraceHealthIndicator implements HealthIndicator {
 
     private final ObjectProvider<javax.cache.CacheManager> managers;
 
+    /**
+     * An indicator over every cache manager the application context holds; Terrace's are reported, others skipped.
+     *
+     * @param managers the application's cache managers, looked up at each health check
+     */
     public TerraceHealthIndicator(ObjectProvider<javax.cache.CacheManager> managers) {
         this.managers = managers;
     }
