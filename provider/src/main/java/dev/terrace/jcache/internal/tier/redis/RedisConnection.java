@@ -4,6 +4,8 @@ import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.client.RedisAuthRequiredException;
+import dev.terrace.jcache.internal.shaded.redisson.client.RedisWrongPasswordException;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
@@ -12,12 +14,22 @@ import dev.terrace.jcache.internal.shaded.redisson.config.ReadMode;
 import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -98,10 +110,28 @@ public final class RedisConnection implements AutoCloseable {
         return health;
     }
 
-    /** Connects as {@code settings} say. Redisson connects lazily, so Redis need not be up yet. */
+    /**
+     * Connects as {@code settings} say. Redisson connects lazily, so Redis need not be up yet; but when it is up
+     * and refuses this client (a wrong or missing password, an unknown user, a user without the permissions
+     * Terrace needs, a TLS handshake that fails), the connection is not opened: an unreachable server may come
+     * back, a refusal stays until someone changes the configuration, and running on the near tiers alone while
+     * looking healthy is the outcome an operator would least expect.
+     *
+     * @throws CacheException naming the server and what it refused (never a password), unless {@code
+     *     terrace.l3.on-auth-failure} is {@code degrade}, which logs the same at ERROR and goes on with Redis
+     *     marked down
+     */
     public static RedisConnection open(RedisSettings settings) {
         Config config = new Config();
         config.setLazyInitialization(true);
+        // Credentials and TLS on Config itself: their per-server forms are deprecated and log a WARN each.
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+        configureTls(config, settings.tls());
         int timeout = (int) settings.timeout().toMillis();
         int connectTimeout = (int) settings.connectTimeout().toMillis();
         switch (settings.mode()) {
@@ -115,7 +145,6 @@ public final class RedisConnection implements AutoCloseable {
                         .setTimeout(timeout)
                         .setConnectTimeout(connectTimeout)
                         .setRetryAttempts(1);
-                credentials(settings, single);
             }
             case SENTINEL -> {
                 SentinelServersConfig sentinel = masterReplica(config.useSentinelServers(), settings)
@@ -130,7 +159,24 @@ public final class RedisConnection implements AutoCloseable {
         }
         RedissonClient client = Redisson.create(config);
         LOG.info("Redis tier connecting to {}", settings);
-        return new RedisConnection(settings, client);
+        RedisConnection connection = new RedisConnection(settings, client);
+        String refusal = refusal(client, settings);
+        if (refusal != null) {
+            String where = withoutCredentials(settings);
+            if (!settings.degradeOnAuthFailure()) {
+                connection.close();
+                throw new CacheException("Redis at " + where + " refused this client: " + refusal
+                        + "; fix the credentials or TLS settings (terrace.l3.*), or set terrace.l3.on-auth-failure"
+                        + " to degrade to run on the near tiers alone");
+            }
+            LOG.error(
+                    "Redis at {} refused this client: {}; terrace.l3.on-auth-failure is degrade, so caches run on"
+                            + " their near tiers alone until Redis accepts this client",
+                    where,
+                    refusal);
+            connection.health.markDown(new CacheException(refusal));
+        }
+        return connection;
     }
 
     /**
@@ -151,18 +197,93 @@ public final class RedisConnection implements AutoCloseable {
                 .setTimeout((int) settings.timeout().toMillis())
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setRetryAttempts(1);
-        credentials(settings, config);
         return config;
     }
 
-    private static void credentials(
-            RedisSettings settings, dev.terrace.jcache.internal.shaded.redisson.config.BaseConfig<?> config) {
-        if (!settings.username().isEmpty()) {
-            config.setUsername(settings.username());
+    /**
+     * Asks Redis once, with a command Terrace's least ACL allows, whether it accepts this client.
+     *
+     * @return what Redis refused, in words that hold no secret, or {@code null} when it accepted the client or
+     *     could not be asked (an unreachable server is the health probe's business, not a refusal)
+     */
+    private static String refusal(RedissonClient client, RedisSettings settings) {
+        try {
+            client.getBucket(settings.namespace() + ":probe", StringCodec.INSTANCE)
+                    .isExists();
+            return null;
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                String message = String.valueOf(cause.getMessage());
+                if (cause instanceof RedisWrongPasswordException
+                        || cause instanceof RedisAuthRequiredException
+                        || message.contains("WRONGPASS")
+                        || message.contains("NOAUTH")) {
+                    return "authentication failed ("
+                            + (settings.password().isEmpty() ? "no password was given" : "wrong password")
+                            + (settings.username().isEmpty()
+                                    ? ""
+                                    : ", or user '" + settings.username() + "' unknown or disabled")
+                            + ")";
+                }
+                if (message.contains("NOPERM")) {
+                    return "permission denied (NOPERM) to "
+                            + (settings.username().isEmpty()
+                                    ? "the default user"
+                                    : "user '" + settings.username() + "'")
+                            + " for keys under " + settings.namespace()
+                            + ":; grant the least ACL of docs/operations.md";
+                }
+                if (cause instanceof SSLException) {
+                    return "the TLS handshake failed (" + cause.getClass().getSimpleName() + ": "
+                            + cause.getMessage() + "); check terrace.l3.trust-store (the server's CA) and"
+                            + " terrace.l3.key-store (a client certificate, when the server asks for one)";
+                }
+            }
+            LOG.debug("Redis could not be asked whether it accepts this client: {}", e.toString());
+            return null;
         }
-        if (!settings.password().isEmpty()) {
-            config.setPassword(settings.password());
+    }
+
+    /** Trust and key managers from the configured stores, so a private CA needs no JVM-wide trust store. */
+    private static void configureTls(Config config, RedisSettings.Tls tls) {
+        try {
+            if (!tls.trustStore().isEmpty()) {
+                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+                trust.init(store(tls.trustStore(), tls.trustStoreType(), tls.trustStorePassword(), "trust"));
+                config.setSslTrustManagerFactory(trust);
+            }
+            if (!tls.keyStore().isEmpty()) {
+                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+                keys.init(
+                        store(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword(), "key"),
+                        tls.keyStorePassword().toCharArray());
+                config.setSslKeyManagerFactory(keys);
+            }
+        } catch (GeneralSecurityException e) {
+            throw new CacheException("Cannot use the Redis TLS stores " + tls + ": " + e.getMessage(), e);
         }
+    }
+
+    private static KeyStore store(String path, String type, String password, String kind)
+            throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            store.load(in, password.toCharArray());
+        } catch (IOException e) {
+            // A wrong password shows as an IOException too; its message names no password.
+            throw new CacheException(
+                    "Cannot read the Redis TLS " + kind + " store " + path + " (type " + type
+                            + ", password from terrace.l3." + kind + "-store-password-env): " + e.getMessage(),
+                    e);
+        }
+        return store;
+    }
+
+    private static String withoutCredentials(RedisSettings settings) {
+        String where = settings.mode() == RedisSettings.Mode.SINGLE
+                ? settings.address()
+                : settings.nodes().toString();
+        return where.replaceAll("//[^@/,\\]]*@", "//");
     }
 
     public RedissonClient client() {
