@@ -16,6 +16,9 @@ import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
 import java.io.IOException;
 import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
@@ -28,7 +31,10 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
 import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,7 +137,10 @@ public final class RedisConnection implements AutoCloseable {
         if (!settings.password().isEmpty()) {
             config.setPassword(settings.password());
         }
-        configureTls(config, settings.tls());
+        TrustManagerFactory trust = trustManagers(settings.tls());
+        KeyManagerFactory keys = keyManagers(settings.tls());
+        config.setSslTrustManagerFactory(trust);
+        config.setSslKeyManagerFactory(keys);
         int timeout = (int) settings.timeout().toMillis();
         int connectTimeout = (int) settings.connectTimeout().toMillis();
         switch (settings.mode()) {
@@ -160,7 +169,7 @@ public final class RedisConnection implements AutoCloseable {
         RedissonClient client = Redisson.create(config);
         LOG.info("Redis tier connecting to {}", settings);
         RedisConnection connection = new RedisConnection(settings, client);
-        String refusal = refusal(client, settings);
+        String refusal = refusal(client, settings, trust, keys);
         if (refusal != null) {
             String where = withoutCredentials(settings);
             if (!settings.degradeOnAuthFailure()) {
@@ -206,7 +215,8 @@ public final class RedisConnection implements AutoCloseable {
      * @return what Redis refused, in words that hold no secret, or {@code null} when it accepted the client or
      *     could not be asked (an unreachable server is the health probe's business, not a refusal)
      */
-    private static String refusal(RedissonClient client, RedisSettings settings) {
+    private static String refusal(
+            RedissonClient client, RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
         try {
             client.getBucket(settings.namespace() + ":probe", StringCodec.INSTANCE)
                     .isExists();
@@ -233,34 +243,89 @@ public final class RedisConnection implements AutoCloseable {
                             + " for keys under " + settings.namespace()
                             + ":; grant the least ACL of docs/operations.md";
                 }
-                if (cause instanceof SSLException) {
-                    return "the TLS handshake failed (" + cause.getClass().getSimpleName() + ": "
-                            + cause.getMessage() + "); check terrace.l3.trust-store (the server's CA) and"
-                            + " terrace.l3.key-store (a client certificate, when the server asks for one)";
+                if (cause instanceof SSLException ssl) {
+                    return tlsFailure(ssl);
                 }
             }
             LOG.debug("Redis could not be asked whether it accepts this client: {}", e.toString());
+            // With TLS 1.3 a server that wants a client certificate refuses after the client's side of the
+            // handshake is done, and Redisson then only sees a timeout: ask once more, over a plain TLS socket.
+            return tlsRefusal(settings, trust, keys);
+        }
+    }
+
+    /**
+     * Shakes hands with the first node, as Redisson would (same stores, host name checked), and reads one reply.
+     *
+     * @return why the handshake failed, or {@code null} when it did not fail or the node cannot be reached
+     */
+    private static String tlsRefusal(RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
+        String address = settings.mode() == RedisSettings.Mode.SINGLE
+                ? settings.address()
+                : settings.nodes().get(0);
+        if (!address.startsWith("rediss://")) {
+            return null;
+        }
+        URI uri = URI.create(address);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(
+                    keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), (int)
+                        settings.connectTimeout().toMillis());
+                socket.setSoTimeout((int) settings.timeout().toMillis());
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                socket.getInputStream().read();
+            }
+            return null;
+        } catch (SSLException e) {
+            return tlsFailure(e);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            LOG.debug("No TLS handshake with {} to check: {}", uri.getHost(), e.toString());
             return null;
         }
     }
 
-    /** Trust and key managers from the configured stores, so a private CA needs no JVM-wide trust store. */
-    private static void configureTls(Config config, RedisSettings.Tls tls) {
+    private static String tlsFailure(SSLException e) {
+        return "the TLS handshake failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + "); check terrace.l3.trust-store (the server's CA) and terrace.l3.key-store (a client"
+                + " certificate, when the server asks for one)";
+    }
+
+    /** Trust managers from the configured trust store, so a private CA needs no JVM-wide trust store. */
+    private static TrustManagerFactory trustManagers(RedisSettings.Tls tls) {
+        if (tls.trustStore().isEmpty()) {
+            return null;
+        }
         try {
-            if (!tls.trustStore().isEmpty()) {
-                TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-                trust.init(store(tls.trustStore(), tls.trustStoreType(), tls.trustStorePassword(), "trust"));
-                config.setSslTrustManagerFactory(trust);
-            }
-            if (!tls.keyStore().isEmpty()) {
-                KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-                keys.init(
-                        store(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword(), "key"),
-                        tls.keyStorePassword().toCharArray());
-                config.setSslKeyManagerFactory(keys);
-            }
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store(tls.trustStore(), tls.trustStoreType(), tls.trustStorePassword(), "trust"));
+            return trust;
         } catch (GeneralSecurityException e) {
-            throw new CacheException("Cannot use the Redis TLS stores " + tls + ": " + e.getMessage(), e);
+            throw new CacheException(
+                    "Cannot use the Redis TLS trust store " + tls.trustStore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Key managers from the configured key store: the client certificate a server may ask for. */
+    private static KeyManagerFactory keyManagers(RedisSettings.Tls tls) {
+        if (tls.keyStore().isEmpty()) {
+            return null;
+        }
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(
+                    store(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword(), "key"),
+                    tls.keyStorePassword().toCharArray());
+            return keys;
+        } catch (GeneralSecurityException e) {
+            throw new CacheException("Cannot use the Redis TLS key store " + tls.keyStore() + ": " + e.getMessage(), e);
         }
     }
 
