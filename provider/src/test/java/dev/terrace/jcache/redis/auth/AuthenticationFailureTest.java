@@ -63,6 +63,19 @@ class AuthenticationFailureTest {
     }
 
     @Test
+    void aPasswordInTheAddressIsNotRepeatedInTheMessage() {
+        server = SecureRedis.plain(directory, "--requirepass", RIGHT);
+        String address = "redis://:" + WRONG + "@127.0.0.1:" + server.port();
+        try (CacheManager manager = manager("terrace.l3.address", address)) {
+            assertThatThrownBy(() -> manager.createCache("orders", new MutableConfiguration<String, String>()))
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining("redis://127.0.0.1:" + server.port())
+                    .hasMessageContaining("authentication failed")
+                    .hasMessageNotContaining(WRONG);
+        }
+    }
+
+    @Test
     void aMissingPasswordFailsCacheCreationSayingNoneWasGiven() {
         server = SecureRedis.plain(directory, "--requirepass", RIGHT);
         try (CacheManager manager = manager()) {

@@ -58,10 +58,7 @@ public final class RedisConnection implements AutoCloseable {
     private RedisConnection(RedisSettings settings, RedissonClient client) {
         this.settings = settings;
         this.client = client;
-        String where = settings.mode() == RedisSettings.Mode.SINGLE
-                ? settings.address()
-                : settings.nodes().toString();
-        this.health = new RedisHealth(client, where, Duration.ofMillis(250));
+        this.health = new RedisHealth(client, withoutCredentials(settings), Duration.ofMillis(250));
         if (settings.mode() == RedisSettings.Mode.SENTINEL) {
             coherence.scheduleWithFixedDelay(this::noticeFailover, 0, 1, TimeUnit.SECONDS);
             // Registered before any tier's recovery, so after an outage the epochs are renewed (if the master
@@ -348,7 +345,8 @@ public final class RedisConnection implements AutoCloseable {
         String where = settings.mode() == RedisSettings.Mode.SINGLE
                 ? settings.address()
                 : settings.nodes().toString();
-        return where.replaceAll("//[^@/,\\]]*@", "//");
+        // An address may carry user:password@; the message names the server, never a credential.
+        return where.replaceAll("//[^@/,\\s]*@", "//");
     }
 
     public RedissonClient client() {
