@@ -294,6 +294,50 @@ public final class ConfigBuilder extends LevelOptions<ConfigBuilder> {
         }
 
         /**
+         * {@code trust_store}, {@code trust_store_type}, {@code trust_store_password_env}: the CA that signed the
+         * server's certificate, instead of the JVM's; the password is read from the named environment variable.
+         *
+         * @param path the trust store file
+         * @param type its type, such as {@code PKCS12}
+         * @param passwordEnv the environment variable that holds its password
+         * @return these options
+         */
+        public RedisOptions trustStore(String path, String type, String passwordEnv) {
+            set("trust_store", path);
+            set("trust_store_type", type);
+            set("trust_store_password_env", passwordEnv);
+            return this;
+        }
+
+        /**
+         * {@code key_store}, {@code key_store_type}, {@code key_store_password_env}: this client's certificate and
+         * key, for a server that asks for one; the password is read from the named environment variable.
+         *
+         * @param path the key store file
+         * @param type its type, such as {@code PKCS12}
+         * @param passwordEnv the environment variable that holds its password
+         * @return these options
+         */
+        public RedisOptions keyStore(String path, String type, String passwordEnv) {
+            set("key_store", path);
+            set("key_store_type", type);
+            set("key_store_password_env", passwordEnv);
+            return this;
+        }
+
+        /**
+         * {@code on_auth_failure}: {@code fail} (a refused password, permission or TLS handshake fails cache
+         * creation) or {@code degrade} (an ERROR is logged and caches run on their near tiers).
+         *
+         * @param policy {@code fail} or {@code degrade}
+         * @return these options
+         */
+        public RedisOptions onAuthFailure(String policy) {
+            set("on_auth_failure", policy);
+            return this;
+        }
+
+        /**
          * {@code timeout_ms}: how long a command may take.
          *
          * @param millis the command timeout

@@ -122,6 +122,26 @@ final class ConfigSchema {
         keys.add(new Key("backends.l3.username", "terrace.l3.username", text(), Scope.MANAGER, "\"\"", false));
         keys.add(new Key("backends.l3.password", "terrace.l3.password", text(), Scope.MANAGER, "\"\"", true));
         keys.add(new Key("backends.l3.tls", L3_TLS, flag(), Scope.MANAGER, "false", false));
+        for (String store : List.of("trust_store", "key_store")) {
+            String property = "terrace.l3." + store.replace('_', '-');
+            keys.add(new Key("backends.l3." + store, property, text(), Scope.MANAGER, "\"\"", false));
+            keys.add(new Key(
+                    "backends.l3." + store + "_type", property + "-type", text(), Scope.MANAGER, "PKCS12", false));
+            keys.add(new Key(
+                    "backends.l3." + store + "_password_env",
+                    property + "-password-env",
+                    text(),
+                    Scope.MANAGER,
+                    "\"\"",
+                    false));
+        }
+        keys.add(new Key(
+                "backends.l3.on_auth_failure",
+                "terrace.l3.on-auth-failure",
+                choice("fail", "degrade"),
+                Scope.MANAGER,
+                "fail",
+                false));
         keys.add(new Key(
                 "backends.l3.timeout_ms",
                 "terrace.l3.timeout-ms",
@@ -218,6 +238,13 @@ final class ConfigSchema {
             "backends.l3.username",
             "backends.l3.password",
             "backends.l3.tls",
+            "backends.l3.trust_store",
+            "backends.l3.trust_store_type",
+            "backends.l3.trust_store_password_env",
+            "backends.l3.key_store",
+            "backends.l3.key_store_type",
+            "backends.l3.key_store_password_env",
+            "backends.l3.on_auth_failure",
             "backends.l3.timeout_ms",
             "backends.l3.connect_timeout_ms",
             "backends.l3.pool_size",

@@ -24,7 +24,15 @@ import java.util.function.Function;
  *   <li>{@code terrace.l3.connect-timeout-ms} (default 2000), {@code terrace.l3.timeout-ms} (default 1000),
  *       {@code terrace.l3.pool-size} (default 16): connection settings;
  *   <li>{@code terrace.l3.namespace}: a prefix that separates this application's keys from others', {@code
- *       terrace} by default.
+ *       terrace} by default;
+ *   <li>{@code terrace.l3.trust-store}, {@code terrace.l3.trust-store-type} (default {@code PKCS12}), {@code
+ *       terrace.l3.trust-store-password-env}: the certificates that TLS connections trust (a private CA), instead
+ *       of the JVM's; {@code terrace.l3.key-store}, {@code terrace.l3.key-store-type}, {@code
+ *       terrace.l3.key-store-password-env}: the client certificate and key presented to a server that asks for
+ *       one ({@code tls-auth-clients}). Store passwords are only read from the named environment variables;
+ *   <li>{@code terrace.l3.on-auth-failure}: {@code fail} (default) makes cache creation fail when Redis refuses
+ *       the credentials, the permissions or the TLS handshake; {@code degrade} logs an ERROR that says why and
+ *       goes on with the near tiers only.
  * </ul>
  */
 public record RedisSettings(
@@ -38,7 +46,28 @@ public record RedisSettings(
         Duration connectTimeout,
         Duration timeout,
         int poolSize,
-        String namespace) {
+        String namespace,
+        Tls tls,
+        boolean degradeOnAuthFailure) {
+
+    /**
+     * The trust store and key store of TLS connections; an empty path means the JVM's default trust or no
+     * client certificate. Passwords come from environment variables and are never printed.
+     */
+    public record Tls(
+            String trustStore,
+            String trustStoreType,
+            String trustStorePassword,
+            String keyStore,
+            String keyStoreType,
+            String keyStorePassword) {
+
+        @Override
+        public String toString() {
+            return "Tls[trustStore=" + (trustStore.isEmpty() ? "JVM default" : trustStore + " (" + trustStoreType + ")")
+                    + ", keyStore=" + (keyStore.isEmpty() ? "none" : keyStore + " (" + keyStoreType + ")") + "]";
+        }
+    }
 
     /** How Redis is deployed. */
     public enum Mode {
@@ -77,11 +106,23 @@ public record RedisSettings(
         String passwordEnv = value(lookup, "terrace.l3.password-env", "");
         String password = value(lookup, "terrace.l3.password", "");
         if (!passwordEnv.isEmpty()) {
-            password = System.getenv(passwordEnv);
-            if (password == null) {
-                throw new IllegalArgumentException(
-                        "terrace.l3.password-env names the environment variable " + passwordEnv + ", which is not set");
-            }
+            password = fromEnvironment("terrace.l3.password-env", passwordEnv);
+        }
+        Tls tls = new Tls(
+                value(lookup, "terrace.l3.trust-store", ""),
+                value(lookup, "terrace.l3.trust-store-type", "PKCS12"),
+                fromEnvironment(
+                        "terrace.l3.trust-store-password-env",
+                        value(lookup, "terrace.l3.trust-store-password-env", "")),
+                value(lookup, "terrace.l3.key-store", ""),
+                value(lookup, "terrace.l3.key-store-type", "PKCS12"),
+                fromEnvironment(
+                        "terrace.l3.key-store-password-env", value(lookup, "terrace.l3.key-store-password-env", "")));
+        String onAuthFailure =
+                value(lookup, "terrace.l3.on-auth-failure", "fail").toLowerCase(Locale.ROOT);
+        if (!onAuthFailure.equals("fail") && !onAuthFailure.equals("degrade")) {
+            throw new IllegalArgumentException(
+                    "terrace.l3.on-auth-failure must be fail or degrade, was '" + onAuthFailure + "'");
         }
         return new RedisSettings(
                 mode,
@@ -94,7 +135,22 @@ public record RedisSettings(
                 Duration.ofMillis(number(lookup, "terrace.l3.connect-timeout-ms", 2_000, 1, 600_000)),
                 Duration.ofMillis(number(lookup, "terrace.l3.timeout-ms", 1_000, 1, 600_000)),
                 (int) number(lookup, "terrace.l3.pool-size", 16, 1, 1_000),
-                value(lookup, "terrace.l3.namespace", "terrace"));
+                value(lookup, "terrace.l3.namespace", "terrace"),
+                tls,
+                onAuthFailure.equals("degrade"));
+    }
+
+    /** The value of the environment variable {@code variable}, which {@code setting} names ("" when none is). */
+    private static String fromEnvironment(String setting, String variable) {
+        if (variable.isEmpty()) {
+            return "";
+        }
+        String value = System.getenv(variable);
+        if (value == null) {
+            throw new IllegalArgumentException(
+                    setting + " names the environment variable " + variable + ", which is not set");
+        }
+        return value;
     }
 
     /**
@@ -115,7 +171,8 @@ public record RedisSettings(
     public String toString() {
         // Never print the password.
         return "RedisSettings[mode=" + mode + ", address=" + address + ", nodes=" + nodes + ", database=" + database
-                + ", namespace=" + namespace + ", password=" + (password.isEmpty() ? "none" : "****") + "]";
+                + ", namespace=" + namespace + ", password=" + (password.isEmpty() ? "none" : "****") + ", " + tls
+                + (degradeOnAuthFailure ? ", on-auth-failure=degrade" : "") + "]";
     }
 
     private static String value(Function<String, String> lookup, String name, String fallback) {

@@ -4,6 +4,8 @@ import dev.terrace.jcache.config.RedisSettings;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.client.RedisAuthRequiredException;
+import dev.terrace.jcache.internal.shaded.redisson.client.RedisWrongPasswordException;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.shaded.redisson.config.BaseMasterSlaveServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.ClusterServersConfig;
@@ -12,12 +14,28 @@ import dev.terrace.jcache.internal.shaded.redisson.config.ReadMode;
 import dev.terrace.jcache.internal.shaded.redisson.config.SentinelServersConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SingleServerConfig;
 import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.GeneralSecurityException;
+import java.security.KeyStore;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import javax.cache.CacheException;
+import javax.net.ssl.KeyManagerFactory;
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.TrustManagerFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,10 +58,7 @@ public final class RedisConnection implements AutoCloseable {
     private RedisConnection(RedisSettings settings, RedissonClient client) {
         this.settings = settings;
         this.client = client;
-        String where = settings.mode() == RedisSettings.Mode.SINGLE
-                ? settings.address()
-                : settings.nodes().toString();
-        this.health = new RedisHealth(client, where, Duration.ofMillis(250));
+        this.health = new RedisHealth(client, withoutCredentials(settings), Duration.ofMillis(250));
         if (settings.mode() == RedisSettings.Mode.SENTINEL) {
             coherence.scheduleWithFixedDelay(this::noticeFailover, 0, 1, TimeUnit.SECONDS);
             // Registered before any tier's recovery, so after an outage the epochs are renewed (if the master
@@ -98,10 +113,31 @@ public final class RedisConnection implements AutoCloseable {
         return health;
     }
 
-    /** Connects as {@code settings} say. Redisson connects lazily, so Redis need not be up yet. */
+    /**
+     * Connects as {@code settings} say. Redisson connects lazily, so Redis need not be up yet; but when it is up
+     * and refuses this client (a wrong or missing password, an unknown user, a user without the permissions
+     * Terrace needs, a TLS handshake that fails), the connection is not opened: an unreachable server may come
+     * back, a refusal stays until someone changes the configuration, and running on the near tiers alone while
+     * looking healthy is the outcome an operator would least expect.
+     *
+     * @throws CacheException naming the server and what it refused (never a password), unless {@code
+     *     terrace.l3.on-auth-failure} is {@code degrade}, which logs the same at ERROR and goes on with Redis
+     *     marked down
+     */
     public static RedisConnection open(RedisSettings settings) {
         Config config = new Config();
         config.setLazyInitialization(true);
+        // Credentials and TLS on Config itself: their per-server forms are deprecated and log a WARN each.
+        if (!settings.username().isEmpty()) {
+            config.setUsername(settings.username());
+        }
+        if (!settings.password().isEmpty()) {
+            config.setPassword(settings.password());
+        }
+        TrustManagerFactory trust = trustManagers(settings.tls());
+        KeyManagerFactory keys = keyManagers(settings.tls());
+        config.setSslTrustManagerFactory(trust);
+        config.setSslKeyManagerFactory(keys);
         int timeout = (int) settings.timeout().toMillis();
         int connectTimeout = (int) settings.connectTimeout().toMillis();
         switch (settings.mode()) {
@@ -115,7 +151,6 @@ public final class RedisConnection implements AutoCloseable {
                         .setTimeout(timeout)
                         .setConnectTimeout(connectTimeout)
                         .setRetryAttempts(1);
-                credentials(settings, single);
             }
             case SENTINEL -> {
                 SentinelServersConfig sentinel = masterReplica(config.useSentinelServers(), settings)
@@ -130,7 +165,24 @@ public final class RedisConnection implements AutoCloseable {
         }
         RedissonClient client = Redisson.create(config);
         LOG.info("Redis tier connecting to {}", settings);
-        return new RedisConnection(settings, client);
+        RedisConnection connection = new RedisConnection(settings, client);
+        String refusal = refusal(client, settings, trust, keys);
+        if (refusal != null) {
+            String where = withoutCredentials(settings);
+            if (!settings.degradeOnAuthFailure()) {
+                connection.close();
+                throw new CacheException("Redis at " + where + " refused this client: " + refusal
+                        + "; fix the credentials or TLS settings (terrace.l3.*), or set terrace.l3.on-auth-failure"
+                        + " to degrade to run on the near tiers alone");
+            }
+            LOG.error(
+                    "Redis at {} refused this client: {}; terrace.l3.on-auth-failure is degrade, so caches run on"
+                            + " their near tiers alone until Redis accepts this client",
+                    where,
+                    refusal);
+            connection.health.markDown(new CacheException(refusal));
+        }
+        return connection;
     }
 
     /**
@@ -151,18 +203,150 @@ public final class RedisConnection implements AutoCloseable {
                 .setTimeout((int) settings.timeout().toMillis())
                 .setConnectTimeout((int) settings.connectTimeout().toMillis())
                 .setRetryAttempts(1);
-        credentials(settings, config);
         return config;
     }
 
-    private static void credentials(
-            RedisSettings settings, dev.terrace.jcache.internal.shaded.redisson.config.BaseConfig<?> config) {
-        if (!settings.username().isEmpty()) {
-            config.setUsername(settings.username());
+    /**
+     * Asks Redis once, with a command Terrace's least ACL allows, whether it accepts this client.
+     *
+     * @return what Redis refused, in words that hold no secret, or {@code null} when it accepted the client or
+     *     could not be asked (an unreachable server is the health probe's business, not a refusal)
+     */
+    private static String refusal(
+            RedissonClient client, RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
+        try {
+            client.getBucket(settings.namespace() + ":probe", StringCodec.INSTANCE)
+                    .isExists();
+            return null;
+        } catch (RuntimeException e) {
+            for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+                String message = String.valueOf(cause.getMessage());
+                if (cause instanceof RedisWrongPasswordException
+                        || cause instanceof RedisAuthRequiredException
+                        || message.contains("WRONGPASS")
+                        || message.contains("NOAUTH")) {
+                    return "authentication failed ("
+                            + (settings.password().isEmpty() ? "no password was given" : "wrong password")
+                            + (settings.username().isEmpty()
+                                    ? ""
+                                    : ", or user '" + settings.username() + "' unknown or disabled")
+                            + ")";
+                }
+                if (message.contains("NOPERM")) {
+                    return "permission denied (NOPERM) to "
+                            + (settings.username().isEmpty()
+                                    ? "the default user"
+                                    : "user '" + settings.username() + "'")
+                            + " for keys under " + settings.namespace()
+                            + ":; grant the least ACL of docs/operations.md";
+                }
+                if (cause instanceof SSLException ssl) {
+                    return tlsFailure(ssl);
+                }
+            }
+            LOG.debug("Redis could not be asked whether it accepts this client: {}", e.toString());
+            // With TLS 1.3 a server that wants a client certificate refuses after the client's side of the
+            // handshake is done, and Redisson then only sees a timeout: ask once more, over a plain TLS socket.
+            return tlsRefusal(settings, trust, keys);
         }
-        if (!settings.password().isEmpty()) {
-            config.setPassword(settings.password());
+    }
+
+    /**
+     * Shakes hands with the first node, as Redisson would (same stores, host name checked), and reads one reply.
+     *
+     * @return why the handshake failed, or {@code null} when it did not fail or the node cannot be reached
+     */
+    private static String tlsRefusal(RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
+        String address = settings.mode() == RedisSettings.Mode.SINGLE
+                ? settings.address()
+                : settings.nodes().get(0);
+        if (!address.startsWith("rediss://")) {
+            return null;
         }
+        URI uri = URI.create(address);
+        try {
+            SSLContext context = SSLContext.getInstance("TLS");
+            context.init(
+                    keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
+            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
+                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), (int)
+                        settings.connectTimeout().toMillis());
+                socket.setSoTimeout((int) settings.timeout().toMillis());
+                SSLParameters parameters = socket.getSSLParameters();
+                parameters.setEndpointIdentificationAlgorithm("HTTPS");
+                socket.setSSLParameters(parameters);
+                socket.startHandshake();
+                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().flush();
+                socket.getInputStream().read();
+            }
+            return null;
+        } catch (SSLException e) {
+            return tlsFailure(e);
+        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+            LOG.debug("No TLS handshake with {} to check: {}", uri.getHost(), e.toString());
+            return null;
+        }
+    }
+
+    private static String tlsFailure(SSLException e) {
+        return "the TLS handshake failed (" + e.getClass().getSimpleName() + ": " + e.getMessage()
+                + "); check terrace.l3.trust-store (the server's CA) and terrace.l3.key-store (a client"
+                + " certificate, when the server asks for one)";
+    }
+
+    /** Trust managers from the configured trust store, so a private CA needs no JVM-wide trust store. */
+    private static TrustManagerFactory trustManagers(RedisSettings.Tls tls) {
+        if (tls.trustStore().isEmpty()) {
+            return null;
+        }
+        try {
+            TrustManagerFactory trust = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+            trust.init(store(tls.trustStore(), tls.trustStoreType(), tls.trustStorePassword(), "trust"));
+            return trust;
+        } catch (GeneralSecurityException e) {
+            throw new CacheException(
+                    "Cannot use the Redis TLS trust store " + tls.trustStore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Key managers from the configured key store: the client certificate a server may ask for. */
+    private static KeyManagerFactory keyManagers(RedisSettings.Tls tls) {
+        if (tls.keyStore().isEmpty()) {
+            return null;
+        }
+        try {
+            KeyManagerFactory keys = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
+            keys.init(
+                    store(tls.keyStore(), tls.keyStoreType(), tls.keyStorePassword(), "key"),
+                    tls.keyStorePassword().toCharArray());
+            return keys;
+        } catch (GeneralSecurityException e) {
+            throw new CacheException("Cannot use the Redis TLS key store " + tls.keyStore() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static KeyStore store(String path, String type, String password, String kind)
+            throws GeneralSecurityException {
+        KeyStore store = KeyStore.getInstance(type);
+        try (InputStream in = Files.newInputStream(Path.of(path))) {
+            store.load(in, password.toCharArray());
+        } catch (IOException e) {
+            // A wrong password shows as an IOException too; its message names no password.
+            throw new CacheException(
+                    "Cannot read the Redis TLS " + kind + " store " + path + " (type " + type
+                            + ", password from terrace.l3." + kind + "-store-password-env): " + e.getMessage(),
+                    e);
+        }
+        return store;
+    }
+
+    private static String withoutCredentials(RedisSettings settings) {
+        String where = settings.mode() == RedisSettings.Mode.SINGLE
+                ? settings.address()
+                : settings.nodes().toString();
+        // An address may carry user:password@; the message names the server, never a credential.
+        return where.replaceAll("//[^@/,\\s]*@", "//");
     }
 
     public RedissonClient client() {
