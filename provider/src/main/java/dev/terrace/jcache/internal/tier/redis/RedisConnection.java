@@ -180,7 +180,11 @@ public final class RedisConnection implements AutoCloseable {
                             + " their near tiers alone until Redis accepts this client",
                     where,
                     refusal);
-            connection.health.markDown(new CacheException(refusal));
+            // The guard reports the kind (credentials, permission) rather than an outage while it stays down.
+            RedisFailure kind = refusal.startsWith("authentication")
+                    ? RedisFailure.AUTHENTICATION
+                    : refusal.startsWith("permission") ? RedisFailure.PERMISSION : RedisFailure.UNREACHABLE;
+            connection.health.markDown(kind, new CacheException(refusal));
         }
         return connection;
     }

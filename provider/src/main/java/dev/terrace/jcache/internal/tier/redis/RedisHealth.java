@@ -147,7 +147,7 @@ public final class RedisHealth implements AutoCloseable {
         markDown(cause == null ? RedisFailure.UNREACHABLE : RedisFailure.of(cause), cause);
     }
 
-    private synchronized void markDown(RedisFailure kind, Throwable cause) {
+    synchronized void markDown(RedisFailure kind, Throwable cause) {
         if (!kind.marksDown()) {
             kind = RedisFailure.UNREACHABLE;
         }

@@ -54,6 +54,9 @@ class RedisHealthKindsTest {
                 RedisConnection connection = RedisConnection.open(RedisSettings.from(Map.of(
                         "terrace.l3.address", server.address(),
                         "terrace.l3.password", "wrong",
+                        // Without it the connection refuses to open (AuthenticationFailureTest); here the health
+                        // guard must tell the kind once the tier runs on.
+                        "terrace.l3.on-auth-failure", "degrade",
                         "terrace.l3.connect-timeout-ms", "1000",
                         "terrace.l3.timeout-ms", "1000")::get))) {
             RedisTier<String> tier = new RedisTier<>(connection, "m", "auth", codec);
