@@ -542,8 +542,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         } else {
             MBeans.unregister(statisticsBeanName);
         }
-        for (int i = 0; i < store.tiers().size(); i++) {
-            TierStatistics tier = new TierStatistics(store, i);
+        for (TierStatisticsMXBean tier : tierStatistics()) {
             ObjectName tierName = beanNames.tier(tier.getTier());
             if (publish) {
                 MBeans.register(tier, tierName);
