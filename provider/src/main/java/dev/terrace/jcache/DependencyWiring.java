@@ -4,10 +4,10 @@ import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.dependency.FileDependencyTracker;
 import dev.terrace.jcache.internal.dependency.InvalidationTarget;
+import dev.terrace.jcache.internal.spi.DiskBackedTier;
+import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TieredStore;
-import dev.terrace.jcache.internal.tier.disk.DiskTier;
-import dev.terrace.jcache.internal.tier.redis.RedisTier;
 import java.nio.file.Path;
 import java.util.concurrent.Executor;
 import java.util.function.Supplier;
@@ -30,10 +30,10 @@ final class DependencyWiring {
             Codec codec,
             Executor executor,
             Supplier<CacheCore<K, V>> core) {
-        boolean shared = store.authority() instanceof RedisTier<?>;
+        boolean shared = store.authority() instanceof SharedTier<?>;
         Path journal = null;
         for (Tier<K> tier : store.tiers()) {
-            if (tier instanceof DiskTier<?> disk) {
+            if (tier instanceof DiskBackedTier<?> disk) {
                 journal = disk.directory().resolve("dependencies.journal");
             }
         }
@@ -54,12 +54,15 @@ final class DependencyWiring {
             }
         };
         return FileDependencyTracker.open(
-                TierStacks.safeName(manager.getURI().toString()),
                 name,
                 manager.settings().files(),
                 manager.fileWatcher(),
                 codec,
-                shared ? manager.redis() : null,
+                shared
+                        ? manager.redis()
+                                .dependencyIndex(
+                                        TierStacks.safeName(manager.getURI().toString()), name, codec)
+                        : null,
                 shared ? null : journal,
                 cache,
                 target,

@@ -98,6 +98,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         this.store = TierStacks.build(
                 settings,
                 manager::redis,
+                manager.getClassLoader(),
                 manager.getURI(),
                 name,
                 configuration.isStoreByValue(),

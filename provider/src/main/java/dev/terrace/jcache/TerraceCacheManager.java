@@ -9,7 +9,7 @@ import dev.terrace.jcache.config.TierStack;
 import dev.terrace.jcache.health.TerraceHealth;
 import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.dependency.FileWatcher;
-import dev.terrace.jcache.internal.tier.redis.RedisConnection;
+import dev.terrace.jcache.internal.spi.RedisLink;
 import java.net.URI;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -51,7 +51,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final SerialFilter serialFilter;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
-    private RedisConnection redis;
+    private RedisLink redis;
     private FileWatcher fileWatcher;
     private volatile boolean closed;
 
@@ -167,12 +167,13 @@ public final class TerraceCacheManager implements CacheManager {
     }
 
     /** This manager's connection to Redis, opened when its first cache needs it. */
-    synchronized RedisConnection redis() {
+    synchronized RedisLink redis() {
         if (redis == null) {
             // The manager's own stack may have no Redis tier while some of its caches' stacks do.
             RedisSettings redisSettings =
                     settings.redis() != null ? settings.redis() : RedisSettings.from(name -> settingsProperty(name));
-            redis = RedisConnection.open(redisSettings);
+            redis = TierModules.redis(classLoader, settings.stack().id(), "of manager " + uri)
+                    .connect(redisSettings);
         }
         return redis;
     }
@@ -197,7 +198,7 @@ public final class TerraceCacheManager implements CacheManager {
      * @return a snapshot taken now
      */
     public synchronized TerraceHealth health() {
-        boolean redisDown = redis != null && redis.health().isDown();
+        boolean redisDown = redis != null && redis.isDown();
         return TerraceHealth.of(
                 redisDown
                         ? List.of("Redis at " + TierDescriptions.redis(redis.settings()) + " is unreachable")

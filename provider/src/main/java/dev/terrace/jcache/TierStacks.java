@@ -3,22 +3,19 @@ package dev.terrace.jcache;
 import dev.terrace.jcache.config.TerraceSettings;
 import dev.terrace.jcache.config.TierStack;
 import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.spi.DiskBackedTier;
+import dev.terrace.jcache.internal.spi.RedisLink;
+import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.HeapTier;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TierListener;
 import dev.terrace.jcache.internal.tier.TieredStore;
-import dev.terrace.jcache.internal.tier.disk.DiskTier;
-import dev.terrace.jcache.internal.tier.disk.StoreInUseException;
-import dev.terrace.jcache.internal.tier.disk.StoreNames;
-import dev.terrace.jcache.internal.tier.redis.RedisConnection;
-import dev.terrace.jcache.internal.tier.redis.RedisTier;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 import javax.cache.event.EventType;
@@ -36,7 +33,6 @@ final class TierStacks {
     }
 
     private static final Logger LOG = LoggerFactory.getLogger(TierStacks.class);
-    private static final AtomicInteger INSTANCES = new AtomicInteger();
 
     private TierStacks() {}
 
@@ -47,7 +43,8 @@ final class TierStacks {
      */
     static <K> TieredStore<K> build(
             TerraceSettings settings,
-            Supplier<RedisConnection> redis,
+            Supplier<RedisLink> redis,
+            ClassLoader classLoader,
             URI managerUri,
             String cacheName,
             boolean storeByValue,
@@ -77,30 +74,38 @@ final class TierStacks {
             case HEAP -> tiers.add(heap(settings, clock, authorityListener, entriesExpire));
             case HEAP_DISK -> {
                 tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
-                tiers.add(disk(settings, managerUri, cacheName, codec, clock, dropBelow));
+                tiers.add(disk(settings, classLoader, managerUri, cacheName, codec, clock, dropBelow));
             }
-            case DISK -> tiers.add(disk(settings, managerUri, cacheName, codec, clock, authorityListener));
+            case DISK -> tiers.add(disk(settings, classLoader, managerUri, cacheName, codec, clock, authorityListener));
             case REDIS, HEAP_REDIS, HEAP_DISK_REDIS -> {
                 if (settings.stack() != TierStack.REDIS) {
                     tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
                 }
+                // Before anything is opened: a missing module fails the creation with nothing to undo.
+                TierModules.redis(classLoader, settings.stack().id(), cacheName);
                 Path nearDirectory = null;
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
-                    DiskTier<K> near = disk(settings, managerUri, cacheName, codec, clock, TierListener.none());
+                    DiskBackedTier<K> near =
+                            disk(settings, classLoader, managerUri, cacheName, codec, clock, TierListener.none());
                     nearDirectory = near.directory();
                     tiers.add(near);
                 }
-                tiers.add(new RedisTier<K>(
-                                redis.get(), safeName(managerUri.toString()), cacheName, codec, clock, nearDirectory)
-                        .withTtl(settings.redisTtl()));
+                tiers.add(redis.get()
+                        .openTier(
+                                safeName(managerUri.toString()),
+                                cacheName,
+                                codec,
+                                clock,
+                                nearDirectory,
+                                settings.redisTtl()));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);
         store.set(built);
-        if (built.authority() instanceof RedisTier<K> redisTier) {
+        if (built.authority() instanceof SharedTier<K> shared) {
             // Near copies kept on disk may predate changes made elsewhere while this process was down: the
             // subscription replays what was missed, or drops them when that cannot be proved.
-            redisTier.subscribe(new RedisTier.Invalidations<>() {
+            shared.subscribe(new SharedTier.Invalidations<>() {
                 @Override
                 public void changed(K key) {
                     built.invalidateNearCopies(key);
@@ -125,46 +130,16 @@ final class TierStacks {
         return new HeapTier<>(settings.heapMaxEntries(), settings.heapTtl(), clock, listener, entriesExpire);
     }
 
-    private static <K> DiskTier<K> disk(
+    private static <K> DiskBackedTier<K> disk(
             TerraceSettings settings,
+            ClassLoader classLoader,
             URI managerUri,
             String cacheName,
             Codec codec,
             Clock clock,
             TierListener<K> listener) {
-        Path root = settings.diskPath();
-        if (settings.diskPerProcessPath()) {
-            root = root.resolve("pid-" + ProcessHandle.current().pid());
-        }
-        Path directory = StoreNames.directory(root, managerUri.toString(), cacheName);
-        try {
-            return DiskTier.open(
-                    new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync())
-                            .withTtl(settings.diskTtl())
-                            .withOwner(StoreNames.owner(managerUri.toString(), cacheName)),
-                    codec,
-                    clock,
-                    listener);
-        } catch (StoreInUseException e) {
-            if (!e.inThisProcess()) {
-                throw e;
-            }
-            // Another manager of this process (same URI, another class loader) has this cache open. Sharing the
-            // store would leave each manager's heap copies stale, so this one gets a store of its own that does
-            // not outlive it.
-            Path own = directory.resolveSibling(directory.getFileName() + ".instance-" + INSTANCES.incrementAndGet());
-            LOG.warn(
-                    "Disk store {} is already open in this process by another cache manager with the same URI;"
-                            + " cache {} uses the temporary store {}, which is deleted when it closes",
-                    directory,
-                    cacheName,
-                    own);
-            return DiskTier.open(
-                    new DiskTier.Options(own, settings.diskMaxBytes(), settings.diskFsync(), true, settings.diskTtl()),
-                    codec,
-                    clock,
-                    listener);
-        }
+        return TierModules.disk(classLoader, settings.stack().id(), cacheName)
+                .open(settings, managerUri, cacheName, codec, clock, listener);
     }
 
     /** A file name for {@code name}: its safe characters, and a hash so that different names never collide. */

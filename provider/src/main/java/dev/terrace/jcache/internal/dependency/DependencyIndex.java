@@ -6,12 +6,12 @@ import java.util.Set;
 /**
  * The dependencies of one cache's entries, in both directions: which entries depend on a file, which on
  * another entry, and what each entry recorded. Kept in this process ({@link LocalIndex}, persisted next to
- * the disk tier when there is one) or in Redis ({@link RedisIndex}, shared by every process of the cache).
+ * the disk tier when there is one) or in Redis (the Redis tier module's index, shared by every process of the cache).
  *
  * <p>An index may name keys whose entries are gone (evicted, expired): invalidating such a key finds
  * nothing to remove, which is harmless; the index drops them as it meets them.
  */
-interface DependencyIndex<K> extends AutoCloseable {
+public interface DependencyIndex<K> extends AutoCloseable {
 
     /** Records what the entry of {@code key} depends on, replacing what was recorded for it. */
     void record(K key, DependencyRecord<K> record);

@@ -10,14 +10,14 @@ import java.util.Set;
  * @param files normalised paths and their fingerprints
  * @param onKeys the keys of the entries this one was derived from
  */
-record DependencyRecord<K>(Map<Path, Fingerprint> files, Set<K> onKeys) {
+public record DependencyRecord<K>(Map<Path, Fingerprint> files, Set<K> onKeys) {
 
-    DependencyRecord {
+    public DependencyRecord {
         files = Map.copyOf(files);
         onKeys = Set.copyOf(onKeys);
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
         return files.isEmpty() && onKeys.isEmpty();
     }
 }

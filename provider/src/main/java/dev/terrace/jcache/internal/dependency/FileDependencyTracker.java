@@ -5,7 +5,6 @@ import dev.terrace.jcache.dependency.DependencyExtractor;
 import dev.terrace.jcache.dependency.FileDependencies;
 import dev.terrace.jcache.event.InvalidationCause;
 import dev.terrace.jcache.internal.copy.Codec;
-import dev.terrace.jcache.internal.tier.redis.RedisConnection;
 import java.nio.file.Path;
 import java.util.ArrayDeque;
 import java.util.Collection;
@@ -68,23 +67,22 @@ public final class FileDependencyTracker<K, V>
     }
 
     /**
-     * Tracking for one cache, with its index in Redis when {@code redis} is given (shared by every process),
+     * Tracking for one cache, with {@code sharedIndex} when given (kept in Redis, shared by every process),
      * else in this process, persisted to {@code journal} when given (next to the disk tier's files).
      */
     public static <K, V> FileDependencyTracker<K, V> open(
-            String managerName,
             String cacheName,
             FileWatchSettings settings,
             FileWatcher watcher,
             Codec codec,
-            RedisConnection redis,
+            DependencyIndex<K> sharedIndex,
             Path journal,
             Cache<K, V> cache,
             InvalidationTarget<K> target,
             Executor executor) {
         DependencyIndex<K> index;
-        if (redis != null) {
-            index = new RedisIndex<>(redis, managerName, cacheName, codec);
+        if (sharedIndex != null) {
+            index = sharedIndex;
         } else {
             index = new LocalIndex<>(journal == null ? null : new IndexJournal<>(journal, codec));
         }

@@ -27,7 +27,7 @@ import java.util.stream.Stream;
  * @param modified the modification time in nanoseconds since the epoch; 0 when absent
  * @param hash the hex digest, or empty when not computed
  */
-record Fingerprint(char kind, long size, long modified, String hash) {
+public record Fingerprint(char kind, long size, long modified, String hash) {
 
     static final Fingerprint ABSENT = new Fingerprint('A', -1, 0, "");
 
@@ -74,11 +74,11 @@ record Fingerprint(char kind, long size, long modified, String hash) {
     }
 
     /** A compact text form, for the journal and Redis. */
-    String encode() {
+    public String encode() {
         return kind + ":" + size + ":" + modified + ":" + hash;
     }
 
-    static Fingerprint decode(String text) {
+    public static Fingerprint decode(String text) {
         String[] parts = text.split(":", 4);
         if (parts.length != 4 || parts[0].length() != 1) {
             throw new IllegalArgumentException("not a fingerprint: " + text);

@@ -1,11 +1,12 @@
-package dev.terrace.jcache.internal.dependency;
+package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.dependency.DependencyIndex;
+import dev.terrace.jcache.internal.dependency.DependencyRecord;
+import dev.terrace.jcache.internal.dependency.Fingerprint;
 import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
-import dev.terrace.jcache.internal.tier.redis.RedisConnection;
-import dev.terrace.jcache.internal.tier.redis.RedisHealth;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Base64;

@@ -1,8 +1,8 @@
 package dev.terrace.jcache.sentinel;
 
 import dev.terrace.jcache.TerraceCacheManager;
-import dev.terrace.jcache.internal.tier.redis.RedisConnection;
 import dev.terrace.jcache.internal.tier.redis.RedisHealth;
+import dev.terrace.jcache.internal.tier.redis.RedisTiers;
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
 import java.io.InputStreamReader;
@@ -88,7 +88,9 @@ public final class SentinelLoadProcess {
             // reached Redis from one the near tiers took while Redis was unreachable.
             Method redis = TerraceCacheManager.class.getDeclaredMethod("redis");
             redis.setAccessible(true);
-            RedisHealth health = ((RedisConnection) redis.invoke(manager.unwrap(TerraceCacheManager.class))).health();
+            RedisHealth health = ((RedisTiers.Link) redis.invoke(manager.unwrap(TerraceCacheManager.class)))
+                    .connection()
+                    .health();
             SentinelLoadProcess process =
                     new SentinelLoadProcess(cache, health, Integer.parseInt(args[2]), Integer.parseInt(args[3]));
             out.println("ready");

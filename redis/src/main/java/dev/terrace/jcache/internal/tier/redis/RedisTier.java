@@ -8,7 +8,7 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RTopic;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
-import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.io.IOException;
@@ -57,22 +57,7 @@ import org.slf4j.LoggerFactory;
  * <p>While Redis cannot be reached, a stack with a near disk tier lets its near tiers take changes and notes
  * their keys in an {@link OutageJournal}; when Redis is back those keys are deleted everywhere.
  */
-public final class RedisTier<K> implements Tier<K> {
-
-    /** Told about keys that changed in other processes. */
-    public interface Invalidations<K> {
-        /** {@code key} changed elsewhere: drop near copies. */
-        void changed(K key);
-
-        /** Anything may have changed elsewhere (a clear, a flush, or changes that cannot be replayed). */
-        void unknown();
-
-        /**
-         * Another process changed {@code key}: {@code type} is {@code CREATED}, {@code UPDATED}, {@code REMOVED}
-         * or {@code EXPIRED}; the values are in stored form, {@code null} where there is none.
-         */
-        default void event(EventType type, K key, Object newValue, Object oldValue) {}
-    }
+public final class RedisTier<K> implements SharedTier<K> {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTier.class);
     static final long RECLAIM_GRACE_MILLIS = 1_000;
@@ -179,6 +164,7 @@ public final class RedisTier<K> implements Tier<K> {
      * copies up to date with what happened while this process was away (or dropping them all when that
      * cannot be proved, as when Redis cannot be reached now).
      */
+    @Override
     public void subscribe(Invalidations<K> invalidations) {
         this.invalidations = invalidations;
         this.log = new CoherenceLog(

@@ -1,7 +1,7 @@
 package dev.terrace.jcache.internal.tier.disk;
 
 import dev.terrace.jcache.internal.copy.Codec;
-import dev.terrace.jcache.internal.tier.Tier;
+import dev.terrace.jcache.internal.spi.DiskBackedTier;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierListener;
 import java.io.IOException;
@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  * or the journal grows to twice the live data, the journal is rewritten with only the live entries, in the
  * order they were written, dropping the oldest (evictions) and the expired ones.
  */
-public final class DiskTier<K> implements Tier<K> {
+public final class DiskTier<K> implements DiskBackedTier<K> {
 
     /**
      * How the disk tier is set up. {@code maxBytes} bounds all the store's files together; a {@code temporary}
@@ -363,6 +363,7 @@ public final class DiskTier<K> implements Tier<K> {
     }
 
     /** The directory the store keeps its files in. */
+    @Override
     public Path directory() {
         return directory.directory();
     }
