@@ -4,13 +4,15 @@ import dev.terrace.jcache.TerraceCacheManager;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.context.annotation.Bean;
 
-/** With Actuator on the class path: the {@code terrace} health indicator ({@link TerraceHealthIndicator}). */
-@AutoConfiguration(after = CacheAutoConfiguration.class)
+/**
+ * Spring Boot 3.5 with Actuator on the class path: the {@code terrace} health indicator
+ * ({@link TerraceHealthIndicator}).
+ */
+@AutoConfiguration(afterName = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration")
 @ConditionalOnClass({HealthIndicator.class, TerraceCacheManager.class})
 public class TerraceHealthAutoConfiguration {
 

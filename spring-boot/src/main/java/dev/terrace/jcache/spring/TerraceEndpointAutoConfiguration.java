@@ -1,0 +1,30 @@
+package dev.terrace.jcache.spring;
+
+import dev.terrace.jcache.TerraceCacheManager;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.autoconfigure.endpoint.condition.ConditionalOnAvailableEndpoint;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.context.annotation.Bean;
+
+/**
+ * With Actuator on the class path (Spring Boot 3.5 or 4: the endpoint API did not move), the {@code terrace}
+ * endpoint ({@link TerraceEndpoint}), available once exposed ({@code management.endpoints.web.exposure.include}).
+ */
+@AutoConfiguration(
+        afterName = {
+            "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration",
+            "org.springframework.boot.cache.autoconfigure.CacheAutoConfiguration"
+        })
+@ConditionalOnClass({Endpoint.class, ConditionalOnAvailableEndpoint.class, TerraceCacheManager.class})
+public class TerraceEndpointAutoConfiguration {
+
+    @Bean
+    @ConditionalOnMissingBean
+    @ConditionalOnAvailableEndpoint
+    TerraceEndpoint terraceEndpoint(ObjectProvider<javax.cache.CacheManager> managers) {
+        return new TerraceEndpoint(managers);
+    }
+}
