@@ -62,6 +62,11 @@ class TerraceBoot4Test {
             assertThat(app.getEnvironment().getProperty("spring.cache.jcache.provider"))
                     .as("the Terrace default of the environment post-processor")
                     .isEqualTo("dev.terrace.jcache.TerraceCachingProvider");
+            assertThat(app.getBean(javax.cache.CacheManager.class).getProperties())
+                    .as("application.yaml's terrace.* properties, a list as one value")
+                    .containsEntry("terrace.stack", "heap+disk+redis")
+                    .containsEntry("terrace.l3.address", REDIS.address())
+                    .containsEntry("terrace.serialization.allow", "com.partner.dto.*");
         }
     }
 
