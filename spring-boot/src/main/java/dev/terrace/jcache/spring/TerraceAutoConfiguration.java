@@ -17,7 +17,11 @@ import org.springframework.core.env.Environment;
  * implements; {@link TerraceBoot4AutoConfiguration} does the same there.
  */
 @AutoConfiguration(beforeName = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration")
-@ConditionalOnClass({TerraceCachingProvider.class, JCachePropertiesCustomizer.class})
+// The other line's types by name: a class literal that does not load drops the whole condition where the class
+// is read by reflection (an @Import, a test's context runner) instead of from its bytes.
+@ConditionalOnClass(
+        value = TerraceCachingProvider.class,
+        name = "org.springframework.boot.autoconfigure.cache.JCachePropertiesCustomizer")
 public class TerraceAutoConfiguration {
 
     @Bean
