@@ -1,102 +1,31 @@
 package dev.terrace.jcache.spring;
 
 import dev.terrace.jcache.TerraceCachingProvider;
-import dev.terrace.jcache.internal.copy.SerialFilter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Properties;
-import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.springframework.beans.factory.BeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
-import org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration;
 import org.springframework.boot.autoconfigure.cache.JCachePropertiesCustomizer;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.context.annotation.Bean;
-import org.springframework.core.env.ConfigurableEnvironment;
-import org.springframework.core.env.EnumerablePropertySource;
 import org.springframework.core.env.Environment;
-import org.springframework.core.env.PropertySource;
 
 /**
- * Makes Terrace the application's JCache provider with no code: the {@code terrace.*} properties of the
- * application's configuration ({@code application.yml}, environment, command line) are handed to the cache
- * manager Spring Boot creates, and the application's own packages (Spring Boot's auto-configuration packages,
- * those of {@code @SpringBootApplication}) are allowed in keys and values read back from disk or Redis, in
- * addition to {@code serialization.allow}.
+ * Spring Boot 3.5: makes Terrace the application's JCache provider with no code. The {@code terrace.*}
+ * properties of the application's configuration ({@code application.yml}, environment, command line) are handed
+ * to the cache manager Spring Boot creates, and the application's own packages (Spring Boot's
+ * auto-configuration packages, those of {@code @SpringBootApplication}) are allowed in keys and values read back
+ * from disk or Redis, in addition to {@code serialization.allow}. Spring Boot 4 moved the customizer this
+ * implements; {@link TerraceBoot4AutoConfiguration} does the same there.
  */
-@AutoConfiguration(before = CacheAutoConfiguration.class)
-@ConditionalOnClass({TerraceCachingProvider.class, JCachePropertiesCustomizer.class})
+@AutoConfiguration(beforeName = "org.springframework.boot.autoconfigure.cache.CacheAutoConfiguration")
+// The other line's types by name: a class literal that does not load drops the whole condition where the class
+// is read by reflection (an @Import, a test's context runner) instead of from its bytes.
+@ConditionalOnClass(
+        value = TerraceCachingProvider.class,
+        name = "org.springframework.boot.autoconfigure.cache.JCachePropertiesCustomizer")
 public class TerraceAutoConfiguration {
-
-    /** Spring's own cache keys: a method's several parameters, each of which is still checked. */
-    static final List<String> SPRING_KEYS = List.of(
-            "org.springframework.cache.interceptor.SimpleKey",
-            "org.springframework.cache.jcache.interceptor.SimpleGeneratedCacheKey");
-
-    private static final Pattern INDEXED = Pattern.compile("^(.*)\\[(\\d+)]$");
 
     @Bean
     JCachePropertiesCustomizer terraceCacheManagerProperties(Environment environment, BeanFactory beanFactory) {
-        return properties -> {
-            properties.putAll(terraceProperties(environment));
-            Set<String> application = new LinkedHashSet<>();
-            Object given = properties.get(SerialFilter.APPLICATION);
-            if (given != null) {
-                application.add(given.toString());
-            }
-            if (AutoConfigurationPackages.has(beanFactory)) {
-                for (String pkg : AutoConfigurationPackages.get(beanFactory)) {
-                    application.add(pkg + ".**");
-                }
-            }
-            application.addAll(SPRING_KEYS);
-            properties.setProperty(SerialFilter.APPLICATION, String.join(";", application));
-        };
-    }
-
-    /**
-     * Every {@code terrace.*} property of {@code environment}, as Terrace names them; a YAML list ({@code
-     * terrace.serialization.allow[0]}, {@code [1]}, …) becomes one value separated by {@code ;}.
-     */
-    static Properties terraceProperties(Environment environment) {
-        Properties properties = new Properties();
-        if (!(environment instanceof ConfigurableEnvironment configurable)) {
-            return properties;
-        }
-        Set<String> names = new LinkedHashSet<>();
-        for (PropertySource<?> source : configurable.getPropertySources()) {
-            if (source instanceof EnumerablePropertySource<?> enumerable) {
-                for (String name : enumerable.getPropertyNames()) {
-                    if (name.startsWith("terrace.")) {
-                        names.add(name);
-                    }
-                }
-            }
-        }
-        Map<String, List<String>> lists = new LinkedHashMap<>();
-        for (String name : names) {
-            Matcher indexed = INDEXED.matcher(name);
-            if (indexed.matches()) {
-                lists.computeIfAbsent(indexed.group(1), key -> new ArrayList<>());
-                continue;
-            }
-            String value = environment.getProperty(name);
-            if (value != null) {
-                properties.setProperty(name, value);
-            }
-        }
-        lists.forEach((name, values) -> {
-            for (int i = 0; environment.containsProperty(name + "[" + i + "]"); i++) {
-                values.add(environment.getProperty(name + "[" + i + "]"));
-            }
-            properties.setProperty(name, String.join(";", values));
-        });
-        return properties;
+        return properties -> TerraceManagerProperties.customize(properties, environment, beanFactory);
     }
 }

@@ -4,16 +4,23 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.terrace.jcache.spring.app.BookApp;
 import dev.terrace.jcache.spring.app.BookApp.Book;
 import dev.terrace.jcache.spring.app.BookApp.Catalogue;
 import io.micrometer.core.instrument.MeterRegistry;
+import java.net.URI;
 import java.net.URL;
 import java.net.URLClassLoader;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
@@ -133,6 +140,35 @@ class TerraceBootTest {
     }
 
     @Test
+    void actuatorTerraceListsEachCacheWithItsTiersAndHealthOverHttp() throws Exception {
+        try (ConfigurableApplicationContext app = startWeb("h")) {
+            app.getBean(Catalogue.class).find("4");
+            app.getBean(Catalogue.class).find("4");
+            String base = "http://127.0.0.1:" + app.getEnvironment().getProperty("local.server.port");
+
+            Map<String, Object> terrace = getJson(base + "/actuator/terrace");
+            Map<String, Object> managers = child(terrace, "cacheManagers");
+            assertThat(managers).as("the one Terrace manager, by URI").hasSize(1);
+            Map<String, Object> manager =
+                    child(managers, managers.keySet().iterator().next());
+            assertThat(manager).containsEntry("status", "UP");
+            Map<String, Object> books = child(child(manager, "caches"), "books");
+            assertThat(books)
+                    .as("statistics on (Micrometer is present): one miss then one hit")
+                    .containsEntry("statisticsEnabled", true)
+                    .containsEntry("hits", 1)
+                    .containsEntry("misses", 1)
+                    .containsEntry("puts", 1);
+            @SuppressWarnings("unchecked")
+            List<Map<String, Object>> tiers = (List<Map<String, Object>>) books.get("tiers");
+            assertThat(tiers).extracting(tier -> tier.get("name")).containsExactly("heap", "disk", "redis");
+            assertThat(tiers.get(0)).as("the second read was the heap's").containsEntry("hits", 1);
+
+            assertThat(getJson(base + "/actuator/health")).containsEntry("status", "UP");
+        }
+    }
+
+    @Test
     void aWrongConfigLocationStopsTheApplicationWithACacheExceptionNamingIt() {
         assertThatThrownBy(() -> start("f", "terrace.config=classpath:no-such-terrace.yaml")
                         .close())
@@ -145,11 +181,37 @@ class TerraceBootTest {
                 .hasMessageContaining("no-such-terrace.yaml");
     }
 
+    private ConfigurableApplicationContext startWeb(String instance) {
+        return start(
+                WebApplicationType.SERVLET,
+                instance,
+                "server.port=0",
+                "server.address=127.0.0.1",
+                "management.endpoints.web.exposure.include=health,terrace");
+    }
+
+    private ConfigurableApplicationContext start(String instance, String... more) {
+        return start(WebApplicationType.NONE, instance, more);
+    }
+
+    private static Map<String, Object> getJson(String uri) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient()
+                .send(HttpRequest.newBuilder(URI.create(uri)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as("GET %s: %s", uri, response.body()).isEqualTo(200);
+        return new ObjectMapper().readValue(response.body(), new TypeReference<Map<String, Object>>() {});
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> child(Map<String, Object> parent, String name) {
+        assertThat(parent).as("JSON object %s", parent).containsKey(name);
+        return (Map<String, Object>) parent.get(name);
+    }
+
     /**
      * Starts the application as one more instance: its own disk directory {@code instance} and its own class
      * loader (so its own cache manager, as in another process), with the Redis everyone shares.
      */
-    private ConfigurableApplicationContext start(String instance, String... more) {
+    private ConfigurableApplicationContext start(WebApplicationType web, String instance, String... more) {
         List<String> properties = new ArrayList<>(List.of(
                 "terrace.config=classpath:terrace-books.yaml",
                 "terrace.stack=heap+disk+redis",
@@ -163,7 +225,7 @@ class TerraceBootTest {
         properties.addAll(List.of(more));
         ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
         return new SpringApplicationBuilder(BookApp.class)
-                .web(WebApplicationType.NONE)
+                .web(web)
                 .resourceLoader(new DefaultResourceLoader(loader))
                 .properties(properties.toArray(String[]::new))
                 .run();
