@@ -58,11 +58,7 @@ final class DependencyWiring {
                 manager.settings().files(),
                 manager.fileWatcher(),
                 codec,
-                shared
-                        ? manager.redis()
-                                .dependencyIndex(
-                                        TierStacks.safeName(manager.getURI().toString()), name, codec)
-                        : null,
+                shared ? manager.redis().dependencyIndex(TierStacks.safeName(manager.sharedName()), name, codec) : null,
                 shared ? null : journal,
                 cache,
                 target,

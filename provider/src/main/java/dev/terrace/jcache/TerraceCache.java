@@ -99,7 +99,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                 settings,
                 manager::redis,
                 manager.getClassLoader(),
-                manager.getURI(),
+                manager.sharedName(),
                 name,
                 configuration.isStoreByValue(),
                 !expiry.isEternal(),

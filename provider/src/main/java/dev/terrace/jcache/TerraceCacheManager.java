@@ -49,6 +49,7 @@ public final class TerraceCacheManager implements CacheManager {
     private final TerraceConfig config;
     private final TerraceSettings settings;
     private final SerialFilter serialFilter;
+    private final String sharedName;
     private final ConcurrentMap<String, TerraceCache<?, ?>> caches = new ConcurrentHashMap<>();
     private final ExecutorService executor;
     private RedisLink redis;
@@ -63,11 +64,14 @@ public final class TerraceCacheManager implements CacheManager {
         this.config = ConfigLocator.locate(uri, classLoader, properties);
         this.settings = config.settingsFor(null, properties);
         this.serialFilter = SerialFilter.from(serialFilterSettings());
+        this.sharedName = SharedNames.of(
+                uri, settingsProperty(SharedNames.PROPERTY), settingsProperty(SharedNames.APPLICATION_PROPERTY));
         this.executor = Executors.newCachedThreadPool(daemonThreads("terrace-" + MANAGER_IDS.incrementAndGet()));
         LOG.info(
-                "Cache manager {} started from {}: tier stack {}, heap tier of {} entries per cache{}{}",
+                "Cache manager {} started from {}: shared as '{}', tier stack {}, heap tier of {} entries per cache{}{}",
                 uri,
                 config.source(),
+                sharedName,
                 settings.stack().id(),
                 settings.heapMaxEntries(),
                 settings.stack().hasDisk()
@@ -164,6 +168,14 @@ public final class TerraceCacheManager implements CacheManager {
      */
     public TerraceConfig config() {
         return config;
+    }
+
+    /**
+     * The name under which processes share this manager's caches (Redis keys, disk stores): configured, or
+     * derived from the URI by {@link SharedNames}.
+     */
+    String sharedName() {
+        return sharedName;
     }
 
     /** This manager's connection to Redis, opened when its first cache needs it. */

@@ -10,7 +10,6 @@ import dev.terrace.jcache.internal.tier.HeapTier;
 import dev.terrace.jcache.internal.tier.Tier;
 import dev.terrace.jcache.internal.tier.TierListener;
 import dev.terrace.jcache.internal.tier.TieredStore;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -45,7 +44,7 @@ final class TierStacks {
             TerraceSettings settings,
             Supplier<RedisLink> redis,
             ClassLoader classLoader,
-            URI managerUri,
+            String sharedName,
             String cacheName,
             boolean storeByValue,
             boolean entriesExpire,
@@ -74,9 +73,9 @@ final class TierStacks {
             case HEAP -> tiers.add(heap(settings, clock, authorityListener, entriesExpire));
             case HEAP_DISK -> {
                 tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
-                tiers.add(disk(settings, classLoader, managerUri, cacheName, codec, clock, dropBelow));
+                tiers.add(disk(settings, classLoader, sharedName, cacheName, codec, clock, dropBelow));
             }
-            case DISK -> tiers.add(disk(settings, classLoader, managerUri, cacheName, codec, clock, authorityListener));
+            case DISK -> tiers.add(disk(settings, classLoader, sharedName, cacheName, codec, clock, authorityListener));
             case REDIS, HEAP_REDIS, HEAP_DISK_REDIS -> {
                 if (settings.stack() != TierStack.REDIS) {
                     tiers.add(heap(settings, clock, TierListener.none(), entriesExpire));
@@ -86,18 +85,12 @@ final class TierStacks {
                 Path nearDirectory = null;
                 if (settings.stack() == TierStack.HEAP_DISK_REDIS) {
                     DiskBackedTier<K> near =
-                            disk(settings, classLoader, managerUri, cacheName, codec, clock, TierListener.none());
+                            disk(settings, classLoader, sharedName, cacheName, codec, clock, TierListener.none());
                     nearDirectory = near.directory();
                     tiers.add(near);
                 }
                 tiers.add(redis.get()
-                        .openTier(
-                                safeName(managerUri.toString()),
-                                cacheName,
-                                codec,
-                                clock,
-                                nearDirectory,
-                                settings.redisTtl()));
+                        .openTier(safeName(sharedName), cacheName, codec, clock, nearDirectory, settings.redisTtl()));
             }
         }
         TieredStore<K> built = new TieredStore<>(tiers, clock);
@@ -133,13 +126,13 @@ final class TierStacks {
     private static <K> DiskBackedTier<K> disk(
             TerraceSettings settings,
             ClassLoader classLoader,
-            URI managerUri,
+            String sharedName,
             String cacheName,
             Codec codec,
             Clock clock,
             TierListener<K> listener) {
         return TierModules.disk(classLoader, settings.stack().id(), cacheName)
-                .open(settings, managerUri, cacheName, codec, clock, listener);
+                .open(settings, sharedName, cacheName, codec, clock, listener);
     }
 
     /** A file name for {@code name}: its safe characters, and a hash so that different names never collide. */

@@ -167,6 +167,7 @@ final class ConfigSchema {
         keys.add(new Key("backends.l3.sentinel.master_name", L3_SENTINEL_MASTER, text(), Scope.MANAGER, "\"\"", false));
         keys.add(new Key("backends.l3.sentinel.nodes", L3_SENTINEL_NODES, nodes(), Scope.MANAGER, "[]", false));
         keys.add(new Key("backends.l3.cluster.nodes", L3_CLUSTER_NODES, nodes(), Scope.MANAGER, "[]", false));
+        keys.add(new Key("coordination.manager_name", "terrace.manager-name", text(), Scope.MANAGER, "\"\"", false));
         keys.add(new Key("coordination.invalidation", null, choice("stream"), Scope.MANAGER, "stream", false));
         keys.add(new Key(
                 "serialization.allow",
@@ -253,6 +254,7 @@ final class ConfigSchema {
             "backends.l3.sentinel.master_name",
             "backends.l3.sentinel.nodes",
             "backends.l3.cluster.nodes",
+            "coordination.manager_name",
             "coordination.invalidation",
             "serialization.allow",
             "file_watching.enabled",

@@ -34,11 +34,18 @@ final class TerraceManagerProperties {
     private TerraceManagerProperties() {}
 
     /**
-     * Adds the {@code terrace.*} properties of {@code environment} to {@code properties}, and the application's
-     * packages (Spring Boot's auto-configuration packages) and Spring's keys to the allowed classes.
+     * Adds the {@code terrace.*} properties of {@code environment} to {@code properties}, the application's name
+     * (the shared name of a manager that no setting names), and the application's packages (Spring Boot's
+     * auto-configuration packages) and Spring's keys to the allowed classes.
      */
     static void customize(Properties properties, Environment environment, BeanFactory beanFactory) {
         properties.putAll(terraceProperties(environment));
+        // The application's name shares its caches when the manager's URI is a file location (what
+        // spring.cache.jcache.config gives, which differs with every install directory) and nothing names them.
+        String applicationName = environment.getProperty("spring.application.name");
+        if (applicationName != null && !applicationName.isBlank()) {
+            properties.putIfAbsent("terrace.application-name", applicationName);
+        }
         Set<String> application = new LinkedHashSet<>();
         Object given = properties.get(SerialFilter.APPLICATION);
         if (given != null) {

@@ -3,7 +3,6 @@ package dev.terrace.jcache.internal.spi;
 import dev.terrace.jcache.config.TerraceSettings;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.tier.TierListener;
-import java.net.URI;
 import java.time.Clock;
 
 /** The disk tier (artifact {@code terrace-disk}), found with {@link java.util.ServiceLoader}. */
@@ -11,14 +10,15 @@ public interface DiskTierModule {
 
     /**
      * Opens the disk store of one cache, creating it or verifying what an earlier process left: its directory
-     * is derived from {@code settings} (the root, per-process or not) and the manager's URI and cache name.
+     * is derived from {@code settings} (the root, per-process or not), the manager's shared name and the cache
+     * name.
      *
      * @throws javax.cache.CacheException when the store cannot be opened (in use by another process, damaged
      *     beyond repair, no space); the message names the directory
      */
     <K> DiskBackedTier<K> open(
             TerraceSettings settings,
-            URI managerUri,
+            String managerName,
             String cacheName,
             Codec codec,
             Clock clock,

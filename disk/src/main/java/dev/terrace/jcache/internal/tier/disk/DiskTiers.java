@@ -5,7 +5,6 @@ import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.spi.DiskBackedTier;
 import dev.terrace.jcache.internal.spi.DiskTierModule;
 import dev.terrace.jcache.internal.tier.TierListener;
-import java.net.URI;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -21,7 +20,7 @@ public final class DiskTiers implements DiskTierModule {
     @Override
     public <K> DiskBackedTier<K> open(
             TerraceSettings settings,
-            URI managerUri,
+            String managerName,
             String cacheName,
             Codec codec,
             Clock clock,
@@ -30,12 +29,12 @@ public final class DiskTiers implements DiskTierModule {
         if (settings.diskPerProcessPath()) {
             root = root.resolve("pid-" + ProcessHandle.current().pid());
         }
-        Path directory = StoreNames.directory(root, managerUri.toString(), cacheName);
+        Path directory = StoreNames.directory(root, managerName, cacheName);
         try {
             return DiskTier.open(
                     new DiskTier.Options(directory, settings.diskMaxBytes(), settings.diskFsync())
                             .withTtl(settings.diskTtl())
-                            .withOwner(StoreNames.owner(managerUri.toString(), cacheName)),
+                            .withOwner(StoreNames.owner(managerName, cacheName)),
                     codec,
                     clock,
                     listener);

@@ -27,10 +27,10 @@ public final class StoreNames {
 
     private StoreNames() {}
 
-    /** The directory of the store of cache {@code cacheName} of the manager {@code managerUri} under {@code root}. */
-    public static Path directory(Path root, String managerUri, String cacheName) {
-        Path directory = root.resolve(part(managerUri)).resolve(part(cacheName));
-        Path legacy = root.resolve(legacyPart(managerUri)).resolve(legacyPart(cacheName));
+    /** The directory of the store of cache {@code cacheName} of the manager {@code managerName} under {@code root}. */
+    public static Path directory(Path root, String managerName, String cacheName) {
+        Path directory = root.resolve(part(managerName)).resolve(part(cacheName));
+        Path legacy = root.resolve(legacyPart(managerName)).resolve(legacyPart(cacheName));
         if (!Files.exists(directory) && Files.isDirectory(legacy)) {
             try {
                 Files.createDirectories(directory.getParent());
@@ -51,8 +51,8 @@ public final class StoreNames {
     }
 
     /** The owner a store records: the manager's URI and the cache's name. */
-    public static String owner(String managerUri, String cacheName) {
-        return managerUri + "\n" + cacheName;
+    public static String owner(String managerName, String cacheName) {
+        return managerName + "\n" + cacheName;
     }
 
     /** A directory name for {@code name}: its safe characters, then 128 bits of its SHA-256. */
