@@ -205,16 +205,24 @@ public final class TerraceCacheManager implements CacheManager {
     }
 
     /**
-     * Whether this manager's tiers answer: DEGRADED with the reason while its Redis is unreachable.
+     * Whether this manager's tiers answer: DEGRADED with the reasons while its Redis is unreachable, while a
+     * cache's near tier is bypassed, and for 30 seconds after a tier of a cache failed (a full or damaged disk).
      *
      * @return a snapshot taken now
      */
     public synchronized TerraceHealth health() {
-        boolean redisDown = redis != null && redis.isDown();
-        return TerraceHealth.of(
-                redisDown
-                        ? List.of("Redis at " + TierDescriptions.redis(redis.settings()) + " is unreachable")
-                        : List.of());
+        List<String> reasons = new ArrayList<>();
+        if (redis != null && redis.isDown()) {
+            reasons.add("Redis at " + TierDescriptions.redis(redis.settings()) + " is unreachable");
+        }
+        for (TerraceCache<?, ?> cache : caches.values()) {
+            if (!cache.isClosed()) {
+                for (String problem : cache.store().problems()) {
+                    reasons.add("Cache " + cache.getName() + ": " + problem);
+                }
+            }
+        }
+        return TerraceHealth.of(reasons);
     }
 
     /**

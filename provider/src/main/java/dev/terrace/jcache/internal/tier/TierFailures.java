@@ -1,8 +1,12 @@
 package dev.terrace.jcache.internal.tier;
 
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import javax.cache.CacheException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,17 +34,48 @@ final class TierFailures<K> {
 
     private static final Logger LOG = LoggerFactory.getLogger(TierFailures.class);
 
+    /** How long a tier's failure keeps its cache's manager DEGRADED after the last time it failed. */
+    static final Duration RECENT = Duration.ofSeconds(30);
+
     private final List<Tier<K>> tiers;
     private final TierCounters counters;
+    private final Clock clock;
     private final AtomicBoolean[] bypassed;
+    /** The last failure of each tier, for health checks. */
+    private final AtomicReferenceArray<Recent> recent;
 
-    TierFailures(List<Tier<K>> tiers, TierCounters counters) {
+    /** What a tier's last failure was, and when it happened ({@code clock} millis). */
+    private record Recent(String what, long at) {}
+
+    TierFailures(List<Tier<K>> tiers, TierCounters counters, Clock clock) {
         this.tiers = tiers;
         this.counters = counters;
+        this.clock = clock;
         this.bypassed = new AtomicBoolean[tiers.size()];
         for (int i = 0; i < bypassed.length; i++) {
             bypassed[i] = new AtomicBoolean();
         }
+        this.recent = new AtomicReferenceArray<>(tiers.size());
+    }
+
+    /**
+     * Why this store does not work as configured now, one line each: a near tier that is bypassed, a tier that
+     * failed within the last {@link #RECENT} (a full or damaged disk, for example). Empty when all is well.
+     */
+    List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        long now = clock.millis();
+        for (int i = 0; i < tiers.size(); i++) {
+            if (bypassed[i].get()) {
+                problems.add(describe(tiers.get(i))
+                        + " is bypassed: it could not drop copies it may hold wrongly; reopen the cache");
+            }
+            Recent last = recent.get(i);
+            if (last != null && now - last.at() < RECENT.toMillis()) {
+                problems.add(last.what() + " (" + Math.max(0, now - last.at()) / 1000 + " s ago)");
+            }
+        }
+        return problems;
     }
 
     /** Whether near tier {@code index} is bypassed: it could not drop a copy it may hold wrongly. */
@@ -94,6 +129,7 @@ final class TierFailures<K> {
 
     /** The authority failed to read an entry (other than by being unreachable). */
     CacheException authorityReadFailed(Throwable failure) {
+        note(tiers.size() - 1, "read an entry", failure);
         if (failure instanceof CacheException cacheException) {
             return cacheException;
         }
@@ -106,6 +142,7 @@ final class TierFailures<K> {
      * already gone. {@code decided}: the remapping had run to its end, so the writer or processor in it ran.
      */
     CacheException changeFailed(Throwable failure, boolean decided) {
+        note(tiers.size() - 1, "store a change", failure);
         if (failure instanceof CacheException cacheException) {
             // A tier's own CacheException already names the tier and what became of the change.
             return cacheException;
@@ -162,7 +199,13 @@ final class TierFailures<K> {
         }
     }
 
+    private void note(int index, String what, Throwable failure) {
+        recent.set(
+                index, new Recent(describe(tiers.get(index)) + " failed to " + what + ": " + failure, clock.millis()));
+    }
+
     private void record(int index, String what, Throwable failure) {
+        note(index, what + " a copy of an entry", failure);
         long count = counters.recordFailure(index);
         if (count == 1) {
             LOG.warn(

@@ -60,12 +60,20 @@ public final class TieredStore<K> implements AutoCloseable {
         this.tiers = List.copyOf(tiers);
         this.authority = this.tiers.get(this.tiers.size() - 1);
         this.counters = new TierCounters(this.tiers.size());
-        this.failures = new TierFailures<>(this.tiers, counters);
+        this.failures = new TierFailures<>(this.tiers, counters, clock);
         this.nearTiers = new NearTiers<>(this.tiers.subList(0, this.tiers.size() - 1), failures, counters, clock);
         this.stripes = new ReentrantLock[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
             stripes[i] = new ReentrantLock();
         }
+    }
+
+    /**
+     * Why this store does not work as configured now, one line each (a bypassed near tier, a tier that failed
+     * within the last 30 seconds), for the manager's health; empty when all is well.
+     */
+    public List<String> problems() {
+        return failures.problems();
     }
 
     /** The tiers, nearest first. */
