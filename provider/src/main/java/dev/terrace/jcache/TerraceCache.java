@@ -89,7 +89,9 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         JavaSerializer serializer = new JavaSerializer(manager.getClassLoader());
         SerialFilter filter =
                 manager.serialFilter().withTypes(configuration.getKeyType(), configuration.getValueType());
-        Copier copier = configuration.isStoreByValue() ? new ValueCopier(serializer, filter) : ReferenceCopier.INSTANCE;
+        Copier copier = configuration.isStoreByValue()
+                ? new ValueCopier(serializer, filter, configuration.getValueType())
+                : ReferenceCopier.INSTANCE;
         ExpiryCalculator expiry = new ExpiryCalculator(create(configuration.getExpiryPolicyFactory()), name);
         this.loader = create(configuration.getCacheLoaderFactory());
         this.writer = writerOf(configuration);

@@ -13,6 +13,7 @@ import java.time.OffsetDateTime;
 import java.time.ZonedDateTime;
 import java.util.Set;
 import java.util.UUID;
+import javax.cache.CacheException;
 
 /**
  * Store-by-value: keys and values are copied by serialization, except instances of JDK types that are
@@ -46,11 +47,23 @@ public final class ValueCopier implements Copier {
 
     private final JavaSerializer serializer;
     private final SerialFilter filter;
+    private final Class<?> valueType;
 
     /** @param filter what values read back from disk or Redis may contain */
     public ValueCopier(JavaSerializer serializer, SerialFilter filter) {
+        this(serializer, filter, Object.class);
+    }
+
+    /**
+     * @param filter what values read back from disk or Redis may contain
+     * @param valueType the cache's declared value type: a stored value of another type (written by a process
+     *     whose cache declares another type, or planted in Redis) fails the read with a {@code CacheException}
+     *     instead of reaching the caller, whose own code would throw a {@code ClassCastException}
+     */
+    public ValueCopier(JavaSerializer serializer, SerialFilter filter, Class<?> valueType) {
         this.serializer = serializer;
         this.filter = filter;
+        this.valueType = valueType;
     }
 
     /** Whether instances of {@code type} can be shared instead of copied. */
@@ -81,15 +94,22 @@ public final class ValueCopier implements Copier {
     @Override
     @SuppressWarnings("unchecked")
     public <V> V fromStored(Object stored) {
+        Object value;
         if (stored instanceof SerializedValue serialized) {
-            return (V)
-                    (serialized.isFromOutside()
-                            ? serializer.deserialize(serialized.bytes(), filter)
-                            : serializer.deserialize(serialized.bytes()));
+            value = serialized.isFromOutside()
+                    ? serializer.deserialize(serialized.bytes(), filter)
+                    : serializer.deserialize(serialized.bytes());
+        } else if (stored instanceof byte[] bytes) {
+            value = bytes.clone();
+        } else {
+            value = stored;
         }
-        if (stored instanceof byte[] bytes) {
-            return (V) bytes.clone();
+        if (valueType != Object.class && value != null && !valueType.isInstance(value)) {
+            throw new CacheException("A stored value is a " + value.getClass().getName() + ", not the "
+                    + valueType.getName() + " this cache declares: it was written by a cache of the same name that"
+                    + " declares another value type, or put there from outside; the read fails instead of handing it"
+                    + " out");
         }
-        return (V) stored;
+        return (V) value;
     }
 }
