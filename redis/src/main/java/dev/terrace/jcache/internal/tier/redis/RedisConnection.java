@@ -43,6 +43,9 @@ import org.slf4j.LoggerFactory;
 public final class RedisConnection implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
+    /** How long the TLS probe of a connection that failed at start waits for the server's reply or refusal. */
+    private static final long PROBE_REPLY_MILLIS = 10_000;
+
     private static final String FAILOVER_SCRIPT = RedisTier.script("redis-failover.lua");
 
     private final RedisSettings settings;
@@ -275,7 +278,10 @@ public final class RedisConnection implements AutoCloseable {
             try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
                 socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), (int)
                         settings.connectTimeout().toMillis());
-                socket.setSoTimeout((int) settings.timeout().toMillis());
+                // Only a connection that already failed gets here: waiting longer than a command would for the
+                // server's refusal keeps a slow server (or a loaded machine) from passing for an unreachable one.
+                socket.setSoTimeout(
+                        (int) Math.max(PROBE_REPLY_MILLIS, settings.timeout().toMillis()));
                 SSLParameters parameters = socket.getSSLParameters();
                 parameters.setEndpointIdentificationAlgorithm("HTTPS");
                 socket.setSSLParameters(parameters);
