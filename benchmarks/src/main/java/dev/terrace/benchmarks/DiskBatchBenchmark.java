@@ -31,7 +31,9 @@ public class DiskBatchBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void diskTierPutAll100(
-            DiskTierBreakdownBenchmark.DiskTierOnly store, DiskTierBenchmark.Keys keys, DiskPutBenchmark.Cursor cursor) {
+            DiskTierBreakdownBenchmark.DiskTierOnly store,
+            DiskTierBenchmark.Keys keys,
+            DiskPutBenchmark.Cursor cursor) {
         Map<String, TierEntry> batch = new LinkedHashMap<>();
         for (int i = 0; i < BATCH; i++) {
             batch.put(keys.strings[cursor.next(keys)], new TierEntry(keys.value.clone(), TierEntry.ETERNAL));
@@ -42,7 +44,9 @@ public class DiskBatchBenchmark {
     @Benchmark
     @OperationsPerInvocation(BATCH)
     public void diskTierPut100(
-            DiskTierBreakdownBenchmark.DiskTierOnly store, DiskTierBenchmark.Keys keys, DiskPutBenchmark.Cursor cursor) {
+            DiskTierBreakdownBenchmark.DiskTierOnly store,
+            DiskTierBenchmark.Keys keys,
+            DiskPutBenchmark.Cursor cursor) {
         for (int i = 0; i < BATCH; i++) {
             store.tier.put(keys.strings[cursor.next(keys)], new TierEntry(keys.value.clone(), TierEntry.ETERNAL));
         }

@@ -10,12 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.List;
-import java.util.Set;
-import java.util.HashSet;
 import java.util.Collections;
+import java.util.HashSet;
+import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -194,8 +194,7 @@ class CrashRecoveryTest {
                         + " acknowledged writes lost: %d; garbled values served: %d; acknowledged writes checked: %d",
                 WRITERS, CONCURRENT_KILLS, complete, lost, garbage, acknowledged.size());
         LOG.warn(report);
-        Files.writeString(
-                Path.of("target", "crash-recovery-concurrent-report.txt"), report + System.lineSeparator());
+        Files.writeString(Path.of("target", "crash-recovery-concurrent-report.txt"), report + System.lineSeparator());
 
         assertThat(garbage).as("garbled values served").isZero();
         assertThat(complete).as(report).isEqualTo(CONCURRENT_KILLS);
