@@ -10,9 +10,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Properties;
 import java.util.Random;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -33,6 +36,8 @@ class CrashRecoveryTest {
 
     private static final Logger LOG = LoggerFactory.getLogger(CrashRecoveryTest.class);
     private static final int KILLS = Integer.getInteger("terrace.crash.kills", 50);
+    private static final int CONCURRENT_KILLS = Integer.getInteger("terrace.crash.concurrent-kills", 10);
+    private static final int WRITERS = 4;
 
     @TempDir
     Path root;
@@ -127,6 +132,72 @@ class CrashRecoveryTest {
 
         assertThat(garbage).as("garbled values served").isZero();
         assertThat(complete).as(report).isEqualTo(KILLS);
+    }
+
+    /**
+     * The same guarantee for concurrent writers, whose journal appends are coalesced (group commit): a put
+     * that returned had its own record written, whichever thread wrote it.
+     */
+    @Test
+    void acknowledgedWritesOfConcurrentWritersSurviveKillNine() throws Exception {
+        Random random = new Random(15);
+        Set<Long> acknowledged = new HashSet<>();
+        long next = 0;
+        int complete = 0;
+        long garbage = 0;
+        long lost = 0;
+        for (int round = 0; round < CONCURRENT_KILLS; round++) {
+            Process writer = start("loop-threads", Long.toString(next), Integer.toString(WRITERS));
+            int acksBeforeKill = 200 + random.nextInt(2_000);
+            try (BufferedReader out = reader(writer)) {
+                for (int i = 0; i < acksBeforeKill; i++) {
+                    String line = out.readLine();
+                    assertThat(line).as("writer output in round %d", round).startsWith("ack ");
+                    acknowledged.add(Long.parseLong(line.substring(4)));
+                }
+                writer.toHandle().destroyForcibly();
+                String line;
+                while ((line = out.readLine()) != null) {
+                    if (line.startsWith("ack ")) {
+                        acknowledged.add(Long.parseLong(line.substring(4)));
+                    }
+                }
+            }
+            assertThat(writer.waitFor(30, TimeUnit.SECONDS)).isTrue();
+            next = Collections.max(acknowledged) + WRITERS + 1;
+
+            try (CacheManager manager = open(settings())) {
+                Cache<String, String> cache = cacheOf(manager);
+                long missing = 0;
+                for (long n : acknowledged) {
+                    String value = cache.get(StoreProcess.key(n));
+                    if (value == null) {
+                        missing++;
+                    } else if (!value.equals(StoreProcess.value(n))) {
+                        garbage++;
+                    }
+                }
+                for (Cache.Entry<String, String> entry : cache) {
+                    String key = entry.getKey();
+                    if (!entry.getValue().equals(StoreProcess.value(Long.parseLong(key.substring(4))))) {
+                        garbage++;
+                    }
+                }
+                if (missing == 0) {
+                    complete++;
+                }
+                lost += missing;
+            }
+        }
+        String report = String.format(
+                "kill -9 rounds with %d concurrent writers: %d; reopened with every acknowledged write: %d;"
+                        + " acknowledged writes lost: %d; garbled values served: %d; acknowledged writes checked: %d",
+                WRITERS, CONCURRENT_KILLS, complete, lost, garbage, acknowledged.size());
+        LOG.warn(report);
+        Files.writeString(Path.of("target", "crash-recovery-concurrent-report.txt"), report + System.lineSeparator());
+
+        assertThat(garbage).as("garbled values served").isZero();
+        assertThat(complete).as(report).isEqualTo(CONCURRENT_KILLS);
     }
 
     @Test

@@ -19,6 +19,9 @@ import javax.cache.configuration.MutableConfiguration;
  *   <li>{@code write FROM COUNT}: puts COUNT entries from key FROM, closes the manager and exits normally;
  *   <li>{@code loop FROM}: puts entries from key FROM forever, updating the key {@code latest} after each,
  *       and prints {@code ack N} once the put of key N returned;
+ *   <li>{@code loop-threads FROM THREADS}: THREADS threads put entries from key FROM forever, thread t the keys
+ *       FROM + t, FROM + t + THREADS, ..., and print {@code ack N} once the put of key N returned (concurrent
+ *       writers, whose journal appends are written in groups);
  *   <li>{@code hold}: opens the cache, prints {@code ready}, and keeps it open until its input closes.
  * </ul>
  */
@@ -72,6 +75,22 @@ public final class StoreProcess {
                     cache.put("latest", Long.toString(n));
                     out.println("ack " + n);
                 }
+            }
+            case "loop-threads" -> {
+                long from = Long.parseLong(args[2]);
+                int threads = Integer.parseInt(args[3]);
+                Cache<String, String> shared = cache;
+                for (int t = 0; t < threads; t++) {
+                    long first = from + t;
+                    Thread writer = new Thread(() -> {
+                        for (long n = first; ; n += threads) {
+                            shared.put(key(n), value(n));
+                            out.println("ack " + n);
+                        }
+                    });
+                    writer.start();
+                }
+                Thread.currentThread().join();
             }
             case "hold" -> {
                 out.println("ready");

@@ -1,6 +1,7 @@
 package dev.terrace.jcache.internal.tier;
 
 import java.util.Iterator;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 
 /**
@@ -26,6 +27,15 @@ public interface Tier<K> extends AutoCloseable {
 
     /** Drops what the tier holds for {@code key}, if anything. */
     void remove(K key);
+
+    /**
+     * Stores each entry of {@code entries} as {@link #put} does. A tier that can apply several changes at once
+     * overrides this (the disk tier appends them with one journal write); by default it puts them one by one,
+     * in the map's order. Not atomic: when it throws, some of the entries may have been stored.
+     */
+    default void putAll(Map<? extends K, ? extends TierEntry> entries) {
+        entries.forEach(this::put);
+    }
 
     /**
      * Atomically replaces the entry of {@code key} with what {@code remapping} returns for the current one

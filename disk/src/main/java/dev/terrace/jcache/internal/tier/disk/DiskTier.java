@@ -9,7 +9,10 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
+import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
@@ -191,9 +194,125 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         }
     }
 
+    /**
+     * Stores {@code entry} without reading what the key held first: the index's own answer (the value it
+     * replaced) is all the size bound needs.
+     */
     @Override
     public void put(K key, TierEntry entry) {
-        compute(key, current -> entry);
+        putAll(Collections.singletonMap(key, entry));
+    }
+
+    /**
+     * Stores every entry of {@code entries} with one journal {@code write} (when they fit its
+     * {@value Journal#BUFFER_LIMIT}-byte write buffer; a bigger batch takes one write per buffer-full): the
+     * records follow each other in the journal, and the call returns once all of them are written (with {@code
+     * fsync}, forced to the device). The keys' locks are held together, so no other change to these keys in
+     * this tier interleaves.
+     *
+     * <p>A value too big for a journal record fails the call before anything is written. When the index fails
+     * part-way, the entries before the failing one stay stored and the caller gets a {@link CacheException}.
+     */
+    @Override
+    public void putAll(Map<? extends K, ? extends TierEntry> entries) {
+        requireOpen();
+        int count = entries.size();
+        if (count == 0) {
+            return;
+        }
+        byte[][] keys = new byte[count][];
+        byte[][] payloads = new byte[count][];
+        long[] expiries = new long[count];
+        int i = 0;
+        for (Map.Entry<? extends K, ? extends TierEntry> change : entries.entrySet()) {
+            TierEntry next = capped(Objects.requireNonNull(change.getValue(), "entry"));
+            keys[i] = codec.encodeKey(Objects.requireNonNull(change.getKey(), "key"));
+            payloads[i] = checkedPayload(keys[i], next);
+            expiries[i] = next.expiresAt();
+            i++;
+        }
+        Index current = lockedIndex();
+        ReentrantLock[] held = lockStripes(keys);
+        try {
+            Journal.Append[] appends = new Journal.Append[count];
+            for (int n = 0; n < count; n++) {
+                byte[] keyBytes = keys[n];
+                byte[] payload = payloads[n];
+                long expiresAt = expiries[n];
+                appends[n] = new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
+                    byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
+                    byte[] replaced = current.put(keyBytes, stored);
+                    liveBytes.addAndGet(
+                            StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
+                });
+            }
+            journal.append(appends);
+        } catch (IOException e) {
+            throw notWritten(e);
+        } catch (Index.Failure e) {
+            // The journal holds no trace of the failed entry or those after it: they were cut back.
+            failed(current, e);
+            throw unusable(e);
+        } finally {
+            for (int n = held.length - 1; n >= 0; n--) {
+                held[n].unlock();
+            }
+            compaction.readLock().unlock();
+        }
+        compactIfNeeded();
+    }
+
+    /**
+     * The usable index, with the compaction lock held for reading: fetched again while a rebuild replaced it
+     * in between (a rebuild needs that lock free, so it cannot be taken first).
+     */
+    private Index lockedIndex() {
+        Index current = usableIndex();
+        compaction.readLock().lock();
+        while (current != index) {
+            compaction.readLock().unlock();
+            current = usableIndex();
+            compaction.readLock().lock();
+        }
+        return current;
+    }
+
+    /** Locks the stripes of {@code keys}, each once, in ascending order (so that no two callers deadlock). */
+    private ReentrantLock[] lockStripes(byte[][] keys) {
+        boolean[] wanted = new boolean[STRIPES];
+        int distinct = 0;
+        for (byte[] keyBytes : keys) {
+            int stripe = stripeOf(keyBytes);
+            if (!wanted[stripe]) {
+                wanted[stripe] = true;
+                distinct++;
+            }
+        }
+        ReentrantLock[] held = new ReentrantLock[distinct];
+        int taken = 0;
+        try {
+            for (int stripe = 0; stripe < STRIPES; stripe++) {
+                if (wanted[stripe]) {
+                    stripes[stripe].lock();
+                    held[taken++] = stripes[stripe];
+                }
+            }
+        } catch (RuntimeException | Error e) {
+            for (int n = taken - 1; n >= 0; n--) {
+                held[n].unlock();
+            }
+            throw e;
+        }
+        return held;
+    }
+
+    private static int stripeOf(byte[] keyBytes) {
+        return Math.floorMod(Arrays.hashCode(keyBytes), STRIPES);
+    }
+
+    /** The journal's number of {@code write} calls for appends so far, for tests that count them. */
+    long journalWrites() {
+        return journal.writeCalls();
     }
 
     @Override
@@ -211,7 +330,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             boolean remapped = false;
             compaction.readLock().lock();
             try {
-                ReentrantLock stripe = stripes[Math.floorMod(Arrays.hashCode(keyBytes), STRIPES)];
+                ReentrantLock stripe = stripes[stripeOf(keyBytes)];
                 stripe.lock();
                 try {
                     byte[] stored = current.get(keyBytes);
@@ -253,31 +372,43 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         try {
             if (next == null) {
                 if (previous != null) {
-                    journal.append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> current.remove(keyBytes));
-                    liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
+                    journal.append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> {
+                        current.remove(keyBytes);
+                        liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
+                    });
                 }
                 return;
             }
-            byte[] payload = codec.encodeValue(next.value());
-            if (!Journal.fits(keyBytes.length, payload.length)) {
-                throw new CacheException("Cannot store a value of " + payload.length + " bytes in the disk store "
-                        + directory.directory().toAbsolutePath() + ": a journal record holds at most "
-                        + Journal.MAX_RECORD + " bytes; the value was not stored");
-            }
-            compactor.warnIfOversized(keyBytes.length + (long) payload.length);
-            byte[][] written = new byte[2][];
-            journal.append(Journal.PUT, next.expiresAt(), keyBytes, payload, seq -> {
-                written[0] = StoredValue.encode(keyBytes, seq, next.expiresAt(), payload);
-                written[1] = current.put(keyBytes, written[0]);
+            byte[] payload = checkedPayload(keyBytes, next);
+            long expiresAt = next.expiresAt();
+            journal.append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
+                byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
+                byte[] replaced = current.put(keyBytes, stored);
+                liveBytes.addAndGet(
+                        StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
             });
-            liveBytes.addAndGet(
-                    StoredValue.footprint(keyBytes, written[0]) - StoredValue.footprint(keyBytes, written[1]));
         } catch (IOException e) {
-            throw new CacheException(
-                    "Cannot write to the disk store journal " + journal.path().toAbsolutePath() + " (" + e
-                            + "); the write was not made",
-                    e);
+            throw notWritten(e);
         }
+    }
+
+    /** The encoded value of {@code next}, refused before anything is written if no journal record holds it. */
+    private byte[] checkedPayload(byte[] keyBytes, TierEntry next) {
+        byte[] payload = codec.encodeValue(next.value());
+        if (!Journal.fits(keyBytes.length, payload.length)) {
+            throw new CacheException("Cannot store a value of " + payload.length + " bytes in the disk store "
+                    + directory.directory().toAbsolutePath() + ": a journal record holds at most "
+                    + Journal.MAX_RECORD + " bytes; the value was not stored");
+        }
+        compactor.warnIfOversized(keyBytes.length + (long) payload.length);
+        return payload;
+    }
+
+    private CacheException notWritten(IOException e) {
+        return new CacheException(
+                "Cannot write to the disk store journal " + journal.path().toAbsolutePath() + " (" + e
+                        + "); the write was not made",
+                e);
     }
 
     @Override

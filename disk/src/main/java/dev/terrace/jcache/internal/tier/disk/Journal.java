@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import javax.cache.CacheException;
@@ -47,8 +48,19 @@ final class Journal implements AutoCloseable {
         }
     }
 
+    /** The write buffer's largest size; a record over it is written from a buffer of its own. */
+    static final int BUFFER_LIMIT = 1 << 20;
+
+    private static final int BUFFER_START = 64 * 1024;
+
     private final Path path;
     private final boolean fsync;
+    private final GroupCommit commits = new GroupCommit();
+    private final CRC32C crc = new CRC32C();
+    /** Reused by every commit (only under this journal's lock): records are framed here, then written. */
+    private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_START);
+
+    private long writeCalls;
     private FileChannel channel;
     private FileLock lock;
     private long size;
@@ -117,46 +129,192 @@ final class Journal implements AutoCloseable {
     }
 
     /**
+     * One record to append: what it changes, and what to run once it is written, with its sequence number,
+     * while no other record can follow it (the index update). Built by the caller, run by whichever thread
+     * leads the commit it joins.
+     */
+    static final class Append {
+        final byte type;
+        final long expiresAt;
+        final byte[] key;
+        final byte[] value;
+        final LongConsumer index;
+
+        Append(byte type, long expiresAt, byte[] key, byte[] value, LongConsumer index) {
+            this.type = type;
+            this.expiresAt = expiresAt;
+            this.key = key;
+            this.value = value;
+            this.index = index;
+        }
+
+        int bytes() {
+            return RECORD_OVERHEAD + PAYLOAD_FIXED + key.length + value.length;
+        }
+    }
+
+    /**
      * Appends a record with the next sequence number, then runs {@code index} with that number while no other
      * record can follow it. When the write or {@code index} fails, the record is cut off again, so the journal
-     * holds exactly the changes whose append returned.
+     * holds exactly the changes whose append returned. Concurrent appends are written together ({@link
+     * #append(Append...)}).
      *
      * @return the record's sequence number
      */
-    synchronized long append(byte type, long expiresAt, byte[] key, byte[] value, LongConsumer index)
-            throws IOException {
-        if (!fits(key.length, value.length)) {
-            throw new CacheException("A record of " + (key.length + (long) value.length)
-                    + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: " + path.toAbsolutePath());
+    long append(byte type, long expiresAt, byte[] key, byte[] value, LongConsumer index) throws IOException {
+        Append append = new Append(type, expiresAt, key, value, index);
+        return append(append);
+    }
+
+    /**
+     * Appends {@code appends} in order, in one {@code write} call when they fit the journal's write buffer
+     * ({@value #BUFFER_LIMIT} bytes), and runs each one's index update, in order, once they are written (and,
+     * with {@code fsync}, forced to the device). Returns only once all of them are.
+     *
+     * <p>This is a group commit: while one thread writes, the appends of other threads queue up, and the next
+     * writer takes the whole queue into one {@code write} call; the others wait until their records are
+     * written, so no append returns before its record is in the operating system's hands. When the write
+     * fails, every record of the commit is cut off again and every caller gets the failure. When an index
+     * update fails, its record and the records after it are cut off: their callers get that failure, the
+     * records before it stay (so a batch that fails may have been applied in part).
+     *
+     * @return the sequence number of the last record
+     */
+    long append(Append... appends) throws IOException {
+        for (Append append : appends) {
+            if (!fits(append.key.length, append.value.length)) {
+                throw new CacheException("A record of " + (append.key.length + (long) append.value.length)
+                        + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: "
+                        + path.toAbsolutePath());
+            }
         }
-        if (tornTail) {
-            cutBack(size);
-        }
-        long recordSeq = seq + 1;
-        Entry entry = new Entry(type, recordSeq, expiresAt, key, value);
-        ByteBuffer buffer = encode(entry);
+        GroupCommit.Commit commit = new GroupCommit.Commit(appends);
+        commits.join(commit, this::write);
+        return commit.result();
+    }
+
+    /** The {@code write} calls appends have made so far, for tests and benchmarks that count them. */
+    synchronized long writeCalls() {
+        return writeCalls;
+    }
+
+    /** The group commit this journal's appends go through, for tests and benchmarks that watch it. */
+    GroupCommit commits() {
+        return commits;
+    }
+
+    /** Writes the commits a leader took from the queue, in order, as one stretch of the journal. */
+    private synchronized void write(List<GroupCommit.Commit> batch) {
         long start = size;
         try {
-            long position = start;
-            while (buffer.hasRemaining()) {
-                position += channel.write(buffer, position);
+            if (tornTail) {
+                cutBack(size);
+                start = size;
             }
+            writeRecords(batch, start);
             if (fsync) {
                 channel.force(false);
             }
         } catch (IOException | RuntimeException | Error e) {
             cutBackQuietly(start, e);
-            throw e;
+            for (GroupCommit.Commit commit : batch) {
+                commit.failure = e;
+            }
+            return;
         }
-        try {
-            index.accept(recordSeq);
-        } catch (RuntimeException | Error e) {
-            cutBackQuietly(start, e);
-            throw e;
+        long position = start;
+        long recordSeq = seq;
+        Throwable failure = null;
+        for (GroupCommit.Commit commit : batch) {
+            if (failure != null) {
+                commit.failure = failure;
+                continue;
+            }
+            for (Append append : commit.appends) {
+                try {
+                    append.index.accept(recordSeq + 1);
+                } catch (RuntimeException | Error e) {
+                    // This record and every one after it are cut off; those before it stay.
+                    failure = e;
+                    commit.failure = e;
+                    cutBackQuietly(position, e);
+                    break;
+                }
+                recordSeq++;
+                position += append.bytes();
+                size = position;
+                seq = recordSeq;
+            }
+            commit.lastSeq = recordSeq;
         }
-        size = start + entry.bytes();
-        seq = recordSeq;
-        return recordSeq;
+    }
+
+    /** Frames the batch's records into the write buffer and writes it, flushing whenever it is full. */
+    private void writeRecords(List<GroupCommit.Commit> batch, long start) throws IOException {
+        long position = start;
+        long recordSeq = seq;
+        buffer.clear();
+        for (GroupCommit.Commit commit : batch) {
+            for (Append append : commit.appends) {
+                int bytes = append.bytes();
+                if (bytes > buffer.remaining()) {
+                    position = flush(position);
+                    if (bytes > buffer.capacity()) {
+                        growOrBypass(bytes);
+                    }
+                }
+                recordSeq++;
+                if (bytes > buffer.capacity()) {
+                    // A record over the buffer limit is framed on its own, once, rather than kept around.
+                    ByteBuffer large =
+                            encode(new Entry(append.type, recordSeq, append.expiresAt, append.key, append.value));
+                    position = writeFully(large, position);
+                } else {
+                    frame(append, recordSeq);
+                }
+            }
+        }
+        flush(position);
+    }
+
+    private long flush(long position) throws IOException {
+        buffer.flip();
+        long end = writeFully(buffer, position);
+        buffer.clear();
+        return end;
+    }
+
+    private long writeFully(ByteBuffer source, long position) throws IOException {
+        if (!source.hasRemaining()) {
+            return position;
+        }
+        writeCalls++;
+        while (source.hasRemaining()) {
+            position += channel.write(source, position);
+        }
+        return position;
+    }
+
+    private void growOrBypass(int bytes) {
+        if (bytes <= BUFFER_LIMIT) {
+            buffer = ByteBuffer.allocateDirect(Math.min(BUFFER_LIMIT, Math.max(bytes, buffer.capacity() * 2)));
+        }
+    }
+
+    /** Frames one record at the write buffer's position, exactly as {@link #encode} does. */
+    private void frame(Append append, long recordSeq) {
+        int payload = PAYLOAD_FIXED + append.key.length + append.value.length;
+        int recordStart = buffer.position();
+        buffer.putInt(payload).putInt(0);
+        buffer.put(append.type).putLong(recordSeq).putLong(append.expiresAt);
+        buffer.putInt(append.key.length).put(append.key).put(append.value);
+        int end = buffer.position();
+        buffer.position(recordStart + RECORD_OVERHEAD);
+        buffer.limit(end);
+        crc.reset();
+        crc.update(buffer);
+        buffer.limit(buffer.capacity());
+        buffer.putInt(recordStart + 4, (int) crc.getValue());
     }
 
     /** Forces what was appended to the device. */

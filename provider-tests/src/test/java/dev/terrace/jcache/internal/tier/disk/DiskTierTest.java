@@ -18,7 +18,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import javax.cache.CacheException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -209,6 +215,122 @@ class DiskTierTest extends TierConformanceTest {
         assertThat(expired).contains("short");
         assertThat(evicted).doesNotContain("short");
         disk.close();
+    }
+
+    @Test
+    void putAllOfAHundredEntriesIsOneJournalWriteAndSurvivesReopening() {
+        Path directory = temp.resolve("batch");
+        DiskTier<String> disk = open(directory, 64 * MB);
+        disk.put("k0", new TierEntry("old", LATER));
+        Map<String, TierEntry> batch = hundredEntries();
+        long writesBefore = disk.journalWrites();
+
+        disk.putAll(batch);
+
+        assertThat(disk.journalWrites() - writesBefore)
+                .as("a batch of 100 entries is appended with one write call")
+                .isEqualTo(1);
+        assertThat(disk.size()).isEqualTo(100);
+        assertThat(disk.get("k0").value())
+                .as("the batch replaced the older value")
+                .isEqualTo("v0");
+        disk.close();
+
+        DiskTier<String> reopened = open(directory, 64 * MB);
+        assertThat(reopened.size()).isEqualTo(100);
+        batch.forEach((key, entry) -> assertThat(reopened.get(key)).isEqualTo(entry));
+        reopened.close();
+    }
+
+    @Test
+    void everyEntryOfAPutAllThatReturnedSurvivesAKill() throws IOException {
+        Path directory = temp.resolve("batch-crash");
+        DiskTier<String> disk = open(directory, 64 * MB);
+        Map<String, TierEntry> batch = hundredEntries();
+        disk.putAll(batch);
+        // kill -9 right after the call returned: the files as the process leaves them, never closed.
+        Path copy = copyWhileOpen(directory, temp.resolve("batch-crash-copy"));
+        disk.close();
+
+        DiskTier<String> recovered = open(copy, 64 * MB);
+        assertThat(recovered.size()).isEqualTo(100);
+        batch.forEach((key, entry) -> assertThat(recovered.get(key)).isEqualTo(entry));
+        recovered.close();
+    }
+
+    @Test
+    void putAllRefusesAnOversizedValueBeforeWritingAnyOfTheBatch() {
+        Path directory = temp.resolve("batch-oversized");
+        DiskTier<String> disk = open(directory, 64 * MB);
+        Map<String, TierEntry> batch = new LinkedHashMap<>(hundredEntries());
+        batch.put("huge", new TierEntry(new SerializedValue(new byte[Journal.MAX_RECORD]), LATER));
+        long writesBefore = disk.journalWrites();
+
+        assertThatThrownBy(() -> disk.putAll(batch)).isInstanceOf(CacheException.class);
+
+        assertThat(disk.journalWrites()).isEqualTo(writesBefore);
+        assertThat(disk.size()).isZero();
+        disk.close();
+    }
+
+    @Test
+    void concurrentPutsAreAllKeptWhateverBatchesTheyWereWrittenIn() throws Exception {
+        Path directory = temp.resolve("concurrent");
+        DiskTier<String> disk = open(directory, 64 * MB);
+        int threads = 4;
+        int perThread = 2_000;
+        ExecutorService pool = Executors.newFixedThreadPool(threads);
+        try {
+            List<Future<?>> done = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    for (int i = 0; i < perThread; i++) {
+                        disk.put("t" + thread + "-" + i, new TierEntry("v" + thread + "-" + i, LATER));
+                    }
+                }));
+            }
+            for (Future<?> each : done) {
+                each.get(2, TimeUnit.MINUTES);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(disk.journalWrites())
+                .as("no more write calls than puts")
+                .isLessThanOrEqualTo((long) threads * perThread);
+        Path copy = copyWhileOpen(directory, temp.resolve("concurrent-copy"));
+        disk.close();
+
+        DiskTier<String> recovered = open(copy, 64 * MB);
+        assertThat(recovered.size()).isEqualTo((long) threads * perThread);
+        for (int t = 0; t < threads; t++) {
+            for (int i = 0; i < perThread; i++) {
+                assertThat(recovered.get("t" + t + "-" + i).value()).isEqualTo("v" + t + "-" + i);
+            }
+        }
+        recovered.close();
+    }
+
+    private static Map<String, TierEntry> hundredEntries() {
+        Map<String, TierEntry> batch = new LinkedHashMap<>();
+        for (int i = 0; i < 100; i++) {
+            batch.put("k" + i, new TierEntry("v" + i, LATER + i));
+        }
+        return batch;
+    }
+
+    /** The store's files as they are while it is open, as {@code kill -9} would leave them. */
+    private static Path copyWhileOpen(Path directory, Path copy) throws IOException {
+        Files.createDirectories(copy);
+        try (var files = Files.list(directory)) {
+            for (Path file : files.toList()) {
+                if (!file.getFileName().toString().equals("lock")) {
+                    Files.copy(file, copy.resolve(file.getFileName()));
+                }
+            }
+        }
+        return copy;
     }
 
     @Test
