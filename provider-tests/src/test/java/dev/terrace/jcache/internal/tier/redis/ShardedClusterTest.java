@@ -198,6 +198,60 @@ class ShardedClusterTest {
         }
     }
 
+    @Test
+    void aShardThatLostItsSequenceStartsANewEpochWhileTheOtherShardsGoOn() throws Exception {
+        Codec codec = codec();
+        try (RedisConnection writing = connection();
+                RedisConnection reading = connection()) {
+            RedisTier<String> writer = new RedisTier<>(writing, "m", "lost", codec);
+            RedisTier<String> reader = new RedisTier<>(reading, "m", "lost", codec);
+            List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
+            java.util.concurrent.atomic.AtomicInteger dropped = new java.util.concurrent.atomic.AtomicInteger();
+            reader.subscribe(new RedisTier.Invalidations<>() {
+                @Override
+                public void changed(String key) {
+                    changed.add(key);
+                }
+
+                @Override
+                public void unknown() {
+                    dropped.incrementAndGet();
+                }
+            });
+            ShardLayout layout = new ShardLayout("terrace", "m", "lost", RedisSettings.DEFAULT_CLUSTER_SHARDS);
+            int lost = layout.shardOf(codec.encodeKey("k"));
+            String other = IntStream.range(0, 100)
+                    .mapToObj(i -> "other" + i)
+                    .filter(key -> layout.shardOf(codec.encodeKey(key)) != lost)
+                    .findFirst()
+                    .orElseThrow();
+            writer.put("k", new TierEntry("v1", TierEntry.ETERNAL));
+            writer.put(other, new TierEntry("v1", TierEntry.ETERNAL));
+            await().atMost(10, TimeUnit.SECONDS).until(() -> changed.containsAll(List.of("k", other)));
+            int droppedBefore = dropped.get();
+
+            for (RedisServer master : cluster.masters()) {
+                // Only the master that holds the shard's slot deletes it; the others answer MOVED.
+                master.command("DEL " + layout.prefix(lost) + "seq");
+            }
+            writer.put("k", new TierEntry("v2", TierEntry.ETERNAL));
+
+            assertThat(writer.get("k").value()).isEqualTo("v2");
+            await().atMost(10, TimeUnit.SECONDS)
+                    .untilAsserted(() -> assertThat(dropped.get())
+                            .as("the shard's new epoch makes the other process drop its near copies")
+                            .isGreaterThan(droppedBefore));
+            changed.clear();
+            writer.put(other, new TierEntry("v2", TierEntry.ETERNAL));
+            await().atMost(10, TimeUnit.SECONDS)
+                    .untilAsserted(() -> assertThat(changed)
+                            .as("a change in another shard is still delivered key by key")
+                            .contains(other));
+            reader.close();
+            writer.destroy();
+        }
+    }
+
     private static List<Long> dbSizes() throws Exception {
         List<Long> sizes = new ArrayList<>();
         for (RedisServer master : cluster.masters()) {
