@@ -59,6 +59,11 @@ public final class RedisCluster implements AutoCloseable {
         return masters.stream().map(RedisServer::address).collect(Collectors.joining(","));
     }
 
+    /** The masters, for tests that ask each one directly. */
+    public List<RedisServer> masters() {
+        return List.copyOf(masters);
+    }
+
     @Override
     public void close() {
         masters.forEach(RedisServer::close);

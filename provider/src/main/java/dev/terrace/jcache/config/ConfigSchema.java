@@ -164,6 +164,13 @@ final class ConfigSchema {
                 "16",
                 false));
         keys.add(new Key("backends.l3.namespace", "terrace.l3.namespace", host(), Scope.MANAGER, "terrace", false));
+        keys.add(new Key(
+                "backends.l3.shards",
+                "terrace.l3.shards",
+                wholeNumber(0, RedisSettings.MAX_SHARDS, "shards (0: 1, or 24 on a Redis Cluster)"),
+                Scope.MANAGER,
+                "0",
+                false));
         keys.add(new Key("backends.l3.sentinel.master_name", L3_SENTINEL_MASTER, text(), Scope.MANAGER, "\"\"", false));
         keys.add(new Key("backends.l3.sentinel.nodes", L3_SENTINEL_NODES, nodes(), Scope.MANAGER, "[]", false));
         keys.add(new Key("backends.l3.cluster.nodes", L3_CLUSTER_NODES, nodes(), Scope.MANAGER, "[]", false));
@@ -250,6 +257,7 @@ final class ConfigSchema {
             "backends.l3.connect_timeout_ms",
             "backends.l3.pool_size",
             "backends.l3.namespace",
+            "backends.l3.shards",
             "backends.l3.ttl_seconds",
             "backends.l3.sentinel.master_name",
             "backends.l3.sentinel.nodes",

@@ -32,7 +32,11 @@ import java.util.function.Function;
  *       one ({@code tls-auth-clients}). Store passwords are only read from the named environment variables;
  *   <li>{@code terrace.l3.on-auth-failure}: {@code fail} (default) makes cache creation fail when Redis refuses
  *       the credentials, the permissions or the TLS handshake; {@code degrade} logs an ERROR that says why and
- *       goes on with the near tiers only.
+ *       goes on with the near tiers only;
+ *   <li>{@code terrace.l3.shards}: how many shards (hash tags) each cache's key space is split into, so that a
+ *       Redis Cluster spreads one cache over its masters; 0 (default) means 1 on a single server or Sentinel and
+ *       {@value #DEFAULT_CLUSTER_SHARDS} on a Cluster. Every process must use the count the cache was written
+ *       with: a cache opened with another fails with a {@code CacheException}.
  * </ul>
  */
 public record RedisSettings(
@@ -48,7 +52,14 @@ public record RedisSettings(
         int poolSize,
         String namespace,
         Tls tls,
-        boolean degradeOnAuthFailure) {
+        boolean degradeOnAuthFailure,
+        int shards) {
+
+    /** How many shards a cache has on a Redis Cluster unless {@code terrace.l3.shards} says otherwise. */
+    public static final int DEFAULT_CLUSTER_SHARDS = 24;
+
+    /** The most shards a cache may have. */
+    public static final int MAX_SHARDS = 1_024;
 
     /**
      * The trust store and key store of TLS connections; an empty path means the JVM's default trust or no
@@ -137,7 +148,17 @@ public record RedisSettings(
                 (int) number(lookup, "terrace.l3.pool-size", 16, 1, 1_000),
                 value(lookup, "terrace.l3.namespace", "terrace"),
                 tls,
-                onAuthFailure.equals("degrade"));
+                onAuthFailure.equals("degrade"),
+                shards(lookup, mode));
+    }
+
+    /** {@code terrace.l3.shards}, where 0 (the default) means 1, or {@link #DEFAULT_CLUSTER_SHARDS} on a Cluster. */
+    private static int shards(Function<String, String> lookup, Mode mode) {
+        int shards = (int) number(lookup, "terrace.l3.shards", 0, 0, MAX_SHARDS);
+        if (shards == 0) {
+            return mode == Mode.CLUSTER ? DEFAULT_CLUSTER_SHARDS : 1;
+        }
+        return shards;
     }
 
     /** The value of the environment variable {@code variable}, which {@code setting} names ("" when none is). */
@@ -172,7 +193,7 @@ public record RedisSettings(
         // Never print the password.
         return "RedisSettings[mode=" + mode + ", address=" + address + ", nodes=" + nodes + ", database=" + database
                 + ", namespace=" + namespace + ", password=" + (password.isEmpty() ? "none" : "****") + ", " + tls
-                + (degradeOnAuthFailure ? ", on-auth-failure=degrade" : "") + "]";
+                + (degradeOnAuthFailure ? ", on-auth-failure=degrade" : "") + ", shards=" + shards + "]";
     }
 
     private static String value(Function<String, String> lookup, String name, String fallback) {

@@ -8,17 +8,19 @@ import javax.cache.event.EventType;
 
 /**
  * What a change to a cache in Redis announces to every process on the cache's channel: who made it, in which
- * epoch and at which sequence number, the key, and for changes that are JCache events the type and values.
+ * shard, epoch and sequence number, the key, and for changes that are JCache events the type and values.
  *
  * <p>The Lua script that makes the change sends the announcement, so it always agrees with the data; the
  * script fills in the epoch and the sequence number between a head and a tail built here.
  *
+ * @param shard the shard whose sequence and log the change took (see {@link ShardLayout})
  * @param key the encoded key, {@code null} when the whole cache was cleared
  * @param type the event, {@code null} when the change is none (a clear, or an expiry change alone)
  * @param newValue the encoded new value, when the change is an event that has one
  * @param oldValue the encoded old value, when the change is an event that has one
  */
-record Announcement(UUID origin, String epoch, long seq, byte[] key, EventType type, byte[] newValue, byte[] oldValue) {
+record Announcement(
+        UUID origin, int shard, String epoch, long seq, byte[] key, EventType type, byte[] newValue, byte[] oldValue) {
 
     /** Length of an epoch's name, as the scripts store it. */
     static final int EPOCH_LENGTH = 16;
@@ -42,13 +44,13 @@ record Announcement(UUID origin, String epoch, long seq, byte[] key, EventType t
     }
 
     /** The part of a change's announcement before the epoch. */
-    static byte[] changeHead(UUID origin, EventType type) {
-        return head(origin, CHANGED, type);
+    static byte[] changeHead(UUID origin, int shard, EventType type) {
+        return head(origin, shard, CHANGED, type);
     }
 
     /** The part of a clear's announcement before the epoch. */
-    static byte[] clearHead(UUID origin) {
-        return head(origin, CLEARED, null);
+    static byte[] clearHead(UUID origin, int shard) {
+        return head(origin, shard, CLEARED, null);
     }
 
     /** The part of a change's announcement after the sequence number. */
@@ -66,22 +68,24 @@ record Announcement(UUID origin, String epoch, long seq, byte[] key, EventType t
         UUID origin = new UUID(buffer.getLong(), buffer.getLong());
         byte kind = buffer.get();
         byte eventType = buffer.get();
+        int shard = buffer.getShort() & 0xffff;
         String epoch = ascii(buffer, EPOCH_LENGTH);
         long seq = Long.parseLong(ascii(buffer, SEQ_DIGITS));
         if (kind == CLEARED) {
-            return new Announcement(origin, epoch, seq, null, null, null, null);
+            return new Announcement(origin, shard, epoch, seq, null, null, null, null);
         }
         byte[] key = bytes(buffer);
         EventType type = eventType == NO_EVENT ? null : EventType.values()[eventType - 1];
-        return new Announcement(origin, epoch, seq, key, type, bytes(buffer), bytes(buffer));
+        return new Announcement(origin, shard, epoch, seq, key, type, bytes(buffer), bytes(buffer));
     }
 
-    private static byte[] head(UUID origin, byte kind, EventType type) {
-        return ByteBuffer.allocate(18)
+    private static byte[] head(UUID origin, int shard, byte kind, EventType type) {
+        return ByteBuffer.allocate(20)
                 .putLong(origin.getMostSignificantBits())
                 .putLong(origin.getLeastSignificantBits())
                 .put(kind)
                 .put(type == null ? NO_EVENT : (byte) (type.ordinal() + 1))
+                .putShort((short) shard)
                 .array();
     }
 

@@ -1,5 +1,7 @@
 package dev.terrace.jcache.internal.tier.redis;
 
+import dev.terrace.jcache.internal.shaded.redisson.api.BatchResult;
+import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RStream;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
@@ -14,25 +16,29 @@ import java.nio.file.StandardCopyOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Keeps one cache's near copies in this process in line with the cache's invalidation log in Redis.
+ * Keeps one cache's near copies in this process in line with the cache's invalidation logs in Redis, one per
+ * shard (see {@link ShardLayout}).
  *
- * <p>Every change to the cache in Redis takes the next number of the cache's sequence, is appended to the
- * log (a Redis stream, trimmed to about {@code logLength} records) and is announced on the cache's channel,
- * all in the script that makes the change. This class applies announcements in sequence order; when one
- * arrives after a gap, or after a disconnection or a restart, it replays the log from the last change it
- * applied. It clears the near tiers only when it cannot prove what it missed: the epoch changed (the data
- * set was flushed or lost), or the log no longer reaches back far enough.
+ * <p>Every change to a shard in Redis takes the next number of the shard's sequence, is appended to the shard's
+ * log (a Redis stream, trimmed to about {@code logLength} records) and is announced on the cache's channel with
+ * its shard, all in the script that makes the change. This class applies each shard's announcements in that
+ * shard's sequence order; when one arrives after a gap, or after a disconnection or a restart, it replays the
+ * shard's log from the last change it applied. It clears the near tiers only when it cannot prove what it
+ * missed in some shard: the shard's epoch changed (the data set was flushed or lost, or its control keys), or
+ * its log no longer reaches back far enough. Shards are independent: a new epoch in one drops the near copies,
+ * and the other shards go on from their positions.
  *
- * <p>The position (epoch and last applied sequence number) is kept in a file beside the near disk tier when
- * there is one, so a process that restarts replays what it missed instead of dropping its disk copies. The
- * file is written only after the changes it counts were applied to the near tiers, so it never claims more
- * than was done.
+ * <p>The position (each shard's epoch and last applied sequence number, one line per shard) is kept in a file
+ * beside the near disk tier when there is one, so a process that restarts replays what it missed instead of
+ * dropping its disk copies. The file is written only after the changes it counts were applied to the near
+ * tiers, so it never claims more than was done; a file with another number of shards proves nothing.
  *
  * <p>Not thread-safe: every method runs on the connection's single coherence thread.
  */
@@ -57,17 +63,12 @@ final class CoherenceLog {
     private final RedissonClient client;
     private final UUID origin;
     private final byte[] originBytes;
-    private final String seqName;
-    private final String epochName;
-    private final RStream<byte[], byte[]> log;
+    private final Shard[] shards;
     private final Path positionFile;
     private final Sink sink;
     private final String cacheName;
     private final Supplier<String> newEpoch;
-    private String epoch;
-    private long applied = NONE;
     private boolean positionChanged;
-    private long seenAtLastPoll = NONE;
 
     /**
      * @param positionFile where the position survives restarts, {@code null} when there are no near disk copies
@@ -75,7 +76,7 @@ final class CoherenceLog {
     CoherenceLog(
             RedissonClient client,
             UUID origin,
-            String prefix,
+            ShardLayout layout,
             Path positionFile,
             String cacheName,
             Supplier<String> newEpoch,
@@ -83,38 +84,30 @@ final class CoherenceLog {
         this.client = client;
         this.origin = origin;
         this.originBytes = Announcement.bytesOf(origin);
-        this.seqName = prefix + "seq";
-        this.epochName = prefix + "epoch";
-        this.log = client.getStream(prefix + "log", ByteArrayCodec.INSTANCE);
         this.positionFile = positionFile;
         this.cacheName = cacheName;
         this.newEpoch = newEpoch;
         this.sink = sink;
+        this.shards = new Shard[layout.count()];
+        for (int n = 0; n < shards.length; n++) {
+            shards[n] = new Shard(layout.prefix(n), shards.length == 1 ? cacheName : cacheName + " (shard " + n + ")");
+        }
         readPosition();
     }
 
     /** Applies an announcement received on the channel. */
     void onAnnouncement(Announcement announcement) {
-        if (!announcement.epoch().equals(epoch)) {
-            if (epoch != null) {
-                LOG.info(
-                        "Cache {}: Redis data set changed epoch ({} to {}): dropping near copies",
-                        cacheName,
-                        epoch,
-                        announcement.epoch());
-            }
+        if (announcement.shard() >= shards.length) {
+            // Only a process with another shard count sends this, which cache creation refuses: prove nothing.
+            LOG.warn(
+                    "Cache {}: an announcement for shard {} of {} (another terrace.l3.shards?): dropping near copies",
+                    cacheName,
+                    announcement.shard(),
+                    shards.length);
             sink.unknown();
-            adopt(announcement.epoch(), announcement.seq());
-            deliver(announcement);
             return;
         }
-        if (announcement.seq() > applied + 1 && applied != NONE) {
-            replay(applied + 1, announcement.seq() - 1);
-        }
-        deliver(announcement);
-        if (announcement.seq() > applied) {
-            adopt(epoch, announcement.seq());
-        }
+        shards[announcement.shard()].onAnnouncement(announcement);
     }
 
     /**
@@ -124,39 +117,9 @@ final class CoherenceLog {
      * @throws RuntimeException when Redis cannot be asked (the caller retries when it is back)
      */
     void catchUp() {
-        catchUp(position());
-    }
-
-    private void catchUp(Position position) {
-        String currentEpoch = position.epoch();
-        long current = position.seq();
-        if (applied != NONE && currentEpoch.equals(epoch) && current < applied) {
-            // The sequence went backwards in the same epoch: the control keys were evicted or deleted.
-            LOG.info(
-                    "Cache {}: the invalidation log's sequence went back from {} to {} (its keys were evicted or"
-                            + " deleted in Redis): dropping near copies",
-                    cacheName,
-                    applied,
-                    current);
-            sink.unknown();
-            adopt(currentEpoch, current);
-            return;
-        }
-        if (!currentEpoch.equals(epoch) || applied == NONE) {
-            if (epoch != null) {
-                LOG.info(
-                        "Cache {}: cannot prove which changes were missed (epoch {} is now {}): dropping near copies",
-                        cacheName,
-                        epoch,
-                        currentEpoch);
-            }
-            sink.unknown();
-            adopt(currentEpoch, current);
-            return;
-        }
-        if (current > applied) {
-            replay(applied + 1, current);
-            adopt(epoch, current);
+        Position[] positions = positions();
+        for (int n = 0; n < shards.length; n++) {
+            shards[n].catchUp(positions[n]);
         }
     }
 
@@ -166,45 +129,69 @@ final class CoherenceLog {
      * lost messages), so that staleness stays bounded whatever pub/sub does.
      */
     void poll() {
-        long lastPolled = seenAtLastPoll;
-        Position position = position();
-        seenAtLastPoll = position.seq();
-        if (!position.epoch().equals(epoch) || applied == NONE || position.seq() < applied) {
-            catchUp(position);
-        } else if (applied < lastPolled) {
-            LOG.debug(
-                    "Cache {}: announcements up to {} did not arrive; replaying them from the log",
-                    cacheName,
-                    lastPolled);
-            replay(applied + 1, position.seq());
-            adopt(epoch, position.seq());
+        Position[] positions = positions();
+        for (int n = 0; n < shards.length; n++) {
+            shards[n].poll(positions[n]);
         }
     }
 
-    /** The data set's epoch (started now if it has none) and the last sequence number taken. */
-    private Position position() {
-        List<Object> position = client.getScript(StringCodec.INSTANCE)
-                .eval(
-                        epochName,
-                        RScript.Mode.READ_WRITE,
-                        POSITION_SCRIPT,
-                        RScript.ReturnType.LIST,
-                        List.of(epochName, seqName),
-                        newEpoch.get());
-        return new Position(
-                (String) position.get(0), Long.parseLong(position.get(1).toString()));
+    /**
+     * Each shard's epoch (started now if it has none) and the last sequence number taken, asked of every shard
+     * in one batch: one round trip per master.
+     */
+    private Position[] positions() {
+        if (shards.length == 1) {
+            return new Position[] {
+                position(client.getScript(StringCodec.INSTANCE)
+                        .eval(
+                                shards[0].epochName,
+                                RScript.Mode.READ_WRITE,
+                                POSITION_SCRIPT,
+                                RScript.ReturnType.LIST,
+                                List.of(shards[0].epochName, shards[0].seqName),
+                                newEpoch.get()))
+            };
+        }
+        RBatch batch = client.createBatch();
+        for (Shard shard : shards) {
+            batch.getScript(StringCodec.INSTANCE)
+                    .evalAsync(
+                            shard.epochName,
+                            RScript.Mode.READ_WRITE,
+                            POSITION_SCRIPT,
+                            RScript.ReturnType.LIST,
+                            List.of(shard.epochName, shard.seqName),
+                            newEpoch.get());
+        }
+        BatchResult<?> results = batch.execute();
+        Position[] positions = new Position[shards.length];
+        for (int n = 0; n < shards.length; n++) {
+            positions[n] = position((List<?>) results.getResponses().get(n));
+        }
+        return positions;
+    }
+
+    private static Position position(List<?> reply) {
+        return new Position((String) reply.get(0), Long.parseLong(reply.get(1).toString()));
     }
 
     private record Position(String epoch, long seq) {}
 
     /** Writes the position to its file if it changed since the last write. */
     void savePosition() {
-        if (positionFile == null || !positionChanged || epoch == null) {
+        if (positionFile == null || !positionChanged) {
             return;
+        }
+        StringBuilder text = new StringBuilder();
+        for (Shard shard : shards) {
+            if (shard.epoch == null) {
+                return;
+            }
+            text.append(shard.epoch).append(' ').append(shard.applied).append('\n');
         }
         try {
             Path temporary = positionFile.resolveSibling(positionFile.getFileName() + ".tmp");
-            Files.writeString(temporary, epoch + " " + applied + "\n", StandardCharsets.US_ASCII);
+            Files.writeString(temporary, text, StandardCharsets.US_ASCII);
             Files.move(temporary, positionFile, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
             positionChanged = false;
         } catch (IOException e) {
@@ -216,54 +203,9 @@ final class CoherenceLog {
         }
     }
 
-    /** The last change applied, for tests and statistics; {@code -1} when none is known. */
-    long applied() {
-        return applied;
-    }
-
-    /** Applies the logged changes {@code from} to {@code to}, or drops every near copy if some are gone. */
-    private void replay(long from, long to) {
-        Map<StreamMessageId, Map<byte[], byte[]>> records =
-                log.range(new StreamMessageId(from, 0), new StreamMessageId(to, 0));
-        long expected = from;
-        for (Map.Entry<StreamMessageId, Map<byte[], byte[]>> record : records.entrySet()) {
-            if (record.getKey().getId0() != expected) {
-                break;
-            }
-            expected++;
-        }
-        if (expected != to + 1) {
-            LOG.info(
-                    "Cache {}: the invalidation log no longer holds changes {} to {}: dropping near copies",
-                    cacheName,
-                    from,
-                    to);
-            sink.unknown();
-            return;
-        }
-        for (Map<byte[], byte[]> fields : records.values()) {
-            byte[] key = null;
-            boolean ours = false;
-            boolean cleared = false;
-            for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
-                switch (field.getKey()[0]) {
-                    case 'o' -> ours = Arrays.equals(field.getValue(), originBytes);
-                    case 'k' -> key = field.getValue();
-                    case 'x' -> cleared = true;
-                    default -> {
-                        // A field a later version added: not needed to invalidate.
-                    }
-                }
-            }
-            if (ours) {
-                continue;
-            }
-            if (cleared) {
-                sink.unknown();
-            } else if (key != null) {
-                sink.changed(key);
-            }
-        }
+    /** The last change applied in {@code shard}, for tests and statistics; {@code -1} when none is known. */
+    long applied(int shard) {
+        return shards[shard].applied;
     }
 
     private void deliver(Announcement announcement) {
@@ -277,32 +219,182 @@ final class CoherenceLog {
         }
     }
 
-    private void adopt(String newEpoch, long seq) {
-        if (!java.util.Objects.equals(newEpoch, epoch) || seq != applied) {
-            epoch = newEpoch;
-            applied = seq;
-            positionChanged = true;
-        }
-    }
-
     private void readPosition() {
         if (positionFile == null || !Files.exists(positionFile)) {
             return;
         }
         try {
-            String[] parts = Files.readString(positionFile, StandardCharsets.US_ASCII)
-                    .trim()
-                    .split(" ");
-            if (parts.length == 2 && parts[0].length() == Announcement.EPOCH_LENGTH) {
-                epoch = parts[0];
-                applied = Long.parseLong(parts[1]);
+            List<String> lines = Files.readAllLines(positionFile, StandardCharsets.US_ASCII);
+            if (lines.size() != shards.length) {
+                // Written with another shard count: it proves nothing about these shards.
+                return;
+            }
+            String[][] positions = new String[shards.length][];
+            for (int n = 0; n < shards.length; n++) {
+                positions[n] = lines.get(n).trim().split(" ");
+                if (positions[n].length != 2 || positions[n][0].length() != Announcement.EPOCH_LENGTH) {
+                    return;
+                }
+            }
+            for (int n = 0; n < shards.length; n++) {
+                long applied = Long.parseLong(positions[n][1]);
+                shards[n].epoch = positions[n][0];
+                shards[n].applied = applied;
             }
         } catch (IOException | NumberFormatException e) {
+            for (Shard shard : shards) {
+                shard.epoch = null;
+                shard.applied = NONE;
+            }
             LOG.warn(
                     "Cache {}: ignoring an unreadable invalidation log position in {}: {}",
                     cacheName,
                     positionFile,
                     e.toString());
+        }
+    }
+
+    /** One shard's sequence, epoch and log, and how far this process applied them. */
+    private final class Shard {
+
+        private final String seqName;
+        private final String epochName;
+        private final RStream<byte[], byte[]> log;
+        private final String name;
+        private String epoch;
+        private long applied = NONE;
+        private long seenAtLastPoll = NONE;
+
+        Shard(String prefix, String name) {
+            this.seqName = prefix + "seq";
+            this.epochName = prefix + "epoch";
+            this.log = client.getStream(prefix + "log", ByteArrayCodec.INSTANCE);
+            this.name = name;
+        }
+
+        void onAnnouncement(Announcement announcement) {
+            if (!announcement.epoch().equals(epoch)) {
+                if (epoch != null) {
+                    LOG.info(
+                            "Cache {}: Redis data set changed epoch ({} to {}): dropping near copies",
+                            name,
+                            epoch,
+                            announcement.epoch());
+                }
+                sink.unknown();
+                adopt(announcement.epoch(), announcement.seq());
+                deliver(announcement);
+                return;
+            }
+            if (announcement.seq() > applied + 1 && applied != NONE) {
+                replay(applied + 1, announcement.seq() - 1);
+            }
+            deliver(announcement);
+            if (announcement.seq() > applied) {
+                adopt(epoch, announcement.seq());
+            }
+        }
+
+        void catchUp(Position position) {
+            String currentEpoch = position.epoch();
+            long current = position.seq();
+            if (applied != NONE && currentEpoch.equals(epoch) && current < applied) {
+                // The sequence went backwards in the same epoch: the control keys were evicted or deleted.
+                LOG.info(
+                        "Cache {}: the invalidation log's sequence went back from {} to {} (its keys were evicted or"
+                                + " deleted in Redis): dropping near copies",
+                        name,
+                        applied,
+                        current);
+                sink.unknown();
+                adopt(currentEpoch, current);
+                return;
+            }
+            if (!currentEpoch.equals(epoch) || applied == NONE) {
+                if (epoch != null) {
+                    LOG.info(
+                            "Cache {}: cannot prove which changes were missed (epoch {} is now {}): dropping near"
+                                    + " copies",
+                            name,
+                            epoch,
+                            currentEpoch);
+                }
+                sink.unknown();
+                adopt(currentEpoch, current);
+                return;
+            }
+            if (current > applied) {
+                replay(applied + 1, current);
+                adopt(epoch, current);
+            }
+        }
+
+        void poll(Position position) {
+            long lastPolled = seenAtLastPoll;
+            seenAtLastPoll = position.seq();
+            if (!position.epoch().equals(epoch) || applied == NONE || position.seq() < applied) {
+                catchUp(position);
+            } else if (applied < lastPolled) {
+                LOG.debug(
+                        "Cache {}: announcements up to {} did not arrive; replaying them from the log",
+                        name,
+                        lastPolled);
+                replay(applied + 1, position.seq());
+                adopt(epoch, position.seq());
+            }
+        }
+
+        /** Applies the logged changes {@code from} to {@code to}, or drops every near copy if some are gone. */
+        private void replay(long from, long to) {
+            Map<StreamMessageId, Map<byte[], byte[]>> records =
+                    log.range(new StreamMessageId(from, 0), new StreamMessageId(to, 0));
+            long expected = from;
+            for (Map.Entry<StreamMessageId, Map<byte[], byte[]>> record : records.entrySet()) {
+                if (record.getKey().getId0() != expected) {
+                    break;
+                }
+                expected++;
+            }
+            if (expected != to + 1) {
+                LOG.info(
+                        "Cache {}: the invalidation log no longer holds changes {} to {}: dropping near copies",
+                        name,
+                        from,
+                        to);
+                sink.unknown();
+                return;
+            }
+            for (Map<byte[], byte[]> fields : records.values()) {
+                byte[] key = null;
+                boolean ours = false;
+                boolean cleared = false;
+                for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
+                    switch (field.getKey()[0]) {
+                        case 'o' -> ours = Arrays.equals(field.getValue(), originBytes);
+                        case 'k' -> key = field.getValue();
+                        case 'x' -> cleared = true;
+                        default -> {
+                            // A field a later version added: not needed to invalidate.
+                        }
+                    }
+                }
+                if (ours) {
+                    continue;
+                }
+                if (cleared) {
+                    sink.unknown();
+                } else if (key != null) {
+                    sink.changed(key);
+                }
+            }
+        }
+
+        private void adopt(String newEpoch, long seq) {
+            if (!Objects.equals(newEpoch, epoch) || seq != applied) {
+                epoch = newEpoch;
+                applied = seq;
+                positionChanged = true;
+            }
         }
     }
 }

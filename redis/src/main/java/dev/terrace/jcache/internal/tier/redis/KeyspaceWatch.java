@@ -6,7 +6,6 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.api.redisnode.RedisNode;
 import dev.terrace.jcache.internal.shaded.redisson.api.redisnode.RedisNodes;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
-import java.util.Base64;
 import java.util.Set;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -28,15 +27,15 @@ final class KeyspaceWatch {
 
     private final RedissonClient client;
     private final RedisSettings settings;
-    private final String entryPrefix;
+    private final ShardLayout layout;
     private final String cacheName;
     private RPatternTopic topic;
     private int listener = -1;
 
-    KeyspaceWatch(RedissonClient client, RedisSettings settings, String prefix, String cacheName) {
+    KeyspaceWatch(RedissonClient client, RedisSettings settings, ShardLayout layout, String cacheName) {
         this.client = client;
         this.settings = settings;
-        this.entryPrefix = prefix + "e:";
+        this.layout = layout;
         this.cacheName = cacheName;
     }
 
@@ -61,16 +60,15 @@ final class KeyspaceWatch {
         if (!flags.contains("K") || !(flags.contains("g") || flags.contains("A"))) {
             return;
         }
-        String pattern = "__keyspace@" + settings.database() + "__:" + entryPrefix + "*";
-        int start = pattern.length() - 1;
+        String channelPrefix = "__keyspace@" + settings.database() + "__:";
+        String pattern = channelPrefix + layout.entryPattern();
+        int start = channelPrefix.length();
         topic = client.getPatternTopic(pattern, StringCodec.INSTANCE);
         listener = topic.addListener(String.class, (matched, channel, event) -> {
             if (REMOVALS.contains(event)) {
-                String name = channel.toString();
-                try {
-                    removed.accept(Base64.getUrlDecoder().decode(name.substring(start)));
-                } catch (IllegalArgumentException notOurs) {
-                    // A key under the prefix that Terrace did not name: nothing of ours to drop.
+                byte[] key = layout.keyOf(channel.toString().substring(start));
+                if (key != null) {
+                    removed.accept(key);
                 }
             }
         });

@@ -8,6 +8,7 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RTopic;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
+import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
@@ -19,10 +20,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Base64;
 import java.util.Iterator;
 import java.util.List;
+import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
@@ -41,17 +43,18 @@ import org.slf4j.LoggerFactory;
  * The Redis tier (L3): every entry of a cache as one Redis string, shared by every process that uses the
  * cache, and authoritative whenever it is configured.
  *
- * <p>An entry's Redis key is {@code <namespace>:{<manager>/<cache>}:e:<key>}; the braces make every key of a
- * cache hash to one slot, so one cache lives on one node of a cluster and its keys, sequence, epoch and log
- * can change together in one script. The value is a version (8 random bytes written with it), the expiry
+ * <p>An entry's Redis key is {@code <namespace>:{<shard tag>}:e:<key>}: a cache's key space is split into
+ * shards ({@link ShardLayout}; one by default, whose tag is {@code <manager>/<cache>}), and the braces make every
+ * key of a shard hash to one slot, so a Redis Cluster spreads a cache over its masters while each shard's
+ * entries, sequence, epoch and log change together in one script. The value is a version (8 random bytes written with it), the expiry
  * instant and the encoded value; Redis drops the key a grace period after that instant ({@code PXAT}), so the
  * cache layer is the one that observes the expiry and reports it.
  *
  * <p>{@link #compute} holds a Redisson lock on the key while it reads, decides and writes, so that work done
  * inside it (a loader, an entry processor, a writer) runs once across processes. The write itself is one
  * script ({@code redis-write.lua}) that also checks the entry is still the version that was read (so a lock
- * whose lease ran out can never let an older decision overwrite a newer one), takes the cache's next
- * sequence number, appends to the cache's invalidation log and announces the change; see {@link CoherenceLog}
+ * whose lease ran out can never let an older decision overwrite a newer one), takes the shard's next
+ * sequence number, appends to the shard's invalidation log and announces the change; see {@link CoherenceLog}
  * for how other processes apply it.
  *
  * <p>While Redis cannot be reached, a stack with a near disk tier lets its near tiers take changes and notes
@@ -67,6 +70,8 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final int HEADER = 16;
     private static final String WRITE_SCRIPT = script("redis-write.lua");
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
+    private static final String SHARDS_SCRIPT = script("redis-shards.lua");
+    private static final int DELETE_PAGE = 500;
     private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] OPTIMISTIC = {'1'};
@@ -89,7 +94,8 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final Codec codec;
     private final UUID origin;
     private final byte[] originBytes;
-    private final String prefix;
+    private final ShardLayout layout;
+    private final int logLength;
     private final String cacheName;
     private final RTopic channel;
     private final Path nearDirectory;
@@ -103,6 +109,8 @@ public final class RedisTier<K> implements SharedTier<K> {
     private volatile boolean closed;
     private long ttlMillis;
     private volatile Duration lockWait = LOCK_WAIT;
+    private volatile boolean shardsChecked;
+    private volatile CacheException refusal;
     private int messageListener = -1;
     private int statusListener = -1;
 
@@ -130,13 +138,70 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.origin = connection.origin();
         this.originBytes = Announcement.bytesOf(origin);
         this.cacheName = cacheName;
-        this.prefix = connection.settings().namespace() + ":{" + managerName + "/" + cacheName + "}:";
-        this.channel = client.getTopic(prefix + "invalidations", ByteArrayCodec.INSTANCE);
+        this.layout = new ShardLayout(
+                connection.settings().namespace(),
+                managerName,
+                cacheName,
+                connection.settings().shards());
+        // The log's whole length stays about LOG_LENGTH, spread over the shards as the changes are.
+        this.logLength = Math.max(1_000, LOG_LENGTH / layout.count());
+        this.channel = client.getTopic(layout.channel(), ByteArrayCodec.INSTANCE);
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
         health.probeWithin(connection.settings().namespace());
-        this.keyspace = new KeyspaceWatch(client, connection.settings(), prefix, cacheName);
+        this.keyspace = new KeyspaceWatch(client, connection.settings(), layout, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
+        if (!health.isDown()) {
+            try {
+                health.run(this::checkShards);
+            } catch (TierUnavailableException e) {
+                // Checked when Redis is back, before the first catch-up.
+            }
+            if (refusal != null) {
+                throw refusal;
+            }
+        }
+    }
+
+    /**
+     * Records the cache's shard count in Redis, or compares it with the one recorded: processes that laid the
+     * cache out with different counts would not see each other's entries or changes. A cache written before
+     * sharding (an unsharded sequence and no record) counts as one shard.
+     */
+    private void checkShards() {
+        String recorded = client.getScript(StringCodec.INSTANCE)
+                .eval(
+                        layout.shardsName(),
+                        RScript.Mode.READ_WRITE,
+                        SHARDS_SCRIPT,
+                        RScript.ReturnType.VALUE,
+                        List.of(layout.shardsName(), layout.basePrefix() + "seq"),
+                        Integer.toString(layout.count()));
+        shardsChecked = true;
+        if (!Integer.toString(layout.count()).equals(recorded)) {
+            refusal = new CacheException("Cache " + cacheName + " in Redis at " + health.description()
+                    + " is laid out in " + recorded + " shard(s), and this cache manager uses " + layout.count()
+                    + " (terrace.l3.shards, backends.l3.shards): processes with different counts would not see each"
+                    + " other's entries and changes. Use terrace.l3.shards=" + recorded + ", or destroy the cache"
+                    + " (CacheManager.destroyCache) in every process so that it is laid out afresh");
+            LOG.error("{}", refusal.getMessage());
+        }
+    }
+
+    /** Fails every call once the cache turned out to be laid out with another shard count. */
+    private void requireSameShards() {
+        CacheException refused = refusal;
+        if (refused != null) {
+            throw refused;
+        }
+    }
+
+    /** Checks the shard count if that could not be done while Redis was down; true when it agrees. */
+    private boolean shardsAgree() {
+        if (!shardsChecked) {
+            health.run(this::checkShards);
+        }
+        return refusal == null;
     }
 
     /**
@@ -170,7 +235,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.log = new CoherenceLog(
                 client,
                 origin,
-                prefix,
+                layout,
                 nearDirectory == null ? null : nearDirectory.resolve("redis-position"),
                 cacheName,
                 RedisTier::newEpoch,
@@ -202,7 +267,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
         health.onRecovery(() -> coherence.execute(this::recover));
         boolean caughtUp = await(coherence.submit(() -> {
-            if (health.isDown()) {
+            if (health.isDown() || !shardsAgree()) {
                 return false;
             }
             health.run(this::listen);
@@ -225,6 +290,10 @@ public final class RedisTier<K> implements SharedTier<K> {
             return;
         }
         try {
+            if (!shardsAgree()) {
+                invalidations.unknown();
+                return;
+            }
             health.run(this::listen);
             health.run(log::catchUp);
             health.run(this::undoOutageChanges);
@@ -238,7 +307,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     /** Every second: poll the log's position (see {@link CoherenceLog#poll}) and save it. */
     private void upkeep() {
         try {
-            if (!health.isDown()) {
+            if (!health.isDown() && refusal == null) {
                 health.run(log::poll);
                 if (evictions.evictedSinceLastCall()) {
                     invalidations.unknown();
@@ -335,6 +404,7 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     @Override
     public TierEntry get(K key) {
+        requireSameShards();
         RBucket<byte[]> bucket = bucket(codec.encodeKey(key));
         byte[] stored = health.call(bucket::get);
         return stored == null ? null : decode(stored);
@@ -352,6 +422,7 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
+        requireSameShards();
         LOCKED_CHANGE_FAILED.remove();
         try {
             return health.call(() -> computeLocked(key, remapping));
@@ -383,10 +454,11 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     @Override
     public TierEntry computeRetrying(K key, UnaryOperator<TierEntry> remapping) {
+        requireSameShards();
         LOCKED_CHANGE_FAILED.remove();
         return health.call(() -> {
             byte[] keyBytes = codec.encodeKey(key);
-            String name = entryName(keyBytes);
+            String name = layout.entryName(keyBytes);
             for (int attempt = 0; attempt < OPTIMISTIC_ATTEMPTS; attempt++) {
                 byte[] stored =
                         client.<byte[]>getBucket(name, ByteArrayCodec.INSTANCE).get();
@@ -409,7 +481,7 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
         byte[] keyBytes = codec.encodeKey(key);
-        String name = entryName(keyBytes);
+        String name = layout.entryName(keyBytes);
         RLock lock = client.getLock(lockName(name));
         acquire(lock, name);
         try {
@@ -484,8 +556,10 @@ public final class RedisTier<K> implements SharedTier<K> {
         return write(keyBytes, version, result, type, oldPayload, optimistic);
     }
 
+    /** The lock of entry {@code entryName}: {@code <shard prefix>lock:e:<key>}, in the entry's slot. */
     private String lockName(String entryName) {
-        return prefix + "lock:" + entryName.substring(prefix.length());
+        int end = layout.prefix(layout.shardOfEntry(entryName)).length();
+        return entryName.substring(0, end) + "lock:" + entryName.substring(end);
     }
 
     /**
@@ -494,7 +568,9 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     private long write(
             byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload, boolean optimistic) {
-        String name = entryName(keyBytes);
+        int shard = layout.shardOf(keyBytes);
+        String prefix = layout.prefix(shard);
+        String name = layout.entryName(keyBytes);
         byte[] payload = entry == null ? null : codec.encodeValue(entry.value());
         byte[] stored = NO_VERSION;
         long reclaimAt = 0;
@@ -522,10 +598,10 @@ public final class RedisTier<K> implements SharedTier<K> {
                         ascii(Long.toString(reclaimAt)),
                         originBytes,
                         keyBytes,
-                        ascii(Integer.toString(LOG_LENGTH)),
+                        ascii(Integer.toString(logLength)),
                         ascii(newEpoch()),
-                        ascii(channelName()),
-                        Announcement.changeHead(origin, type),
+                        ascii(layout.channel()),
+                        Announcement.changeHead(origin, shard, type),
                         Announcement.changeTail(keyBytes, type, payload, oldPayload),
                         optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
         return seq;
@@ -533,57 +609,100 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     @Override
     public Iterator<K> keys() {
-        Iterator<String> names = health.call(
-                () -> client.getKeys().getKeysByPattern(prefix + "e:*").iterator());
-        int start = (prefix + "e:").length();
+        requireSameShards();
+        Iterator<String> names = health.call(() -> entryNames().iterator());
         return new Iterator<>() {
+            private byte[] next;
+
             @Override
             public boolean hasNext() {
-                return health.call(names::hasNext);
+                while (next == null && health.call(names::hasNext)) {
+                    next = layout.keyOf(health.call(names::next));
+                }
+                return next != null;
             }
 
             @Override
             @SuppressWarnings("unchecked")
             public K next() {
-                return (K) codec.decodeKey(
-                        Base64.getUrlDecoder().decode(health.call(names::next).substring(start)));
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                byte[] key = next;
+                next = null;
+                return (K) codec.decodeKey(key);
             }
         };
     }
 
+    /**
+     * The names of Redis keys that may be entries of this cache, in one scan of every master ({@link
+     * ShardLayout#keyOf} tells which are).
+     */
+    private Iterable<String> entryNames() {
+        return client.getKeys().getKeysByPattern(layout.entryPattern());
+    }
+
     @Override
     public long size() {
+        requireSameShards();
         return health.call(this::count);
     }
 
     private long count() {
         long count = 0;
-        for (Iterator<String> names =
-                        client.getKeys().getKeysByPattern(prefix + "e:*").iterator();
-                names.hasNext(); ) {
-            names.next();
-            count++;
+        for (String name : entryNames()) {
+            if (layout.shardOfEntry(name) >= 0) {
+                count++;
+            }
         }
         return count;
     }
 
+    /**
+     * Deletes every entry, shard by shard in pages (each page in one slot), then logs and announces a clear in
+     * every shard, so that every process drops its near copies whichever shard's log it reads.
+     */
     @Override
     public void clear() {
+        requireSameShards();
         health.run(() -> {
-            client.getKeys().deleteByPattern(prefix + "e:*");
-            client.getScript(ByteArrayCodec.INSTANCE)
-                    .eval(
-                            prefix + "seq",
-                            RScript.Mode.READ_WRITE,
-                            CLEAR_SCRIPT,
-                            RScript.ReturnType.LONG,
-                            List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
-                            originBytes,
-                            ascii(Integer.toString(LOG_LENGTH)),
-                            ascii(newEpoch()),
-                            ascii(channelName()),
-                            Announcement.clearHead(origin),
-                            new byte[0]);
+            List<List<String>> pages = new ArrayList<>();
+            for (int n = 0; n < layout.count(); n++) {
+                pages.add(new ArrayList<>());
+            }
+            for (String name : entryNames()) {
+                int shard = layout.shardOfEntry(name);
+                if (shard >= 0) {
+                    List<String> page = pages.get(shard);
+                    page.add(name);
+                    if (page.size() == DELETE_PAGE) {
+                        client.getKeys().delete(page.toArray(String[]::new));
+                        page.clear();
+                    }
+                }
+            }
+            for (List<String> page : pages) {
+                if (!page.isEmpty()) {
+                    client.getKeys().delete(page.toArray(String[]::new));
+                }
+            }
+            for (int shard = 0; shard < layout.count(); shard++) {
+                String prefix = layout.prefix(shard);
+                client.getScript(ByteArrayCodec.INSTANCE)
+                        .eval(
+                                prefix + "seq",
+                                RScript.Mode.READ_WRITE,
+                                CLEAR_SCRIPT,
+                                RScript.ReturnType.LONG,
+                                List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
+                                originBytes,
+                                ascii(Integer.toString(logLength)),
+                                ascii(newEpoch()),
+                                ascii(layout.channel()),
+                                Announcement.clearHead(origin, shard),
+                                new byte[0]);
+            }
         });
     }
 
@@ -620,19 +739,17 @@ public final class RedisTier<K> implements SharedTier<K> {
     public void destroy() {
         clear();
         close();
-        health.run(() -> client.getKeys().delete(prefix + "seq", prefix + "log", prefix + "epoch"));
+        health.run(() -> {
+            for (int shard = 0; shard < layout.count(); shard++) {
+                String prefix = layout.prefix(shard);
+                client.getKeys().delete(prefix + "seq", prefix + "log", prefix + "epoch");
+            }
+            client.getKeys().delete(layout.shardsName());
+        });
     }
 
     private RBucket<byte[]> bucket(byte[] keyBytes) {
-        return client.getBucket(entryName(keyBytes), ByteArrayCodec.INSTANCE);
-    }
-
-    private String entryName(byte[] keyBytes) {
-        return prefix + "e:" + Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
-    }
-
-    private String channelName() {
-        return prefix + "invalidations";
+        return client.getBucket(layout.entryName(keyBytes), ByteArrayCodec.INSTANCE);
     }
 
     private TierEntry decode(byte[] stored) {
