@@ -60,6 +60,17 @@ final class CacheCore<K, V> {
         this.dependencies = dependencies;
     }
 
+    /**
+     * The time a step on a key that holds {@code current} works with: the clock's, except where neither the
+     * entry nor the policy can make time matter (an eternal policy and an entry that never expires), where
+     * reading the clock would only cost time; then 0, which no expiry instant is at or before.
+     */
+    long now(TierEntry current) {
+        return expiry.isEternal() && (current == null || current.expiresAt() == TierEntry.ETERNAL)
+                ? 0L
+                : clock.millis();
+    }
+
     /** The value a caller receives for {@code entry}. */
     V valueOf(TierEntry entry) {
         return copier.fromStored(entry.value());

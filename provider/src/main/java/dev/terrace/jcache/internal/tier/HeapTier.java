@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -116,39 +116,74 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public void put(K key, TierEntry entry) {
-        write(() -> map.put(key, entry));
+        Writing writing = enterWrite();
+        try {
+            map.put(key, entry);
+        } finally {
+            leaveWrite(writing);
+        }
     }
 
     @Override
     public void remove(K key) {
-        write(() -> map.remove(key));
+        Writing writing = enterWrite();
+        try {
+            map.remove(key);
+        } finally {
+            leaveWrite(writing);
+        }
     }
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        return write(() -> map.compute(key, (k, current) -> remapping.apply(current)));
+        Writing writing = enterWrite();
+        try {
+            writing.remapping = remapping;
+            return map.compute(key, writing.mapFunction);
+        } finally {
+            writing.remapping = null;
+            leaveWrite(writing);
+        }
+    }
+
+    /** Marks this thread as writing, so that the maintenance its write triggers runs inline. */
+    private static Writing enterWrite() {
+        Writing writing = WRITING.get();
+        writing.depth++;
+        return writing;
     }
 
     /**
-     * Runs {@code change} with the maintenance it triggers inline. That maintenance is skipped when a background
-     * one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is brought back
-     * before this returns.
+     * Ends a write begun with {@link #enterWrite}. The maintenance the write triggered is skipped when a
+     * background one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is
+     * brought back before this returns.
      */
-    private <T> T write(Supplier<T> change) {
-        boolean outermost = WRITING.get() == null;
-        if (outermost) {
-            WRITING.set(Boolean.TRUE);
+    private void leaveWrite(Writing writing) {
+        writing.depth--;
+        if (map.size() > maxEntries) {
+            cache.cleanUp();
         }
-        try {
-            return change.get();
-        } finally {
-            if (outermost) {
-                WRITING.remove();
-            }
-            if (map.size() > maxEntries) {
-                cache.cleanUp();
-            }
-        }
+    }
+
+    /**
+     * What a thread's writes to heap tiers need, allocated once per thread rather than on every write (setting
+     * and removing a thread-local value would allocate its map entry each time, and an adapter from the
+     * store's remapping to the map's function would be one more object per write).
+     */
+    private static final class Writing {
+        /** Above zero while the thread writes, so the maintenance a write triggers runs inline. */
+        int depth;
+        /** The remapping of the compute in progress, until the map runs it. */
+        UnaryOperator<TierEntry> remapping;
+        /**
+         * Runs {@link #remapping}. It takes the remapping before running it, so a compute nested in it (an entry
+         * processor that writes another cache) can use this object again.
+         */
+        final BiFunction<Object, TierEntry, TierEntry> mapFunction = (key, current) -> {
+            UnaryOperator<TierEntry> running = remapping;
+            remapping = null;
+            return running.apply(current);
+        };
     }
 
     @Override
@@ -177,12 +212,12 @@ public final class HeapTier<K> implements Tier<K> {
         cache.cleanUp();
     }
 
-    /** Set while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
-    private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+    /** Above zero while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
+    private static final ThreadLocal<Writing> WRITING = ThreadLocal.withInitial(Writing::new);
 
     /** Runs the maintenance a write triggers on the writing thread, and what a read triggers in the background. */
     private static final Executor MAINTENANCE = task -> {
-        if (WRITING.get() != null) {
+        if (WRITING.get().depth > 0) {
             task.run();
         } else {
             ForkJoinPool.commonPool().execute(task);

@@ -147,7 +147,7 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
-        Remapping run = new Remapping(remapping);
+        Remapping run = remapping instanceof Remapping own ? own : Remapping.of(remapping);
         if (nearTiers.isEmpty() && !authority.isShared()) {
             // A lone local tier runs each remapping once, atomically: no stripe needed.
             try {
