@@ -33,8 +33,10 @@ public final class HeapTier<K> implements Tier<K> {
     /** How long after its expiry instant Caffeine reclaims an entry that nobody read. */
     static final long RECLAIM_GRACE_MILLIS = 1_000;
 
-    private final Cache<K, TierEntry> cache;
-    private final ConcurrentMap<K, TierEntry> map;
+    /** Holds each entry packed ({@link #pack}): an eternal entry as its bare stored value. */
+    private final Cache<K, Object> cache;
+
+    private final ConcurrentMap<K, Object> map;
     private final long maxEntries;
     private final LongAdder evictions = new LongAdder();
 
@@ -77,12 +79,12 @@ public final class HeapTier<K> implements Tier<K> {
             builder.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                     .expireAfter(new EntryExpiry<K>(clock, ttl));
         }
-        this.cache = builder.<K, TierEntry>evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+        this.cache = builder.<K, Object>evictionListener((K key, Object packed, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         evictions.increment();
                     }
-                    if (key != null && entry != null && cause.wasEvicted()) {
-                        listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
+                    if (key != null && packed != null && cause.wasEvicted()) {
+                        listener.onDropped(this, key, unpack(packed), cause == RemovalCause.EXPIRED);
                     }
                 })
                 .build();
@@ -111,14 +113,14 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public TierEntry get(K key) {
-        return map.get(key);
+        return unpack(map.get(key));
     }
 
     @Override
     public void put(K key, TierEntry entry) {
         Writing writing = enterWrite();
         try {
-            map.put(key, entry);
+            map.put(key, pack(entry));
         } finally {
             leaveWrite(writing);
         }
@@ -139,11 +141,36 @@ public final class HeapTier<K> implements Tier<K> {
         Writing writing = enterWrite();
         try {
             writing.remapping = remapping;
-            return map.compute(key, writing.mapFunction);
+            map.compute(key, writing.mapFunction);
+            // The remapping's own result, not the map's packed one unpacked again: no entry object is made.
+            return writing.result;
         } finally {
             writing.remapping = null;
+            writing.result = null;
             leaveWrite(writing);
         }
+    }
+
+    /**
+     * What the map holds for {@code entry}: an eternal entry as its bare stored value, which saves the entry
+     * object (24 bytes of every eternal entry, the most common kind); any other entry as it is. A stored value
+     * that is itself a {@link TierEntry} (a value cached by reference) stays wrapped, so that {@link #unpack}
+     * can never mistake it for an entry.
+     */
+    private static Object pack(TierEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        Object value = entry.value();
+        return entry.expiresAt() == TierEntry.ETERNAL && !(value instanceof TierEntry) ? value : entry;
+    }
+
+    /** The entry the map's {@code packed} object stands for; {@code null} for none. */
+    private static TierEntry unpack(Object packed) {
+        if (packed == null || packed instanceof TierEntry) {
+            return (TierEntry) packed;
+        }
+        return new TierEntry(packed, TierEntry.ETERNAL);
     }
 
     /** Marks this thread as writing, so that the maintenance its write triggers runs inline. */
@@ -175,14 +202,19 @@ public final class HeapTier<K> implements Tier<K> {
         int depth;
         /** The remapping of the compute in progress, until the map runs it. */
         UnaryOperator<TierEntry> remapping;
+        /** What that remapping returned, once the map ran it. */
+        TierEntry result;
         /**
          * Runs {@link #remapping}. It takes the remapping before running it, so a compute nested in it (an entry
          * processor that writes another cache) can use this object again.
          */
-        final BiFunction<Object, TierEntry, TierEntry> mapFunction = (key, current) -> {
+        final BiFunction<Object, Object, Object> mapFunction = (key, current) -> {
             UnaryOperator<TierEntry> running = remapping;
             remapping = null;
-            return running.apply(current);
+            TierEntry next = running.apply(unpack(current));
+            // Set after the run, so a compute nested in it has left this object for good.
+            result = next;
+            return pack(next);
         };
     }
 
@@ -224,7 +256,7 @@ public final class HeapTier<K> implements Tier<K> {
         }
     };
 
-    private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
+    private static final class EntryExpiry<K> implements Expiry<K, Object> {
         private final Clock clock;
         private final long ttlNanos;
 
@@ -234,25 +266,26 @@ public final class HeapTier<K> implements Tier<K> {
         }
 
         @Override
-        public long expireAfterCreate(K key, TierEntry entry, long currentTime) {
+        public long expireAfterCreate(K key, Object entry, long currentTime) {
             return nanosUntilReclaim(entry);
         }
 
         @Override
-        public long expireAfterUpdate(K key, TierEntry entry, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(K key, Object entry, long currentTime, long currentDuration) {
             return nanosUntilReclaim(entry);
         }
 
         @Override
-        public long expireAfterRead(K key, TierEntry entry, long currentTime, long currentDuration) {
+        public long expireAfterRead(K key, Object entry, long currentTime, long currentDuration) {
             return currentDuration;
         }
 
-        private long nanosUntilReclaim(TierEntry entry) {
-            if (entry.expiresAt() == TierEntry.ETERNAL) {
+        private long nanosUntilReclaim(Object packed) {
+            long expiresAt = packed instanceof TierEntry entry ? entry.expiresAt() : TierEntry.ETERNAL;
+            if (expiresAt == TierEntry.ETERNAL) {
                 return ttlNanos;
             }
-            long millis = Math.max(0, entry.expiresAt() - clock.millis()) + RECLAIM_GRACE_MILLIS;
+            long millis = Math.max(0, expiresAt - clock.millis()) + RECLAIM_GRACE_MILLIS;
             // The tier's own limit is exact (no grace): Caffeine hides the entry from reads once it has passed.
             return Math.min(TimeUnit.MILLISECONDS.toNanos(millis), ttlNanos);
         }
