@@ -32,12 +32,19 @@ final class Mutations<K, V> {
     /**
      * Stores {@code value} for {@code key}, whether or not the key holds a live entry. With {@code writeThrough}
      * the writer sees the value first; bulk puts pass {@code false} because they have written the batch already.
+     * Without {@code wantsPrevious} the result's {@link Change#previous} may be left {@code null}.
      */
-    Change put(K key, V value, boolean writeThrough) {
+    Change put(K key, V value, boolean writeThrough, boolean wantsPrevious) {
         Object stored = core.copier.toStored(value);
+        K storedKey = core.copier.copyKey(key);
+        if (!wantsPrevious
+                && core.writesBlindly(writeThrough)
+                && core.store.putWithoutReading(storedKey, new TierEntry(stored, TierEntry.ETERNAL))) {
+            return Change.STORED;
+        }
         // One object is the whole write on its way down (the step, its outcome and the store's remapping): the
         // hot path allocates nothing else but the entry.
-        return change(core.copier.copyKey(key), new Change() {
+        return change(storedKey, new Change() {
             @Override
             TierEntry step(TierEntry current) {
                 if (writeThrough) {
@@ -58,7 +65,14 @@ final class Mutations<K, V> {
     /** Stores {@code value} for {@code key} only if the key holds no live entry. */
     Change putIfAbsent(K key, V value) {
         Object stored = core.copier.toStored(value);
-        return change(core.copier.copyKey(key), new Change() {
+        K storedKey = core.copier.copyKey(key);
+        TierEntry present = core.store.getWithoutLocking(storedKey);
+        if (present != null && !present.isExpired(core.now(present))) {
+            // A live entry is left as it is, without a writer call or an event: seen without the key's lock, it
+            // was there when the call looked, which is all the answer says.
+            return Change.found(present);
+        }
+        return change(storedKey, new Change() {
             @Override
             TierEntry step(TierEntry current) {
                 long now = core.now(current);
@@ -145,7 +159,7 @@ final class Mutations<K, V> {
         }
         long puts = 0;
         for (Map.Entry<K, V> entry : toStore.entrySet()) {
-            if (put(entry.getKey(), entry.getValue(), false).written) {
+            if (put(entry.getKey(), entry.getValue(), false, false).written) {
                 puts++;
             }
         }
@@ -246,6 +260,30 @@ final class Mutations<K, V> {
      * leave in its place, and notes what it saw in {@link #previous} and {@link #written}.
      */
     abstract static class Change extends Remapping {
+        /** What a put that stored its entry without reading the key's reports: stored, nothing seen. */
+        static final Change STORED = new Change() {
+            {
+                written = true;
+            }
+
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a put that did not read its key has no step");
+            }
+        };
+
+        /** What a step that found {@code live} and left it reports, without having run. */
+        static Change found(TierEntry live) {
+            Change found = new Change() {
+                @Override
+                TierEntry step(TierEntry current) {
+                    throw new IllegalStateException("a write that found a live entry has no step");
+                }
+            };
+            found.previous = live;
+            return found;
+        }
+
         /** The live entry the key had before the step, or {@code null}. */
         TierEntry previous;
         /** Whether the step stored or removed an entry. */

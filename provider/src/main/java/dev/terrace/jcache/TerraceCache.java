@@ -226,7 +226,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.put(key, value, true);
+        Mutations.Change change = mutations.put(key, value, true, false);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
     }
@@ -236,7 +236,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.put(key, value, true);
+        Mutations.Change change = mutations.put(key, value, true, true);
         recordHit(change.previous != null);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordGetTime(start);

@@ -227,6 +227,40 @@ public final class TieredStore<K> implements AutoCloseable {
         }
     }
 
+    /**
+     * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
+     * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an
+     * earlier run, so the caller knows what every entry in it was made under. Elsewhere does nothing and
+     * returns {@code false}: the caller computes the change instead.
+     */
+    public boolean putWithoutReading(K key, TierEntry entry) {
+        if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
+            return false;
+        }
+        try {
+            authority.put(key, entry);
+        } catch (RuntimeException | Error e) {
+            throw failures.changeFailed(e, false);
+        }
+        return true;
+    }
+
+    /**
+     * The entry of {@code key} where the store is a lone heap tier, read without the key's lock and not counted
+     * as a read of the tier; {@code null} elsewhere, and where the key has no entry. What it returns was the
+     * key's entry at the moment of the read, as a compute that left it unchanged would have seen it.
+     */
+    public TierEntry getWithoutLocking(K key) {
+        if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
+            return null;
+        }
+        try {
+            return authority.get(key);
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
+    }
+
     /** Drops {@code key} from every tier. */
     public void remove(K key) {
         compute(key, current -> null);
