@@ -66,11 +66,11 @@ final class Mutations<K, V> {
     Change putIfAbsent(K key, V value) {
         Object stored = core.copier.toStored(value);
         K storedKey = core.copier.copyKey(key);
-        TierEntry present = core.store.getWithoutLocking(storedKey);
-        if (present != null && !present.isExpired(core.now(present))) {
+        Object present = core.store.getWithoutLocking(storedKey);
+        if (present != null && !isExpired(present)) {
             // A live entry is left as it is, without a writer call or an event: seen without the key's lock, it
             // was there when the call looked, which is all the answer says.
-            return Change.found(present);
+            return Change.KEPT_LIVE;
         }
         return change(storedKey, new Change() {
             @Override
@@ -87,6 +87,12 @@ final class Mutations<K, V> {
                 return created;
             }
         });
+    }
+
+    /** Whether the entry {@code packed} ({@link TierEntry#pack}) has expired; reads no clock for an eternal one. */
+    private boolean isExpired(Object packed) {
+        long expiresAt = TierEntry.expiresAt(packed);
+        return expiresAt != TierEntry.ETERNAL && core.clock.millis() >= expiresAt;
     }
 
     /** Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. */
@@ -272,17 +278,21 @@ final class Mutations<K, V> {
             }
         };
 
-        /** What a step that found {@code live} and left it reports, without having run. */
-        static Change found(TierEntry live) {
-            Change found = new Change() {
-                @Override
-                TierEntry step(TierEntry current) {
-                    throw new IllegalStateException("a write that found a live entry has no step");
-                }
-            };
-            found.previous = live;
-            return found;
-        }
+        /**
+         * What a write that found a live entry and left it reports, without having run: the entry is not kept
+         * ({@link #previous} is {@code null}), {@link #hadLive} says it was there.
+         */
+        static final Change KEPT_LIVE = new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a write that found a live entry has no step");
+            }
+
+            @Override
+            boolean hadLive() {
+                return true;
+            }
+        };
 
         /** The live entry the key had before the step, or {@code null}. */
         TierEntry previous;
@@ -295,6 +305,11 @@ final class Mutations<K, V> {
 
         /** The entry to leave in place of {@code current}. */
         abstract TierEntry step(TierEntry current);
+
+        /** Whether the key had a live entry before the step. */
+        boolean hadLive() {
+            return previous != null;
+        }
 
         /** Lets the step run more than once: each run starts as if it were the first. */
         final void mayRunAgain(EventDispatcher<?, ?> dispatcher) {

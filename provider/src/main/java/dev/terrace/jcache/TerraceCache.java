@@ -264,10 +264,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireEntry(key, value);
         long start = statistics.start();
         Mutations.Change change = mutations.putIfAbsent(key, value);
-        recordHit(change.previous != null);
+        recordHit(change.hadLive());
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
-        return change.previous == null;
+        return !change.hadLive();
     }
 
     @Override

@@ -33,7 +33,7 @@ public final class HeapTier<K> implements Tier<K> {
     /** How long after its expiry instant Caffeine reclaims an entry that nobody read. */
     static final long RECLAIM_GRACE_MILLIS = 1_000;
 
-    /** Holds each entry packed ({@link #pack}): an eternal entry as its bare stored value. */
+    /** Holds each entry packed ({@link TierEntry#pack}): an eternal entry as its bare stored value. */
     private final Cache<K, Object> cache;
 
     private final ConcurrentMap<K, Object> map;
@@ -84,7 +84,7 @@ public final class HeapTier<K> implements Tier<K> {
                         evictions.increment();
                     }
                     if (key != null && packed != null && cause.wasEvicted()) {
-                        listener.onDropped(this, key, unpack(packed), cause == RemovalCause.EXPIRED);
+                        listener.onDropped(this, key, TierEntry.unpack(packed), cause == RemovalCause.EXPIRED);
                     }
                 })
                 .build();
@@ -113,14 +113,19 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public TierEntry get(K key) {
-        return unpack(map.get(key));
+        return TierEntry.unpack(map.get(key));
+    }
+
+    @Override
+    public Object getPacked(K key) {
+        return map.get(key);
     }
 
     @Override
     public void put(K key, TierEntry entry) {
         Writing writing = enterWrite();
         try {
-            map.put(key, pack(entry));
+            map.put(key, TierEntry.pack(entry));
         } finally {
             leaveWrite(writing);
         }
@@ -149,28 +154,6 @@ public final class HeapTier<K> implements Tier<K> {
             writing.result = null;
             leaveWrite(writing);
         }
-    }
-
-    /**
-     * What the map holds for {@code entry}: an eternal entry as its bare stored value, which saves the entry
-     * object (24 bytes of every eternal entry, the most common kind); any other entry as it is. A stored value
-     * that is itself a {@link TierEntry} (a value cached by reference) stays wrapped, so that {@link #unpack}
-     * can never mistake it for an entry.
-     */
-    private static Object pack(TierEntry entry) {
-        if (entry == null) {
-            return null;
-        }
-        Object value = entry.value();
-        return entry.expiresAt() == TierEntry.ETERNAL && !(value instanceof TierEntry) ? value : entry;
-    }
-
-    /** The entry the map's {@code packed} object stands for; {@code null} for none. */
-    private static TierEntry unpack(Object packed) {
-        if (packed == null || packed instanceof TierEntry) {
-            return (TierEntry) packed;
-        }
-        return new TierEntry(packed, TierEntry.ETERNAL);
     }
 
     /** Marks this thread as writing, so that the maintenance its write triggers runs inline. */
@@ -211,10 +194,10 @@ public final class HeapTier<K> implements Tier<K> {
         final BiFunction<Object, Object, Object> mapFunction = (key, current) -> {
             UnaryOperator<TierEntry> running = remapping;
             remapping = null;
-            TierEntry next = running.apply(unpack(current));
+            TierEntry next = running.apply(TierEntry.unpack(current));
             // Set after the run, so a compute nested in it has left this object for good.
             result = next;
-            return pack(next);
+            return TierEntry.pack(next);
         };
     }
 
@@ -281,7 +264,7 @@ public final class HeapTier<K> implements Tier<K> {
         }
 
         private long nanosUntilReclaim(Object packed) {
-            long expiresAt = packed instanceof TierEntry entry ? entry.expiresAt() : TierEntry.ETERNAL;
+            long expiresAt = TierEntry.expiresAt(packed);
             if (expiresAt == TierEntry.ETERNAL) {
                 return ttlNanos;
             }

@@ -100,11 +100,19 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** The entry of {@code key} from the nearest tier that holds one, promoted into the tiers above it. */
     public TierEntry get(K key) {
+        return TierEntry.unpack(getPacked(key));
+    }
+
+    /**
+     * Like {@link #get}, the entry packed ({@link TierEntry#pack}): a hit on an entry that a tier holds packed
+     * makes no entry object.
+     */
+    public Object getPacked(K key) {
         if (nearTiers.isEmpty()) {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, nearTiers.liveCopy(i, key, true));
+            Object entry = count(i, nearTiers.liveCopy(i, key, true));
             if (entry != null) {
                 return entry;
             }
@@ -113,14 +121,14 @@ public final class TieredStore<K> implements AutoCloseable {
         stripe.lock();
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
-            TierEntry near = nearTiers.nearestLiveCopy(key);
+            Object near = nearTiers.nearestLiveCopy(key);
             if (near != null) {
                 return near;
             }
             long drops = authorityDrops.get();
-            TierEntry entry = count(tiers.size() - 1, authorityGet(key));
+            Object entry = count(tiers.size() - 1, authorityGet(key));
             if (entry != null) {
-                refreshNearCopies(key, entry, drops);
+                refreshNearCopies(key, TierEntry.unpack(entry), drops);
             }
             return entry;
         } finally {
@@ -172,7 +180,9 @@ public final class TieredStore<K> implements AutoCloseable {
                 // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
                 // take the change. A remapping that already ran is not run again: it holds user code and has
                 // queued its events.
-                result = run.decided() ? run.result() : remapping.apply(nearTiers.nearestLiveCopy(key));
+                result = run.decided()
+                        ? run.result()
+                        : remapping.apply(TierEntry.unpack(nearTiers.nearestLiveCopy(key)));
                 refreshNearCopies(key, result, -1);
                 return result;
             } catch (RuntimeException | Error e) {
@@ -246,16 +256,17 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * The entry of {@code key} where the store is a lone heap tier, read without the key's lock and not counted
-     * as a read of the tier; {@code null} elsewhere, and where the key has no entry. What it returns was the
-     * key's entry at the moment of the read, as a compute that left it unchanged would have seen it.
+     * The entry of {@code key}, packed ({@link TierEntry#pack}), where the store is a lone heap tier, read
+     * without the key's lock and not counted as a read of the tier; {@code null} elsewhere, and where the key has
+     * no entry. What it returns was the key's entry at the moment of the read, as a compute that left it
+     * unchanged would have seen it.
      */
-    public TierEntry getWithoutLocking(K key) {
+    public Object getWithoutLocking(K key) {
         if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
             return null;
         }
         try {
-            return authority.get(key);
+            return authority.getPacked(key);
         } catch (RuntimeException | Error e) {
             throw failures.authorityReadFailed(e);
         }
@@ -377,8 +388,8 @@ public final class TieredStore<K> implements AutoCloseable {
         return String.join("+", names);
     }
 
-    /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
-    private TierEntry authorityGet(K key) {
+    /** The authority's entry, packed ({@link TierEntry#pack}), or {@code null} (a miss) while it cannot be reached. */
+    private Object authorityGet(K key) {
         try {
             return counters.timedGet(tiers.size() - 1, authority, key);
         } catch (TierUnavailableException e) {
@@ -388,7 +399,7 @@ public final class TieredStore<K> implements AutoCloseable {
         }
     }
 
-    private TierEntry count(int index, TierEntry entry) {
+    private Object count(int index, Object entry) {
         counters.recordRead(index, entry != null);
         return entry;
     }
