@@ -95,6 +95,28 @@ class WritePathTest {
         assertThat(WRITES).as("only the put that stored wrote through").containsExactly("k=first");
     }
 
+    @Test
+    void putIfAbsentOfALiveKeyCountsAHitAndNoPutAndAPutWithoutReadingCountsAPut() {
+        TerraceCache<String, String> cache = manager.createCache(
+                        "counted", new MutableConfiguration<String, String>().setStatisticsEnabled(true))
+                .unwrap(TerraceCache.class);
+        cache.put("k", "first");
+        cache.put("k", "second");
+        assertThat(cache.putIfAbsent("k", "third")).isFalse();
+        assertThat(cache.putIfAbsent("other", "v")).isTrue();
+
+        assertThat(cache.statistics().getCachePuts())
+                .as("both puts (stored without reading the key) and the putIfAbsent that stored")
+                .isEqualTo(3);
+        assertThat(cache.statistics().getCacheHits())
+                .as("the putIfAbsent that found a live entry")
+                .isEqualTo(1);
+        assertThat(cache.statistics().getCacheMisses())
+                .as("the putIfAbsent that found none")
+                .isEqualTo(1);
+        assertThat(cache.get("k")).isEqualTo("second");
+    }
+
     /** Records each event as its type, key and, for updates and expiries, the old value. */
     private static final class Recorder
             implements CacheEntryCreatedListener<String, String>,
