@@ -60,6 +60,30 @@ final class CacheCore<K, V> {
         this.dependencies = dependencies;
     }
 
+    /**
+     * The time a step on a key that holds {@code current} works with: the clock's, except where neither the
+     * entry nor the policy can make time matter (an eternal policy and an entry that never expires), where
+     * reading the clock would only cost time; then 0, which no expiry instant is at or before.
+     */
+    long now(TierEntry current) {
+        return expiry.isEternal() && (current == null || current.expiresAt() == TierEntry.ETERNAL)
+                ? 0L
+                : clock.millis();
+    }
+
+    /**
+     * Whether a put may store its entry without reading what the key held, because nothing would use it: no
+     * writer to call ({@code writeThrough} off, or none), no listener to tell, no file dependencies to record,
+     * and an eternal policy, under which a new entry and an update both leave an entry that never expires (in a
+     * store that holds only entries made under this policy). The statistics of a put do not need it either.
+     */
+    boolean writesBlindly(boolean writeThrough) {
+        return (!writeThrough || writer == null)
+                && expiry.isEternal()
+                && dependencies instanceof DependencyHook.None
+                && !events.hasListeners();
+    }
+
     /** The value a caller receives for {@code entry}. */
     V valueOf(TierEntry entry) {
         return copier.fromStored(entry.value());

@@ -1,6 +1,7 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.internal.processor.ProcessorEntry;
+import dev.terrace.jcache.internal.tier.Remapping;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import java.util.HashMap;
 import java.util.Map;
@@ -27,17 +28,22 @@ final class Invoker<K, V> {
 
     /** Runs {@code processor} on the entry of {@code key} and returns its result. */
     <T> T invoke(K key, EntryProcessor<K, V, T> processor, Object... arguments) {
-        Outcome<T> outcome = new Outcome<>();
-        try {
-            core.store.compute(core.copier.copyKey(key), current -> {
-                long now = core.clock.millis();
+        // One object runs the processor under the key and brings back what it did: no other allocation per call
+        // but the processor's entry.
+        Outcome<T> outcome = new Outcome<>() {
+            @Override
+            protected TierEntry remap(TierEntry current) {
+                long now = core.now(current);
                 TierEntry live = core.live(key, current, now);
                 V original = live == null ? null : core.valueOf(live);
                 ProcessorEntry<K, V> entry = new ProcessorEntry<>(key, original, loader);
-                outcome.existed = live != null;
-                outcome.result = process(processor, entry, arguments);
-                return apply(key, live, entry, now, outcome);
-            });
+                existed = live != null;
+                result = process(processor, entry, arguments);
+                return Invoker.this.apply(key, live, entry, now, this);
+            }
+        };
+        try {
+            core.store.compute(core.copier.copyKey(key), outcome);
         } catch (RuntimeException e) {
             core.events.flushAfterFailure(e);
             throw e;
@@ -121,7 +127,8 @@ final class Invoker<K, V> {
         }
     }
 
-    private static final class Outcome<T> {
+    /** The run of a processor on its key, as the store's remapping, and what it did. */
+    private abstract static class Outcome<T> extends Remapping {
         T result;
         boolean existed;
         boolean put;

@@ -1,5 +1,7 @@
 package dev.terrace.jcache;
 
+import dev.terrace.jcache.internal.event.EventDispatcher;
+import dev.terrace.jcache.internal.tier.Remapping;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -30,36 +32,67 @@ final class Mutations<K, V> {
     /**
      * Stores {@code value} for {@code key}, whether or not the key holds a live entry. With {@code writeThrough}
      * the writer sees the value first; bulk puts pass {@code false} because they have written the batch already.
+     * Without {@code wantsPrevious} the result's {@link Change#previous} may be left {@code null}.
      */
-    Change put(K key, V value, boolean writeThrough) {
+    Change put(K key, V value, boolean writeThrough, boolean wantsPrevious) {
         Object stored = core.copier.toStored(value);
-        return change(core.copier.copyKey(key), (current, now, result) -> {
-            if (writeThrough) {
-                core.writeThrough(key, value);
+        K storedKey = core.copier.copyKey(key);
+        if (!wantsPrevious
+                && core.writesBlindly(writeThrough)
+                && core.store.putWithoutReading(storedKey, new TierEntry(stored, TierEntry.ETERNAL))) {
+            return Change.STORED;
+        }
+        // One object is the whole write on its way down (the step, its outcome and the store's remapping): the
+        // hot path allocates nothing else but the entry.
+        return change(storedKey, new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                if (writeThrough) {
+                    core.writeThrough(key, value);
+                }
+                long now = core.now(current);
+                TierEntry live = core.live(key, current, now);
+                previous = live;
+                TierEntry next = live == null
+                        ? core.created(key, value, stored, now)
+                        : core.updated(key, live, value, stored, now);
+                written = next != null;
+                return next;
             }
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            TierEntry next =
-                    live == null ? core.created(key, value, stored, now) : core.updated(key, live, value, stored, now);
-            result.written = next != null;
-            return next;
         });
     }
 
     /** Stores {@code value} for {@code key} only if the key holds no live entry. */
     Change putIfAbsent(K key, V value) {
         Object stored = core.copier.toStored(value);
-        return change(core.copier.copyKey(key), (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live != null) {
-                return live;
+        K storedKey = core.copier.copyKey(key);
+        Object present = core.store.getWithoutLocking(storedKey);
+        if (present != null && !isExpired(present)) {
+            // A live entry is left as it is, without a writer call or an event: seen without the key's lock, it
+            // was there when the call looked, which is all the answer says.
+            return Change.KEPT_LIVE;
+        }
+        return change(storedKey, new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                long now = core.now(current);
+                TierEntry live = core.live(key, current, now);
+                previous = live;
+                if (live != null) {
+                    return live;
+                }
+                core.writeThrough(key, value);
+                TierEntry created = core.created(key, value, stored, now);
+                written = created != null;
+                return created;
             }
-            core.writeThrough(key, value);
-            TierEntry created = core.created(key, value, stored, now);
-            result.written = created != null;
-            return created;
         });
+    }
+
+    /** Whether the entry {@code packed} ({@link TierEntry#pack}) has expired; reads no clock for an eternal one. */
+    private boolean isExpired(Object packed) {
+        long expiresAt = TierEntry.expiresAt(packed);
+        return expiresAt != TierEntry.ETERNAL && core.clock.millis() >= expiresAt;
     }
 
     /** Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. */
@@ -81,16 +114,19 @@ final class Mutations<K, V> {
      * batch already.
      */
     Change remove(K key, boolean writeThrough) {
-        return change(key, (current, now, result) -> {
-            if (writeThrough) {
-                core.deleteThrough(key);
+        return change(key, new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                if (writeThrough) {
+                    core.deleteThrough(key);
+                }
+                TierEntry live = core.live(key, current, core.now(current));
+                previous = live;
+                if (live != null) {
+                    core.removed(key, live);
+                }
+                return null;
             }
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            if (live != null) {
-                core.removed(key, live);
-            }
-            return null;
         });
     }
 
@@ -129,7 +165,7 @@ final class Mutations<K, V> {
         }
         long puts = 0;
         for (Map.Entry<K, V> entry : toStore.entrySet()) {
-            if (put(entry.getKey(), entry.getValue(), false).written) {
+            if (put(entry.getKey(), entry.getValue(), false, false).written) {
                 puts++;
             }
         }
@@ -162,22 +198,16 @@ final class Mutations<K, V> {
         return new Bulk(removals, writerFailure);
     }
 
-    /** Runs {@code step} atomically on {@code key}, then delivers the events it published. */
-    private Change change(K key, Step step) {
-        Change change = new Change();
+    /** Runs {@code change} atomically on {@code key}, then delivers the events it published. */
+    private Change change(K key, Change change) {
         try {
             if (core.writer == null) {
                 // Nothing but events leaves the step: a shared authority may decide optimistically and run it
                 // again, so each run starts without the events of the one before.
-                int mark = core.events.mark();
-                core.store.computeRetrying(key, current -> {
-                    core.events.discardSince(mark);
-                    change.previous = null;
-                    change.written = false;
-                    return step.apply(current, core.clock.millis(), change);
-                });
+                change.mayRunAgain(core.events);
+                core.store.computeRetrying(key, change);
             } else {
-                core.store.compute(key, current -> step.apply(current, core.clock.millis(), change));
+                core.store.compute(key, change);
             }
         } catch (RuntimeException e) {
             core.events.flushAfterFailure(e);
@@ -192,10 +222,14 @@ final class Mutations<K, V> {
      * the key without an entry when it has none or it has expired.
      */
     private Change ifLive(K key, Step onLive) {
-        return change(key, (current, now, result) -> {
-            TierEntry live = core.live(key, current, now);
-            result.previous = live;
-            return live == null ? null : onLive.apply(live, now, result);
+        return change(key, new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                long now = core.now(current);
+                TierEntry live = core.live(key, current, now);
+                previous = live;
+                return live == null ? null : onLive.apply(live, now, this);
+            }
         });
     }
 
@@ -218,20 +252,80 @@ final class Mutations<K, V> {
     }
 
     /**
-     * One atomic step of a write on a key: given the key's entry ({@code null} when it has none) and the time,
-     * it returns the entry to leave in its place and notes in {@code result} what it saw and did.
+     * One atomic step of a write on a live entry: given the entry and the time, it returns the entry to leave in
+     * its place and notes in {@code result} what it saw and did.
      */
     @FunctionalInterface
     private interface Step {
         TierEntry apply(TierEntry entry, long now, Change result);
     }
 
-    /** What an atomic step saw and did. */
-    static final class Change {
+    /**
+     * One atomic step of a write on a key, handed to the store as its remapping, and what the step saw and did.
+     * A subclass decides in {@link #step}, from the key's entry ({@code null} when it has none), which entry to
+     * leave in its place, and notes what it saw in {@link #previous} and {@link #written}.
+     */
+    abstract static class Change extends Remapping {
+        /** What a put that stored its entry without reading the key's reports: stored, nothing seen. */
+        static final Change STORED = new Change() {
+            {
+                written = true;
+            }
+
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a put that did not read its key has no step");
+            }
+        };
+
+        /**
+         * What a write that found a live entry and left it reports, without having run: the entry is not kept
+         * ({@link #previous} is {@code null}), {@link #hadLive} says it was there.
+         */
+        static final Change KEPT_LIVE = new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a write that found a live entry has no step");
+            }
+
+            @Override
+            boolean hadLive() {
+                return true;
+            }
+        };
+
         /** The live entry the key had before the step, or {@code null}. */
         TierEntry previous;
         /** Whether the step stored or removed an entry. */
         boolean written;
+        /** The dispatcher whose events a run queued, forgotten before the next run; {@code null}: runs once. */
+        private EventDispatcher<?, ?> events;
+
+        private int mark;
+
+        /** The entry to leave in place of {@code current}. */
+        abstract TierEntry step(TierEntry current);
+
+        /** Whether the key had a live entry before the step. */
+        boolean hadLive() {
+            return previous != null;
+        }
+
+        /** Lets the step run more than once: each run starts as if it were the first. */
+        final void mayRunAgain(EventDispatcher<?, ?> dispatcher) {
+            this.events = dispatcher;
+            this.mark = dispatcher.mark();
+        }
+
+        @Override
+        protected final TierEntry remap(TierEntry current) {
+            if (events != null) {
+                events.discardSince(mark);
+                previous = null;
+                written = false;
+            }
+            return step(current);
+        }
     }
 
     /**

@@ -86,21 +86,23 @@ final class Reads<K, V> {
      * miss, when there is none. A stored value is never {@code null}, so {@code null} always means a miss.
      */
     private V cached(K key) {
-        TierEntry entry = core.store.get(key);
-        if (entry == null) {
+        Object packed = core.store.getPacked(key);
+        if (packed == null) {
             core.statistics.recordMisses(1);
             return null;
         }
-        // When neither the entry nor an access can expire, the most common hit reads no clock.
-        boolean timeless = eternal && entry.expiresAt() == TierEntry.ETERNAL;
+        // When neither the entry nor an access can expire, the most common hit reads no clock, and where the
+        // tier holds such an entry packed it makes no entry object either.
+        long expiresAt = TierEntry.expiresAt(packed);
+        boolean timeless = eternal && expiresAt == TierEntry.ETERNAL;
         long now = timeless ? 0L : core.clock.millis();
-        boolean expired = !timeless && entry.isExpired(now);
+        boolean expired = !timeless && now >= expiresAt;
         if (!expired && core.dependencies.stillValid(key)) {
             core.statistics.recordHits(1);
             if (!timeless) {
-                core.touch(key, entry, now);
+                core.touch(key, TierEntry.unpack(packed), now);
             }
-            return core.valueOf(entry);
+            return core.copier.fromStored(TierEntry.storedValue(packed));
         }
         if (expired) {
             core.expire(key);

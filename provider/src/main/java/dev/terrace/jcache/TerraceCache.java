@@ -228,7 +228,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.put(key, value, true);
+        Mutations.Change change = mutations.put(key, value, true, false);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
     }
@@ -238,7 +238,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.put(key, value, true);
+        Mutations.Change change = mutations.put(key, value, true, true);
         recordHit(change.previous != null);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordGetTime(start);
@@ -266,10 +266,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireEntry(key, value);
         long start = statistics.start();
         Mutations.Change change = mutations.putIfAbsent(key, value);
-        recordHit(change.previous != null);
+        recordHit(change.hadLive());
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
-        return change.previous == null;
+        return !change.hadLive();
     }
 
     @Override

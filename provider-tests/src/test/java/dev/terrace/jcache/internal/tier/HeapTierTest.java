@@ -102,4 +102,28 @@ class HeapTierTest extends TierConformanceTest {
         assertThat(expired).isEmpty();
         eternal.close();
     }
+
+    @Test
+    void givesBackEachEntryAsItWasStoredWhetherEternalOrNotAndWhateverItsValue() {
+        HeapTier<String> heap = new HeapTier<>(100, clock, TierListener.none());
+        TierEntry eternal = new TierEntry("v", TierEntry.ETERNAL);
+        TierEntry expiring = new TierEntry("w", clock.millis() + 60_000);
+        // A value cached by reference may itself be an entry: it must not be taken for the tier's own wrapping.
+        TierEntry holdingAnEntry = new TierEntry(new TierEntry("inner", 7L), TierEntry.ETERNAL);
+        heap.put("eternal", eternal);
+        heap.put("expiring", expiring);
+        heap.compute("holding", current -> holdingAnEntry);
+
+        assertThat(heap.get("eternal"))
+                .as("an eternal entry kept as its bare value")
+                .isEqualTo(eternal);
+        assertThat(heap.get("expiring")).as("an entry with an instant keeps it").isEqualTo(expiring);
+        assertThat(heap.get("holding"))
+                .as("an eternal entry whose value is an entry comes back with that value, not unwrapped")
+                .isEqualTo(holdingAnEntry);
+        assertThat(heap.compute("eternal", current -> current))
+                .as("a compute sees and returns the entry as stored")
+                .isEqualTo(eternal);
+        heap.close();
+    }
 }

@@ -48,6 +48,30 @@ class TieredStoreTest extends TierConformanceTest {
     }
 
     @Test
+    void aReadHandsOutAnEternalEntryAsItsBareValueAndAnyOtherAsItIs() {
+        authority.put("eternal", new TierEntry("v", TierEntry.ETERNAL));
+        authority.put("expiring", new TierEntry("w", LATER));
+        TierEntry holdingAnEntry = new TierEntry(new TierEntry("inner", 7L), TierEntry.ETERNAL);
+        authority.put("holding", holdingAnEntry);
+
+        for (int read = 0; read < 2; read++) {
+            String from = read == 0 ? "from the authority" : "from the near copy";
+            assertThat(store.getPacked("eternal"))
+                    .as("an eternal entry, %s, is its bare value", from)
+                    .isEqualTo("v");
+            assertThat(store.getPacked("expiring"))
+                    .as("an entry with an instant, %s, is the entry", from)
+                    .isEqualTo(new TierEntry("w", LATER));
+            assertThat(TierEntry.unpack(store.getPacked("holding")))
+                    .as("a value that is itself an entry, %s, is not taken for the wrapping", from)
+                    .isEqualTo(holdingAnEntry);
+            assertThat(store.get("eternal")).isEqualTo(new TierEntry("v", TierEntry.ETERNAL));
+        }
+        assertThat(near.getPacked("eternal")).as("promoted by the first read").isEqualTo("v");
+        assertThat(store.getPacked("absent")).isNull();
+    }
+
+    @Test
     void anEvictionFromTheNearTierLeavesTheEntryBelow() {
         store.compute("k", current -> new TierEntry("v", LATER));
         near.remove("k");

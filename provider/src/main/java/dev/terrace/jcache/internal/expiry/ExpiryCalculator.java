@@ -27,10 +27,16 @@ public final class ExpiryCalculator {
 
     private final ExpiryPolicy policy;
     private final String cacheName;
+    /**
+     * Whether the policy is exactly JCache's {@link EternalExpiryPolicy} (a subclass may answer otherwise), so
+     * that its answers are known without asking: eternal on creation, unchanged on update and access.
+     */
+    private final boolean eternal;
 
     public ExpiryCalculator(ExpiryPolicy policy, String cacheName) {
         this.policy = policy;
         this.cacheName = cacheName;
+        this.eternal = policy != null && policy.getClass() == EternalExpiryPolicy.class;
     }
 
     /** The policy itself. */
@@ -43,11 +49,14 @@ public final class ExpiryCalculator {
      * never gives a duration.
      */
     public boolean isEternal() {
-        return policy instanceof EternalExpiryPolicy;
+        return eternal;
     }
 
     /** The expiry instant of an entry created at {@code now}; at or before {@code now} means not stored. */
     public long forCreation(long now) {
+        if (eternal) {
+            return TierEntry.ETERNAL;
+        }
         Duration duration = ask(policy::getExpiryForCreation, "creation");
         if (duration == null) {
             return now;
@@ -57,12 +66,18 @@ public final class ExpiryCalculator {
 
     /** The expiry instant of an entry updated at {@code now}, or {@link #UNCHANGED}. */
     public long forUpdate(long now) {
+        if (eternal) {
+            return UNCHANGED;
+        }
         Duration duration = ask(policy::getExpiryForUpdate, "update");
         return duration == null ? UNCHANGED : instant(now, duration);
     }
 
     /** The expiry instant of an entry read at {@code now}, or {@link #UNCHANGED}. */
     public long forAccess(long now) {
+        if (eternal) {
+            return UNCHANGED;
+        }
         Duration duration = ask(policy::getExpiryForAccess, "access");
         return duration == null ? UNCHANGED : instant(now, duration);
     }

@@ -12,7 +12,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.function.Supplier;
+import java.util.function.BiFunction;
 import java.util.function.UnaryOperator;
 
 /**
@@ -33,8 +33,10 @@ public final class HeapTier<K> implements Tier<K> {
     /** How long after its expiry instant Caffeine reclaims an entry that nobody read. */
     static final long RECLAIM_GRACE_MILLIS = 1_000;
 
-    private final Cache<K, TierEntry> cache;
-    private final ConcurrentMap<K, TierEntry> map;
+    /** Holds each entry packed ({@link TierEntry#pack}): an eternal entry as its bare stored value. */
+    private final Cache<K, Object> cache;
+
+    private final ConcurrentMap<K, Object> map;
     private final long maxEntries;
     private final LongAdder evictions = new LongAdder();
 
@@ -77,12 +79,12 @@ public final class HeapTier<K> implements Tier<K> {
             builder.ticker(() -> TimeUnit.MILLISECONDS.toNanos(clock.millis()))
                     .expireAfter(new EntryExpiry<K>(clock, ttl));
         }
-        this.cache = builder.<K, TierEntry>evictionListener((K key, TierEntry entry, RemovalCause cause) -> {
+        this.cache = builder.<K, Object>evictionListener((K key, Object packed, RemovalCause cause) -> {
                     if (cause == RemovalCause.SIZE) {
                         evictions.increment();
                     }
-                    if (key != null && entry != null && cause.wasEvicted()) {
-                        listener.onDropped(this, key, entry, cause == RemovalCause.EXPIRED);
+                    if (key != null && packed != null && cause.wasEvicted()) {
+                        listener.onDropped(this, key, TierEntry.unpack(packed), cause == RemovalCause.EXPIRED);
                     }
                 })
                 .build();
@@ -111,44 +113,92 @@ public final class HeapTier<K> implements Tier<K> {
 
     @Override
     public TierEntry get(K key) {
+        return TierEntry.unpack(map.get(key));
+    }
+
+    @Override
+    public Object getPacked(K key) {
         return map.get(key);
     }
 
     @Override
     public void put(K key, TierEntry entry) {
-        write(() -> map.put(key, entry));
+        Writing writing = enterWrite();
+        try {
+            map.put(key, TierEntry.pack(entry));
+        } finally {
+            leaveWrite(writing);
+        }
     }
 
     @Override
     public void remove(K key) {
-        write(() -> map.remove(key));
+        Writing writing = enterWrite();
+        try {
+            map.remove(key);
+        } finally {
+            leaveWrite(writing);
+        }
     }
 
     @Override
     public TierEntry compute(K key, UnaryOperator<TierEntry> remapping) {
-        return write(() -> map.compute(key, (k, current) -> remapping.apply(current)));
+        Writing writing = enterWrite();
+        try {
+            writing.remapping = remapping;
+            map.compute(key, writing.mapFunction);
+            // The remapping's own result, not the map's packed one unpacked again: no entry object is made.
+            return writing.result;
+        } finally {
+            writing.remapping = null;
+            writing.result = null;
+            leaveWrite(writing);
+        }
+    }
+
+    /** Marks this thread as writing, so that the maintenance its write triggers runs inline. */
+    private static Writing enterWrite() {
+        Writing writing = WRITING.get();
+        writing.depth++;
+        return writing;
     }
 
     /**
-     * Runs {@code change} with the maintenance it triggers inline. That maintenance is skipped when a background
-     * one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is brought back
-     * before this returns.
+     * Ends a write begun with {@link #enterWrite}. The maintenance the write triggered is skipped when a
+     * background one holds Caffeine's lock at the moment; the tier may then still be over its bound, and is
+     * brought back before this returns.
      */
-    private <T> T write(Supplier<T> change) {
-        boolean outermost = WRITING.get() == null;
-        if (outermost) {
-            WRITING.set(Boolean.TRUE);
+    private void leaveWrite(Writing writing) {
+        writing.depth--;
+        if (map.size() > maxEntries) {
+            cache.cleanUp();
         }
-        try {
-            return change.get();
-        } finally {
-            if (outermost) {
-                WRITING.remove();
-            }
-            if (map.size() > maxEntries) {
-                cache.cleanUp();
-            }
-        }
+    }
+
+    /**
+     * What a thread's writes to heap tiers need, allocated once per thread rather than on every write (setting
+     * and removing a thread-local value would allocate its map entry each time, and an adapter from the
+     * store's remapping to the map's function would be one more object per write).
+     */
+    private static final class Writing {
+        /** Above zero while the thread writes, so the maintenance a write triggers runs inline. */
+        int depth;
+        /** The remapping of the compute in progress, until the map runs it. */
+        UnaryOperator<TierEntry> remapping;
+        /** What that remapping returned, once the map ran it. */
+        TierEntry result;
+        /**
+         * Runs {@link #remapping}. It takes the remapping before running it, so a compute nested in it (an entry
+         * processor that writes another cache) can use this object again.
+         */
+        final BiFunction<Object, Object, Object> mapFunction = (key, current) -> {
+            UnaryOperator<TierEntry> running = remapping;
+            remapping = null;
+            TierEntry next = running.apply(TierEntry.unpack(current));
+            // Set after the run, so a compute nested in it has left this object for good.
+            result = next;
+            return TierEntry.pack(next);
+        };
     }
 
     @Override
@@ -177,19 +227,19 @@ public final class HeapTier<K> implements Tier<K> {
         cache.cleanUp();
     }
 
-    /** Set while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
-    private static final ThreadLocal<Boolean> WRITING = new ThreadLocal<>();
+    /** Above zero while this thread writes to a heap tier, so the maintenance the write triggers runs inline. */
+    private static final ThreadLocal<Writing> WRITING = ThreadLocal.withInitial(Writing::new);
 
     /** Runs the maintenance a write triggers on the writing thread, and what a read triggers in the background. */
     private static final Executor MAINTENANCE = task -> {
-        if (WRITING.get() != null) {
+        if (WRITING.get().depth > 0) {
             task.run();
         } else {
             ForkJoinPool.commonPool().execute(task);
         }
     };
 
-    private static final class EntryExpiry<K> implements Expiry<K, TierEntry> {
+    private static final class EntryExpiry<K> implements Expiry<K, Object> {
         private final Clock clock;
         private final long ttlNanos;
 
@@ -199,25 +249,26 @@ public final class HeapTier<K> implements Tier<K> {
         }
 
         @Override
-        public long expireAfterCreate(K key, TierEntry entry, long currentTime) {
+        public long expireAfterCreate(K key, Object entry, long currentTime) {
             return nanosUntilReclaim(entry);
         }
 
         @Override
-        public long expireAfterUpdate(K key, TierEntry entry, long currentTime, long currentDuration) {
+        public long expireAfterUpdate(K key, Object entry, long currentTime, long currentDuration) {
             return nanosUntilReclaim(entry);
         }
 
         @Override
-        public long expireAfterRead(K key, TierEntry entry, long currentTime, long currentDuration) {
+        public long expireAfterRead(K key, Object entry, long currentTime, long currentDuration) {
             return currentDuration;
         }
 
-        private long nanosUntilReclaim(TierEntry entry) {
-            if (entry.expiresAt() == TierEntry.ETERNAL) {
+        private long nanosUntilReclaim(Object packed) {
+            long expiresAt = TierEntry.expiresAt(packed);
+            if (expiresAt == TierEntry.ETERNAL) {
                 return ttlNanos;
             }
-            long millis = Math.max(0, entry.expiresAt() - clock.millis()) + RECLAIM_GRACE_MILLIS;
+            long millis = Math.max(0, expiresAt - clock.millis()) + RECLAIM_GRACE_MILLIS;
             // The tier's own limit is exact (no grace): Caffeine hides the entry from reads once it has passed.
             return Math.min(TimeUnit.MILLISECONDS.toNanos(millis), ttlNanos);
         }

@@ -31,25 +31,28 @@ final class NearTiers<K> {
     }
 
     /**
-     * Near tier {@code index}'s live copy of {@code key}, the read timed (while timing is on) when {@code timed};
-     * none where the tier is bypassed or fails.
+     * Near tier {@code index}'s live copy of {@code key}, packed ({@link TierEntry#pack}), the read timed (while
+     * timing is on) when {@code timed}; none where the tier is bypassed or fails.
      */
-    TierEntry liveCopy(int index, K key, boolean timed) {
+    Object liveCopy(int index, K key, boolean timed) {
         if (failures.isBypassed(index)) {
             return null;
         }
         try {
             Tier<K> tier = tiers.get(index);
-            return live(timed ? counters.timedGet(index, tier, key) : tier.get(key));
+            return live(timed ? counters.timedGet(index, tier, key) : tier.getPacked(key));
         } catch (RuntimeException | Error e) {
             return failures.nearReadFailed(index, key, e);
         }
     }
 
-    /** The live copy of {@code key} in the nearest tier that holds one, or {@code null}; reads not timed. */
-    TierEntry nearestLiveCopy(K key) {
+    /**
+     * The live copy of {@code key} in the nearest tier that holds one, packed ({@link TierEntry#pack}), or
+     * {@code null}; reads not timed.
+     */
+    Object nearestLiveCopy(K key) {
         for (int i = 0; i < tiers.size(); i++) {
-            TierEntry entry = liveCopy(i, key, false);
+            Object entry = liveCopy(i, key, false);
             if (entry != null) {
                 return entry;
             }
@@ -108,11 +111,13 @@ final class NearTiers<K> {
     }
 
     /**
-     * {@code entry} unless it has expired: a near copy can expire before the authority's entry does (a near
-     * tier with a shorter time to live), and then the read must look further down.
+     * The packed {@code entry} unless it has expired: a near copy can expire before the authority's entry does
+     * (a near tier with a shorter time to live), and then the read must look further down.
      */
-    private TierEntry live(TierEntry entry) {
-        return entry == null || entry.expiresAt() == TierEntry.ETERNAL || !entry.isExpired(clock.millis())
+    private Object live(Object entry) {
+        return !(entry instanceof TierEntry copy)
+                        || copy.expiresAt() == TierEntry.ETERNAL
+                        || !copy.isExpired(clock.millis())
                 ? entry
                 : null;
     }

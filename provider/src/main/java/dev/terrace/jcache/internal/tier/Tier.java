@@ -22,6 +22,15 @@ public interface Tier<K> extends AutoCloseable {
     /** The entry held for {@code key}, or {@code null} when the tier holds none. */
     TierEntry get(K key);
 
+    /**
+     * The entry held for {@code key} in its packed form ({@link TierEntry#pack}), or {@code null}: a read that
+     * makes no entry object where the tier holds the entry packed. By default {@link #get}, an entry being its
+     * own packed form.
+     */
+    default Object getPacked(K key) {
+        return get(key);
+    }
+
     /** Stores {@code entry} for {@code key}, replacing what the tier held. */
     void put(K key, TierEntry entry);
 

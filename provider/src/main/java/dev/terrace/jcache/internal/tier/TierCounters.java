@@ -93,14 +93,14 @@ public final class TierCounters {
         return count == 0 ? 0 : (double) getNanos(index) / count;
     }
 
-    /** Reads {@code key} from {@code tier}, at {@code index}, timing the read while timing is on. */
-    <K> TierEntry timedGet(int index, Tier<K> tier, K key) {
+    /** Reads {@code key} from {@code tier} (the entry packed, see {@link TierEntry#pack}), at {@code index}, timing the read while timing is on. */
+    <K> Object timedGet(int index, Tier<K> tier, K key) {
         if (!timing) {
-            return tier.get(key);
+            return tier.getPacked(key);
         }
         long start = System.nanoTime();
         try {
-            return tier.get(key);
+            return tier.getPacked(key);
         } finally {
             recordGetTime(index, System.nanoTime() - start);
         }

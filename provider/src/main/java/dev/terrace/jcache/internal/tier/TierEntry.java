@@ -28,6 +28,37 @@ public record TierEntry(Object value, long expiresAt) {
         return nowMillis >= expiresAt;
     }
 
+    /**
+     * The packed form of {@code entry}, in which a tier may hold it and hand it out ({@link Tier#getPacked}):
+     * an entry that never expires as its bare stored value, which saves the entry object; any other entry as it
+     * is; {@code null} for none. A stored value that is itself a {@code TierEntry} (a value cached by reference)
+     * stays wrapped, so that {@link #unpack} never mistakes it for an entry.
+     */
+    public static Object pack(TierEntry entry) {
+        if (entry == null) {
+            return null;
+        }
+        return entry.expiresAt == ETERNAL && !(entry.value instanceof TierEntry) ? entry.value : entry;
+    }
+
+    /** The entry that {@code packed} (see {@link #pack}) stands for; {@code null} for none. */
+    public static TierEntry unpack(Object packed) {
+        if (packed == null || packed instanceof TierEntry) {
+            return (TierEntry) packed;
+        }
+        return new TierEntry(packed, ETERNAL);
+    }
+
+    /** The stored value of the entry that {@code packed} (see {@link #pack}, not {@code null}) stands for. */
+    public static Object storedValue(Object packed) {
+        return packed instanceof TierEntry entry ? entry.value : packed;
+    }
+
+    /** The expiry instant of the entry that {@code packed} (see {@link #pack}, not {@code null}) stands for. */
+    public static long expiresAt(Object packed) {
+        return packed instanceof TierEntry entry ? entry.expiresAt : ETERNAL;
+    }
+
     /** The same value with another expiry instant. */
     public TierEntry withExpiresAt(long newExpiresAt) {
         return newExpiresAt == expiresAt ? this : new TierEntry(value, newExpiresAt);

@@ -108,11 +108,19 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /** The entry of {@code key} from the nearest tier that holds one, promoted into the tiers above it. */
     public TierEntry get(K key) {
+        return TierEntry.unpack(getPacked(key));
+    }
+
+    /**
+     * Like {@link #get}, the entry packed ({@link TierEntry#pack}): a hit on an entry that a tier holds packed
+     * makes no entry object.
+     */
+    public Object getPacked(K key) {
         if (nearTiers.isEmpty()) {
             return count(0, authorityGet(key));
         }
         for (int i = 0; i < nearTiers.size(); i++) {
-            TierEntry entry = count(i, nearTiers.liveCopy(i, key, true));
+            Object entry = count(i, nearTiers.liveCopy(i, key, true));
             if (entry != null) {
                 return entry;
             }
@@ -121,14 +129,14 @@ public final class TieredStore<K> implements AutoCloseable {
         stripe.lock();
         try {
             // Under the key's lock no write can change the key between this read and the promotion.
-            TierEntry near = nearTiers.nearestLiveCopy(key);
+            Object near = nearTiers.nearestLiveCopy(key);
             if (near != null) {
                 return near;
             }
             long drops = authorityDrops.get();
-            TierEntry entry = count(tiers.size() - 1, authorityGet(key));
+            Object entry = count(tiers.size() - 1, authorityGet(key));
             if (entry != null) {
-                refreshNearCopies(key, entry, drops);
+                refreshNearCopies(key, TierEntry.unpack(entry), drops);
             }
             return entry;
         } finally {
@@ -155,7 +163,7 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private TierEntry compute(K key, UnaryOperator<TierEntry> remapping, boolean retrying) {
-        Remapping run = new Remapping(remapping);
+        Remapping run = remapping instanceof Remapping own ? own : Remapping.of(remapping);
         if (nearTiers.isEmpty() && !authority.isShared()) {
             // A lone local tier runs each remapping once, atomically: no stripe needed.
             try {
@@ -180,7 +188,9 @@ public final class TieredStore<K> implements AutoCloseable {
                 // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
                 // take the change. A remapping that already ran is not run again: it holds user code and has
                 // queued its events.
-                result = run.decided() ? run.result() : remapping.apply(nearTiers.nearestLiveCopy(key));
+                result = run.decided()
+                        ? run.result()
+                        : remapping.apply(TierEntry.unpack(nearTiers.nearestLiveCopy(key)));
                 refreshNearCopies(key, result, -1);
                 return result;
             } catch (RuntimeException | Error e) {
@@ -232,6 +242,41 @@ public final class TieredStore<K> implements AutoCloseable {
         nearTiers.store(key, entry);
         if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
+        }
+    }
+
+    /**
+     * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
+     * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an
+     * earlier run, so the caller knows what every entry in it was made under. Elsewhere does nothing and
+     * returns {@code false}: the caller computes the change instead.
+     */
+    public boolean putWithoutReading(K key, TierEntry entry) {
+        if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
+            return false;
+        }
+        try {
+            authority.put(key, entry);
+        } catch (RuntimeException | Error e) {
+            throw failures.changeFailed(e, false);
+        }
+        return true;
+    }
+
+    /**
+     * The entry of {@code key}, packed ({@link TierEntry#pack}), where the store is a lone heap tier, read
+     * without the key's lock and not counted as a read of the tier; {@code null} elsewhere, and where the key has
+     * no entry. What it returns was the key's entry at the moment of the read, as a compute that left it
+     * unchanged would have seen it.
+     */
+    public Object getWithoutLocking(K key) {
+        if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
+            return null;
+        }
+        try {
+            return authority.getPacked(key);
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
         }
     }
 
@@ -351,8 +396,8 @@ public final class TieredStore<K> implements AutoCloseable {
         return String.join("+", names);
     }
 
-    /** The authority's entry, or {@code null} (a miss) while it cannot be reached. */
-    private TierEntry authorityGet(K key) {
+    /** The authority's entry, packed ({@link TierEntry#pack}), or {@code null} (a miss) while it cannot be reached. */
+    private Object authorityGet(K key) {
         try {
             return counters.timedGet(tiers.size() - 1, authority, key);
         } catch (TierUnavailableException e) {
@@ -362,7 +407,7 @@ public final class TieredStore<K> implements AutoCloseable {
         }
     }
 
-    private TierEntry count(int index, TierEntry entry) {
+    private Object count(int index, Object entry) {
         counters.recordRead(index, entry != null);
         return entry;
     }
