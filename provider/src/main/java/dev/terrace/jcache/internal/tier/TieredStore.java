@@ -18,7 +18,9 @@ import org.slf4j.LoggerFactory;
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
  * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
  * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
- * a write cannot leave that older value in a near tier. Entries that leave the authority without a change of
+ * a write cannot leave that older value in a near tier. Changes made elsewhere invalidate near copies without
+ * that lock, which may be held across user code and network calls; a promotion that an invalidation of its
+ * stripe overtook drops its copy instead ({@link Stripe}). Entries that leave the authority without a change of
  * their key ({@link #clear}, the authority's own evictions) bump a counter instead, and a read or write that
  * saw it move while it was copying an entry up checks the authority again before it leaves the copy.
  *
@@ -35,7 +37,7 @@ public final class TieredStore<K> implements AutoCloseable {
     private final Tier<K> authority;
     private final NearTiers<K> nearTiers;
     private final TierCounters counters;
-    private final ReentrantLock[] stripes;
+    private final Stripe[] stripes;
     private final TierFailures<K> failures;
     /**
      * Counts the entries that left the authority without a change of their key (its own evictions, {@link
@@ -62,9 +64,9 @@ public final class TieredStore<K> implements AutoCloseable {
         this.counters = new TierCounters(this.tiers.size());
         this.failures = new TierFailures<>(this.tiers, counters, clock);
         this.nearTiers = new NearTiers<>(this.tiers.subList(0, this.tiers.size() - 1), failures, counters, clock);
-        this.stripes = new ReentrantLock[STRIPES];
+        this.stripes = new Stripe[STRIPES];
         for (int i = 0; i < STRIPES; i++) {
-            stripes[i] = new ReentrantLock();
+            stripes[i] = new Stripe();
         }
     }
 
@@ -234,12 +236,21 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * Replaces the near copies of {@code key} with {@code entry} ({@code null}: drops them). When the authority
-     * dropped entries on its own since {@code drops} was read (-1: do not check), checks that it still holds the
-     * key: an entry it evicted at once (larger than its bound) must leave no copy above it.
+     * Replaces the near copies of {@code key} with {@code entry} ({@code null}: drops them), under the key's
+     * stripe. When an invalidation of the stripe arrived since it was taken, drops them instead: {@code entry}
+     * may predate the change it announced (see {@link Stripe}). When the authority dropped entries on its own
+     * since {@code drops} was read (-1: do not check), checks that it still holds the key: an entry it evicted
+     * at once (larger than its bound) must leave no copy above it.
      */
     private void refreshNearCopies(K key, TierEntry entry, long drops) {
+        Stripe stripe = stripeOf(key);
+        assert stripe.isHeldByCurrentThread() : "near copies are refreshed under the key's stripe";
         nearTiers.store(key, entry);
+        if (entry != null && stripe.invalidatedSinceLocked()) {
+            // The invalidation may have dropped the copies before this stored them.
+            nearTiers.store(key, null);
+            return;
+        }
         if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
         }
@@ -300,38 +311,31 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * Drops the near copies of {@code key} because it changed elsewhere (another process wrote it). Takes the
-     * key's lock, so a read that is promoting a value it fetched before that change finishes first and its
-     * promotion is dropped here, never left behind.
+     * Drops the near copies of {@code key} because it changed elsewhere (another process wrote it). Never waits
+     * for the key's stripe, whose holder may run user code or wait on the network: it counts the invalidation
+     * on the stripe first, so a read or write that is promoting a value it fetched before that change drops its
+     * copy instead of leaving it behind (see {@link Stripe}).
      */
     public void invalidateNearCopies(K key) {
         if (nearTiers.isEmpty()) {
             return;
         }
-        ReentrantLock stripe = stripeOf(key);
-        stripe.lock();
-        try {
-            removeNearCopies(key);
-        } finally {
-            stripe.unlock();
-        }
+        stripeOf(key).invalidated();
+        removeNearCopies(key);
     }
 
-    /** Drops every near copy, when this process cannot tell which keys changed elsewhere. */
+    /**
+     * Drops every near copy, when this process cannot tell which keys changed elsewhere. Like {@link
+     * #invalidateNearCopies}, takes no stripe: it counts an invalidation on each first.
+     */
     public void clearNearCopies() {
         if (nearTiers.isEmpty()) {
             return;
         }
-        for (ReentrantLock stripe : stripes) {
-            stripe.lock();
+        for (Stripe stripe : stripes) {
+            stripe.invalidated();
         }
-        try {
-            nearTiers.clear(true);
-        } finally {
-            for (ReentrantLock stripe : stripes) {
-                stripe.unlock();
-            }
-        }
+        nearTiers.clear(true);
     }
 
     /** The keys of the authoritative tier, weakly consistent. */
@@ -412,7 +416,7 @@ public final class TieredStore<K> implements AutoCloseable {
         return entry;
     }
 
-    private ReentrantLock stripeOf(K key) {
+    private Stripe stripeOf(K key) {
         int hash = key.hashCode();
         return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
     }

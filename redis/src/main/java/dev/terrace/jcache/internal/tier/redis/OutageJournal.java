@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Lock order: this journal's monitor is the innermost lock of the Redis tier. It is held only for file I/O,
  * never while calling out: a writer notes its key while holding the key's stripe, and the recovery takes a
- * {@link #pending() snapshot}, undoes it (taking stripes) without the monitor, and then {@link #forget
+ * {@link #pending() snapshot}, undoes it without the monitor (and without stripes: invalidations take none),
+ * and then {@link #forget
  * forgets} exactly that snapshot. No method throws: a journal that cannot be written refuses the deferral, and
  * one that cannot be read says so, so that the caller drops what it cannot prove.
  */

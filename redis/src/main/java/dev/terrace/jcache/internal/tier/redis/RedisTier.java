@@ -369,8 +369,8 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     /**
      * Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. Runs on
-     * the coherence thread without the journal's monitor (see {@link OutageJournal}): dropping a near copy
-     * takes the key's stripe, which a writer may hold while it notes a change of its own in the journal.
+     * the coherence thread without the journal's monitor (see {@link OutageJournal}); dropping a near copy
+     * takes no stripe, so it never waits for a writer that holds one while it notes its own change there.
      */
     @SuppressWarnings("unchecked")
     private void undoOutageChanges() {
