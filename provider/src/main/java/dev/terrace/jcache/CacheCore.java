@@ -84,6 +84,14 @@ final class CacheCore<K, V> {
                 && !events.hasListeners();
     }
 
+    /**
+     * Whether changes of several keys may be handed to the store as one batch: no listener waits for each
+     * change's events and no file dependencies are recorded per change.
+     */
+    boolean batchesChanges() {
+        return dependencies instanceof DependencyHook.None && !events.hasListeners();
+    }
+
     /** The value a caller receives for {@code entry}. */
     V valueOf(TierEntry entry) {
         return copier.fromStored(entry.value());

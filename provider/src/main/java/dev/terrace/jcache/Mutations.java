@@ -42,9 +42,15 @@ final class Mutations<K, V> {
                 && core.store.putWithoutReading(storedKey, new TierEntry(stored, TierEntry.ETERNAL))) {
             return Change.STORED;
         }
-        // One object is the whole write on its way down (the step, its outcome and the store's remapping): the
-        // hot path allocates nothing else but the entry.
-        return change(storedKey, new Change() {
+        return change(storedKey, putting(key, value, stored, writeThrough));
+    }
+
+    /**
+     * The change a put makes: one object is the whole write on its way down (the step, its outcome and the
+     * store's remapping), so the hot path allocates nothing else but the entry.
+     */
+    private Change putting(K key, V value, Object stored, boolean writeThrough) {
+        return new Change() {
             @Override
             TierEntry step(TierEntry current) {
                 if (writeThrough) {
@@ -59,7 +65,7 @@ final class Mutations<K, V> {
                 written = next != null;
                 return next;
             }
-        });
+        };
     }
 
     /** Stores {@code value} for {@code key} only if the key holds no live entry. */
@@ -163,6 +169,10 @@ final class Mutations<K, V> {
                 }
             }
         }
+        Long batched = putInOneBatch(toStore);
+        if (batched != null) {
+            return new Bulk(batched, writerFailure);
+        }
         long puts = 0;
         for (Map.Entry<K, V> entry : toStore.entrySet()) {
             if (put(entry.getKey(), entry.getValue(), false, false).written) {
@@ -170,6 +180,41 @@ final class Mutations<K, V> {
             }
         }
         return new Bulk(puts, writerFailure);
+    }
+
+    /**
+     * Stores the entries of {@code toStore} with one change of the store, where the authority is local and takes
+     * batches (the disk tier appends them with one journal write) and no listener or file dependency needs a
+     * change's events as it happens; each entry is still decided by the same step as a put (expiry, statistics).
+     *
+     * @return how many entries were stored, or {@code null} where the entries must be put one by one
+     */
+    private Long putInOneBatch(Map<K, V> toStore) {
+        if (toStore.size() < 2 || !core.batchesChanges()) {
+            return null;
+        }
+        Map<K, Change> changes = new LinkedHashMap<>();
+        for (Map.Entry<K, V> entry : toStore.entrySet()) {
+            K key = entry.getKey();
+            V value = entry.getValue();
+            changes.put(core.copier.copyKey(key), putting(key, value, core.copier.toStored(value), false));
+        }
+        try {
+            if (core.store.computeAll(changes) == null) {
+                return null;
+            }
+        } catch (RuntimeException e) {
+            core.events.flushAfterFailure(e);
+            throw e;
+        }
+        core.events.flush();
+        long puts = 0;
+        for (Change change : changes.values()) {
+            if (change.written) {
+                puts++;
+            }
+        }
+        return puts;
     }
 
     /**

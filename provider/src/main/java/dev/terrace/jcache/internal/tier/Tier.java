@@ -1,6 +1,7 @@
 package dev.terrace.jcache.internal.tier;
 
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 
@@ -44,6 +45,18 @@ public interface Tier<K> extends AutoCloseable {
      */
     default void putAll(Map<? extends K, ? extends TierEntry> entries) {
         entries.forEach(this::put);
+    }
+
+    /**
+     * Runs each remapping of {@code remappings} as {@link #compute} does and returns what each key holds
+     * afterwards. A tier that can apply several changes at once overrides this (the disk tier appends them with
+     * one journal write); by default it computes them one by one, in the map's order. Not atomic as a whole: when
+     * a remapping throws, the changes before it are applied, the others are not, and the exception propagates.
+     */
+    default Map<K, TierEntry> computeAll(Map<K, ? extends UnaryOperator<TierEntry>> remappings) {
+        Map<K, TierEntry> results = new LinkedHashMap<>();
+        remappings.forEach((key, remapping) -> results.put(key, compute(key, remapping)));
+        return results;
     }
 
     /**

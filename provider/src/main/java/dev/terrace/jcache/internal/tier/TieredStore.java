@@ -2,8 +2,10 @@ package dev.terrace.jcache.internal.tier;
 
 import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
@@ -219,6 +221,81 @@ public final class TieredStore<K> implements AutoCloseable {
      * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
      * is; else the failure as the policy words it, once the near copies of the key are gone.
      */
+    /**
+     * Runs the change of each key of {@code remappings} with one call to the authority (the disk tier appends
+     * them with one journal write), holding the keys' stripes, and refreshes the near copies as {@link #compute}
+     * does. Only for a local authority that keeps files: returns {@code null} for a shared one or the heap,
+     * whose changes the caller makes one by one. When a remapping throws, the changes before it stay applied and its exception propagates; when
+     * the authority fails, the near copies of every key of the batch go.
+     *
+     * @return what each key holds afterwards, or {@code null}
+     */
+    public Map<K, TierEntry> computeAll(Map<K, ? extends Remapping> remappings) {
+        if (authority.isShared() || authority instanceof HeapTier) {
+            // A heap authority gains nothing from a batch; its puts have faster paths of their own.
+            return null;
+        }
+        if (nearTiers.isEmpty()) {
+            try {
+                return authority.computeAll(remappings);
+            } catch (RuntimeException | Error e) {
+                throw batchFailed(remappings, e);
+            }
+        }
+        List<Stripe> held = lockStripes(remappings.keySet());
+        try {
+            long drops = authorityDrops.get();
+            Map<K, TierEntry> results;
+            try {
+                results = authority.computeAll(remappings);
+            } catch (RuntimeException | Error e) {
+                for (K key : remappings.keySet()) {
+                    removeNearCopies(key);
+                }
+                throw batchFailed(remappings, e);
+            }
+            results.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            return results;
+        } finally {
+            for (int i = held.size() - 1; i >= 0; i--) {
+                held.get(i).unlock();
+            }
+        }
+    }
+
+    /** What the caller of a batch learns: a remapping's own failure as it is, else the policy's wording. */
+    private RuntimeException batchFailed(Map<K, ? extends Remapping> remappings, Throwable failure) {
+        for (Remapping run : remappings.values()) {
+            if (run.thrown() instanceof Error error) {
+                throw error;
+            }
+            if (run.thrown() != null) {
+                return (RuntimeException) run.thrown();
+            }
+        }
+        if (failure instanceof Error error) {
+            throw error;
+        }
+        return failures.changeFailed(failure, true);
+    }
+
+    /** Locks the stripes of {@code keys}, each once, in ascending order, so that no two batches deadlock. */
+    private List<Stripe> lockStripes(Collection<K> keys) {
+        boolean[] wanted = new boolean[STRIPES];
+        for (K key : keys) {
+            int hash = key.hashCode();
+            wanted[(hash ^ (hash >>> 16)) & (STRIPES - 1)] = true;
+        }
+        List<Stripe> held = new ArrayList<>();
+        for (int i = 0; i < STRIPES; i++) {
+            if (wanted[i]) {
+                stripes[i].lock();
+                held.add(stripes[i]);
+            }
+        }
+        return held;
+    }
+
     private RuntimeException changeFailed(K key, Remapping run, Throwable failure) {
         Throwable thrown = run.thrown();
         if (thrown instanceof Error error) {

@@ -8,9 +8,12 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicLong;
@@ -260,6 +263,92 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             compaction.readLock().unlock();
         }
         compactIfNeeded();
+    }
+
+    /**
+     * Runs each remapping on the key's current entry, holding the keys' stripes together, and appends every
+     * resulting change with one journal write (a batch larger than a write holds goes in as few as it takes).
+     * When a remapping throws (or a result is too large for a record), the changes before it are still written
+     * and its exception propagates; when the journal or the index fails, the caller gets a {@link
+     * CacheException} and no change of the batch after the failing one is kept.
+     */
+    @Override
+    public Map<K, TierEntry> computeAll(Map<K, ? extends UnaryOperator<TierEntry>> remappings) {
+        requireOpen();
+        int count = remappings.size();
+        if (count == 0) {
+            return Map.of();
+        }
+        List<K> keys = new ArrayList<>(remappings.keySet());
+        byte[][] keyBytes = new byte[count][];
+        for (int n = 0; n < count; n++) {
+            keyBytes[n] = codec.encodeKey(keys.get(n));
+        }
+        Map<K, TierEntry> results = new LinkedHashMap<>();
+        RuntimeException stopped = null;
+        Index current = lockedIndex();
+        ReentrantLock[] held = lockStripes(keyBytes);
+        try {
+            List<Journal.Append> appends = new ArrayList<>(count);
+            for (int n = 0; n < count; n++) {
+                K key = keys.get(n);
+                byte[] bytes = keyBytes[n];
+                byte[] stored = current.get(bytes);
+                TierEntry existing = stored == null ? null : decode(current, key, bytes, stored);
+                TierEntry result;
+                try {
+                    result = remappings.get(key).apply(existing);
+                    if (result != existing) {
+                        result = capped(result);
+                        Journal.Append append = changeOf(current, bytes, stored, result);
+                        if (append != null) {
+                            appends.add(append);
+                        }
+                    }
+                } catch (RuntimeException e) {
+                    stopped = e;
+                    break;
+                }
+                results.put(key, result);
+            }
+            if (!appends.isEmpty()) {
+                journal.append(appends.toArray(new Journal.Append[0]));
+            }
+        } catch (IOException e) {
+            throw notWritten(e);
+        } catch (Index.Failure e) {
+            failed(current, e);
+            throw unusable(e);
+        } finally {
+            for (int n = held.length - 1; n >= 0; n--) {
+                held[n].unlock();
+            }
+            compaction.readLock().unlock();
+        }
+        compactIfNeeded();
+        if (stopped != null) {
+            throw stopped;
+        }
+        return results;
+    }
+
+    /** The journal record that turns {@code previous} (stored bytes, or {@code null}) into {@code next}. */
+    private Journal.Append changeOf(Index current, byte[] keyBytes, byte[] previous, TierEntry next) {
+        if (next == null) {
+            return previous == null
+                    ? null
+                    : new Journal.Append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> {
+                        current.remove(keyBytes);
+                        liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
+                    });
+        }
+        byte[] payload = checkedPayload(keyBytes, next);
+        long expiresAt = next.expiresAt();
+        return new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
+            byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
+            byte[] replaced = current.put(keyBytes, stored);
+            liveBytes.addAndGet(StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
+        });
     }
 
     /**
