@@ -215,6 +215,9 @@ public final class TerraceCacheManager implements CacheManager {
         if (redis != null && redis.isDown()) {
             reasons.add("Redis at " + TierDescriptions.redis(redis.settings()) + " is unreachable");
         }
+        if (fileWatcher != null) {
+            reasons.addAll(fileWatcher.problems());
+        }
         for (TerraceCache<?, ?> cache : caches.values()) {
             if (!cache.isClosed()) {
                 for (String problem : cache.store().problems()) {

@@ -74,6 +74,13 @@ public final class FileWatcher implements AutoCloseable {
     /** Paths waiting for their debounce time; only the watcher's thread uses it. */
     private final Map<Path, Pending> pending = new LinkedHashMap<>();
 
+    /** Directories that could not be watched, with the reason: changes of the files in them go unseen. */
+    private final Map<Path, String> unwatched = new ConcurrentHashMap<>();
+    /** When events were last lost ({@code System.nanoTime()}), or 0. */
+    private volatile long lastOverflow;
+    /** Why the watcher's thread stopped, or {@code null} while it runs. */
+    private volatile String stopped;
+
     private final Thread thread;
     private volatile boolean closed;
     private boolean overflowPending;
@@ -165,8 +172,31 @@ public final class FileWatcher implements AutoCloseable {
         } catch (InterruptedException | ClosedWatchServiceException e) {
             // Closed.
         } catch (RuntimeException e) {
+            stopped = e.toString();
             LOG.error("The file watcher stopped: file changes are no longer seen", e);
         }
+    }
+
+    /**
+     * Why file changes may go unseen now, one line each, for the manager's health: the watcher stopped, a
+     * directory could not be watched, or events were lost within the last 30 seconds. Empty when all is well.
+     */
+    public List<String> problems() {
+        List<String> problems = new ArrayList<>();
+        String why = stopped;
+        if (why != null) {
+            problems.add("The file watcher stopped (" + why + "): file changes are no longer seen");
+        }
+        unwatched.forEach((directory, reason) -> problems.add(
+                "Cannot watch " + directory + " (" + reason + "): changes of the files in it are not seen"));
+        long lost = lastOverflow;
+        long ago = System.nanoTime() - lost;
+        if (lost != 0 && ago < TimeUnit.SECONDS.toNanos(30)) {
+            problems.add("File events were lost (the operating system's queue overflowed) "
+                    + TimeUnit.NANOSECONDS.toSeconds(ago) + " s ago: every dependency was checked against its"
+                    + " fingerprint");
+        }
+        return problems;
     }
 
     private void tickIfDue() {
@@ -201,6 +231,7 @@ public final class FileWatcher implements AutoCloseable {
         for (WatchEvent<?> event : key.pollEvents()) {
             if (event.kind() == OVERFLOW) {
                 LOG.warn("File events were lost (OVERFLOW): every dependency is checked against its fingerprint");
+                lastOverflow = Math.max(1, System.nanoTime());
                 overflowPending = true;
                 overflowAt = System.nanoTime() + debounceNanos;
                 continue;
@@ -306,9 +337,11 @@ public final class FileWatcher implements AutoCloseable {
             WatchKey key = directory.register(service, ENTRY_CREATE, ENTRY_DELETE, ENTRY_MODIFY);
             directories.put(key, directory);
             keys.put(directory, key);
+            unwatched.remove(directory);
         } catch (ClosedWatchServiceException e) {
             // Closing.
         } catch (IOException e) {
+            unwatched.put(directory, e.toString());
             LOG.warn("Cannot watch directory {}: {}", directory, e.toString());
         }
     }
@@ -322,6 +355,7 @@ public final class FileWatcher implements AutoCloseable {
                 it.remove();
             }
         }
+        unwatched.keySet().removeIf(path -> path.startsWith(directory));
         if (roots.contains(directory) || parents.contains(directory)) {
             awaitCreation(directory);
         }
