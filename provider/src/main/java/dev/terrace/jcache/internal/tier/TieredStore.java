@@ -283,8 +283,7 @@ public final class TieredStore<K> implements AutoCloseable {
     private List<Stripe> lockStripes(Collection<K> keys) {
         boolean[] wanted = new boolean[STRIPES];
         for (K key : keys) {
-            int hash = key.hashCode();
-            wanted[(hash ^ (hash >>> 16)) & (STRIPES - 1)] = true;
+            wanted[stripeIndex(key)] = true;
         }
         List<Stripe> held = new ArrayList<>();
         for (int i = 0; i < STRIPES; i++) {
@@ -494,7 +493,11 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     private Stripe stripeOf(K key) {
+        return stripes[stripeIndex(key)];
+    }
+
+    private static int stripeIndex(Object key) {
         int hash = key.hashCode();
-        return stripes[(hash ^ (hash >>> 16)) & (STRIPES - 1)];
+        return (hash ^ (hash >>> 16)) & (STRIPES - 1);
     }
 }

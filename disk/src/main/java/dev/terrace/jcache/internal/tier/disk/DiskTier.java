@@ -239,15 +239,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         try {
             Journal.Append[] appends = new Journal.Append[count];
             for (int n = 0; n < count; n++) {
-                byte[] keyBytes = keys[n];
-                byte[] payload = payloads[n];
-                long expiresAt = expiries[n];
-                appends[n] = new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
-                    byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
-                    byte[] replaced = current.put(keyBytes, stored);
-                    liveBytes.addAndGet(
-                            StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
-                });
+                appends[n] = putRecord(current, keys[n], expiries[n], payloads[n]);
             }
             journal.append(appends);
         } catch (IOException e) {
@@ -342,8 +334,11 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
                         liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
                     });
         }
-        byte[] payload = checkedPayload(keyBytes, next);
-        long expiresAt = next.expiresAt();
+        return putRecord(current, keyBytes, next.expiresAt(), checkedPayload(keyBytes, next));
+    }
+
+    /** The journal record that stores {@code payload} for the key, and puts it in the index once written. */
+    private Journal.Append putRecord(Index current, byte[] keyBytes, long expiresAt, byte[] payload) {
         return new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
             byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
             byte[] replaced = current.put(keyBytes, stored);
@@ -458,24 +453,12 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     }
 
     private void write(Index current, byte[] keyBytes, byte[] previous, TierEntry next) {
+        Journal.Append change = changeOf(current, keyBytes, previous, next);
+        if (change == null) {
+            return;
+        }
         try {
-            if (next == null) {
-                if (previous != null) {
-                    journal.append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> {
-                        current.remove(keyBytes);
-                        liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
-                    });
-                }
-                return;
-            }
-            byte[] payload = checkedPayload(keyBytes, next);
-            long expiresAt = next.expiresAt();
-            journal.append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
-                byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
-                byte[] replaced = current.put(keyBytes, stored);
-                liveBytes.addAndGet(
-                        StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
-            });
+            journal.append(change);
         } catch (IOException e) {
             throw notWritten(e);
         }
