@@ -15,6 +15,7 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -131,6 +132,37 @@ class SafeDeserializationTest {
                     .as("a record of the application read back from disk after a restart")
                     .isEqualTo(new Book("978-0134685991", "Effective Java"));
             assertThat(cache.get("file")).as("the file's list still applies").isEqualTo(new java.io.File("notes.txt"));
+        }
+    }
+
+    @Test
+    void classesAllowedWhileTheManagerRunsApplyToCachesCreatedBefore() {
+        Properties settings = diskSettings();
+        try (CacheManager writer = manager(settings, "later", null)) {
+            Cache<String, Object> cache = writer.createCache("values", new MutableConfiguration<>());
+            cache.put("record", new Book("978-0134685991", "Effective Java"));
+            cache.put("planted", new Planted("gadget"));
+        }
+        try (CacheManager reader = manager(settings, "later", null)) {
+            Cache<String, Object> cache = reader.createCache("values", new MutableConfiguration<>());
+            assertThatThrownBy(() -> cache.get("record"))
+                    .as("not allowed yet")
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining(Book.class.getName());
+
+            reader.unwrap(TerraceCacheManager.class).allowClasses(List.of(Book.class.getName()));
+
+            assertThat(cache.get("record"))
+                    .as("allowed from now on, in a cache created before")
+                    .isEqualTo(new Book("978-0134685991", "Effective Java"));
+            assertThatThrownBy(() -> cache.get("planted"))
+                    .as("only what was allowed")
+                    .isInstanceOf(CacheException.class)
+                    .hasMessageContaining(PLANTED);
+            assertThat(Planted.READS).as("no Planted was deserialized").hasValue(0);
+            assertThatThrownBy(() -> reader.unwrap(TerraceCacheManager.class).allowClasses(List.of("!java.**")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageContaining("!java.**");
         }
     }
 

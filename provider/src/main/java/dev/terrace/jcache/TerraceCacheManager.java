@@ -12,6 +12,7 @@ import dev.terrace.jcache.internal.dependency.FileWatcher;
 import dev.terrace.jcache.internal.spi.RedisLink;
 import java.net.URI;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -202,6 +203,25 @@ public final class TerraceCacheManager implements CacheManager {
     /** What values read back from disk or Redis may contain, before each cache adds its declared types. */
     SerialFilter serialFilter() {
         return serialFilter;
+    }
+
+    /**
+     * Allows more classes in keys and values read back from disk or Redis, in addition to {@code
+     * serialization.allow}, from now on and for every cache of this manager, also those created before: for
+     * integrations that learn which classes are the application's only after the manager started (Hibernate's
+     * mapped entity classes). Patterns as in {@code serialization.allow}: {@code com.example.Order}, {@code
+     * com.example.*} for a package, {@code com.example.**} for a package and its subpackages.
+     *
+     * @param patterns the classes to allow
+     * @throws IllegalArgumentException when a pattern is malformed or tries to reject
+     * @throws IllegalStateException when the manager is closed
+     */
+    public void allowClasses(Collection<String> patterns) {
+        if (closed) {
+            throw new IllegalStateException("Cache manager " + uri + " is closed");
+        }
+        serialFilter.admit(patterns);
+        LOG.debug("Cache manager {}: classes {} allowed in values read back from disk or Redis", uri, patterns);
     }
 
     /**

@@ -1,20 +1,27 @@
 package dev.terrace.jcache.hibernate;
 
+import dev.terrace.jcache.TerraceCacheManager;
 import dev.terrace.jcache.TerraceCachingProvider;
 import dev.terrace.jcache.internal.copy.SerialFilter;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
 import javax.cache.spi.CachingProvider;
 import org.hibernate.boot.spi.SessionFactoryOptions;
+import org.hibernate.cache.cfg.spi.CollectionDataCachingConfig;
 import org.hibernate.cache.cfg.spi.DomainDataRegionBuildingContext;
 import org.hibernate.cache.cfg.spi.DomainDataRegionConfig;
+import org.hibernate.cache.cfg.spi.EntityDataCachingConfig;
 import org.hibernate.cache.jcache.ConfigSettings;
 import org.hibernate.cache.jcache.internal.JCacheAccessImpl;
 import org.hibernate.cache.jcache.internal.JCacheRegionFactory;
 import org.hibernate.cache.spi.DomainDataRegion;
+import org.hibernate.metamodel.model.domain.NavigableRole;
 
 /**
  * Hibernate's second-level cache in Terrace ({@code hibernate.cache.region.factory_class=terrace}):
@@ -27,8 +34,10 @@ import org.hibernate.cache.spi.DomainDataRegion;
  *       overwrites a lock another process took meanwhile. hibernate-jcache does each as a get and then a put,
  *       guarded only inside one JVM, and two processes updating the same entities lose each other's locks
  *       ({@code HHH90001005}, and entries left locked until Hibernate's lock timeout).
- *   <li>Hibernate's cache entry types (its entries, keys, soft locks and query results) are allowed in values
- *       read back from disk or Redis without {@code serialization.allow}.
+ *   <li>Hibernate's cache entry types (its entries, keys, soft locks and query results), and the packages (with
+ *       their subpackages) of the entity classes whose state a region caches, are allowed in values read back
+ *       from disk or Redis without {@code serialization.allow}: an entity's cached state holds its enums,
+ *       embeddable ids and other attribute values, whose classes usually live beside the entity.
  *   <li>Terrace is the provider unless {@code hibernate.javax.cache.provider} names another, and the {@code
  *       terrace.*} settings among Hibernate's properties are handed to the cache manager.
  * </ul>
@@ -82,12 +91,47 @@ public class TerraceRegionFactory extends JCacheRegionFactory {
     public DomainDataRegion buildDomainDataRegion(
             DomainDataRegionConfig regionConfig, DomainDataRegionBuildingContext buildingContext) {
         verifyStarted();
+        if (getCacheManager() instanceof TerraceCacheManager terrace) {
+            List<String> packages = entityPackages(regionConfig);
+            if (!packages.isEmpty()) {
+                terrace.allowClasses(packages);
+            }
+        }
         return new TerraceDomainDataRegion(
                 regionConfig,
                 this,
                 createDomainDataStorageAccess(regionConfig, buildingContext),
                 getImplicitCacheKeysFactory(),
                 buildingContext);
+    }
+
+    /**
+     * The packages, each with its subpackages, of the entities whose state, natural ids or collections {@code
+     * regionConfig} caches. An entity's name is its class's unless the mapping is dynamic (no package: skipped).
+     */
+    static List<String> entityPackages(DomainDataRegionConfig regionConfig) {
+        Set<String> entities = new TreeSet<>();
+        for (EntityDataCachingConfig entity : regionConfig.getEntityCaching()) {
+            entities.add(entity.getNavigableRole().getFullPath());
+            entity.getCachedTypes().forEach(role -> entities.add(role.getFullPath()));
+        }
+        regionConfig
+                .getNaturalIdCaching()
+                .forEach(naturalId -> entities.add(naturalId.getNavigableRole().getFullPath()));
+        for (CollectionDataCachingConfig collection : regionConfig.getCollectionCaching()) {
+            NavigableRole owner = collection.getNavigableRole().getParent();
+            if (owner != null) {
+                entities.add(owner.getFullPath());
+            }
+        }
+        Set<String> packages = new LinkedHashSet<>();
+        for (String entity : entities) {
+            int dot = entity.lastIndexOf('.');
+            if (dot > 0) {
+                packages.add(entity.substring(0, dot) + ".**");
+            }
+        }
+        return List.copyOf(packages);
     }
 
     @Override

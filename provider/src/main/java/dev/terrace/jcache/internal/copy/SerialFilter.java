@@ -2,6 +2,7 @@ package dev.terrace.jcache.internal.copy;
 
 import java.io.ObjectInputFilter;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Properties;
 
@@ -21,7 +22,9 @@ import java.util.Properties;
  *
  * <p>Integrations that know which classes are the application's (Spring Boot's auto-configuration packages,
  * Hibernate's cache entry types, the annotations' generated key class) add them with {@value #APPLICATION},
- * which adds to {@value #ALLOW} instead of replacing it.
+ * which adds to {@value #ALLOW} instead of replacing it, or while the manager runs with {@link #admit} (Hibernate
+ * learns the mapped entity classes only after the manager started): what is admitted applies to every filter
+ * derived from the manager's, including those of caches created before.
  *
  * <p>Every read is also bounded ({@link ObjectInputFilter} limits), so that a small stream cannot make a reader
  * work without end (nested {@code HashSet}s whose hash codes take exponential time) or allocate without
@@ -91,20 +94,25 @@ public final class SerialFilter {
 
     private final List<String> patterns;
     private final ObjectInputFilter application;
+    private final Admitted admitted;
     private final Limits limits;
     private final String role;
 
-    private SerialFilter(List<String> patterns, Limits limits, String role) {
+    private SerialFilter(List<String> patterns, Admitted admitted, Limits limits, String role) {
         this.patterns = List.copyOf(patterns);
-        this.application =
-                patterns.isEmpty() ? null : ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+        this.application = patterns.isEmpty() ? null : createFilter(patterns);
+        this.admitted = admitted;
         this.limits = limits;
         this.role = role;
     }
 
+    private static ObjectInputFilter createFilter(List<String> patterns) {
+        return ObjectInputFilter.Config.createFilter(String.join(";", patterns));
+    }
+
     /** The filter that allows only the built-in classes. */
     public static SerialFilter builtInOnly() {
-        return new SerialFilter(List.of(), Limits.DEFAULT, "value");
+        return new SerialFilter(List.of(), new Admitted(), Limits.DEFAULT, "value");
     }
 
     /**
@@ -127,7 +135,7 @@ public final class SerialFilter {
                 limit(properties, MAX_REFERENCES, DEFAULT_MAX_REFERENCES),
                 limit(properties, MAX_ARRAY_LENGTH, DEFAULT_MAX_ARRAY_LENGTH),
                 limit(properties, MAX_BYTES, DEFAULT_MAX_BYTES));
-        return new SerialFilter(checked(patterns), limits, "value");
+        return new SerialFilter(checked(patterns), new Admitted(), limits, "value");
     }
 
     private static String setting(Properties properties, String name) {
@@ -160,7 +168,17 @@ public final class SerialFilter {
      * @throws IllegalArgumentException naming the setting when a pattern is malformed or tries to reject
      */
     public static SerialFilter of(List<String> patterns) {
-        return new SerialFilter(checked(patterns), Limits.DEFAULT, "value");
+        return new SerialFilter(checked(patterns), new Admitted(), Limits.DEFAULT, "value");
+    }
+
+    /**
+     * Allows {@code patterns} too, from now on, in this filter and every filter derived from it ({@link
+     * #withTypes}, {@link #forKeys}) before or after; reads already running are not affected.
+     *
+     * @throws IllegalArgumentException naming the setting when a pattern is malformed or tries to reject
+     */
+    public void admit(Collection<String> patterns) {
+        admitted.add(checked(List.copyOf(patterns)));
     }
 
     private static List<String> checked(List<String> patterns) {
@@ -190,17 +208,23 @@ public final class SerialFilter {
                 all.add(type.getName());
             }
         }
-        return all.size() == patterns.size() ? this : new SerialFilter(all, limits, role);
+        return all.size() == patterns.size() ? this : new SerialFilter(all, admitted, limits, role);
     }
 
     /** This filter, for keys: what it refuses is reported as a key. */
     public SerialFilter forKeys() {
-        return "key".equals(role) ? this : new SerialFilter(patterns, limits, "key");
+        return "key".equals(role) ? this : new SerialFilter(patterns, admitted, limits, "key");
     }
 
-    /** The application's patterns, as given. */
+    /** The application's patterns: as given, then those {@linkplain #admit admitted} since. */
     public List<String> patterns() {
-        return patterns;
+        List<String> later = admitted.patterns;
+        if (later.isEmpty()) {
+            return patterns;
+        }
+        List<String> all = new ArrayList<>(patterns);
+        all.addAll(later);
+        return List.copyOf(all);
     }
 
     /** The most nested objects a read may have. */
@@ -237,8 +261,12 @@ public final class SerialFilter {
                 return true;
             }
         }
-        return application != null
-                && application.checkInput(new ClassOnly(element)) == ObjectInputFilter.Status.ALLOWED;
+        ClassOnly info = new ClassOnly(element);
+        if (application != null && application.checkInput(info) == ObjectInputFilter.Status.ALLOWED) {
+            return true;
+        }
+        ObjectInputFilter later = admitted.filter;
+        return later != null && later.checkInput(info) == ObjectInputFilter.Status.ALLOWED;
     }
 
     private static boolean matches(String pattern, String name) {
@@ -314,6 +342,25 @@ public final class SerialFilter {
             return "Refused to deserialize a " + role + " read back from disk or Redis: class " + refused
                     + " is not allowed (no instance of it was created). If the class is yours, allow it with"
                     + " serialization.allow (property " + ALLOW + "), for example " + ALLOW + "=" + pkg + ".*";
+        }
+    }
+
+    /** The patterns admitted while the manager runs, shared by every filter derived from the manager's. */
+    private static final class Admitted {
+        private volatile List<String> patterns = List.of();
+        private volatile ObjectInputFilter filter;
+
+        synchronized void add(List<String> more) {
+            List<String> all = new ArrayList<>(patterns);
+            for (String pattern : more) {
+                if (!all.contains(pattern)) {
+                    all.add(pattern);
+                }
+            }
+            if (all.size() != patterns.size()) {
+                filter = createFilter(all);
+                patterns = List.copyOf(all);
+            }
         }
     }
 
