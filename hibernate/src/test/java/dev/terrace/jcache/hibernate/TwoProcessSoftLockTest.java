@@ -2,6 +2,7 @@ package dev.terrace.jcache.hibernate;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrace.testing.LocalRedis;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;

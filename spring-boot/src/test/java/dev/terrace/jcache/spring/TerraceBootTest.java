@@ -9,6 +9,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.terrace.jcache.spring.app.BookApp;
 import dev.terrace.jcache.spring.app.BookApp.Book;
 import dev.terrace.jcache.spring.app.BookApp.Catalogue;
+import dev.terrace.testing.LocalRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URL;

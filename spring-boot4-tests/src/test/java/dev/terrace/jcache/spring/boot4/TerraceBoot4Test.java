@@ -9,6 +9,7 @@ import dev.terrace.jcache.spring.TerraceEndpoint;
 import dev.terrace.jcache.spring.boot4.app.BookApp;
 import dev.terrace.jcache.spring.boot4.app.BookApp.Book;
 import dev.terrace.jcache.spring.boot4.app.BookApp.Catalogue;
+import dev.terrace.testing.LocalRedis;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.net.URI;
 import java.net.URL;

@@ -1,4 +1,4 @@
-package dev.terrace.jcache.spring;
+package dev.terrace.testing;
 
 import static org.awaitility.Awaitility.await;
 
@@ -16,7 +16,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /** A {@code redis-server} process this test starts on a free loopback port, and stops (by its own process). */
-final class LocalRedis implements AutoCloseable {
+public final class LocalRedis implements AutoCloseable {
 
     private final Path directory;
     private final int port;
@@ -27,9 +27,9 @@ final class LocalRedis implements AutoCloseable {
         this.port = port;
     }
 
-    static LocalRedis start() {
+    public static LocalRedis start() {
         try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            LocalRedis redis = new LocalRedis(Files.createTempDirectory("terrace-boot-redis-"), socket.getLocalPort());
+            LocalRedis redis = new LocalRedis(Files.createTempDirectory("terrace-test-redis-"), socket.getLocalPort());
             socket.close();
             redis.startProcess();
             return redis;
@@ -38,12 +38,12 @@ final class LocalRedis implements AutoCloseable {
         }
     }
 
-    String address() {
+    public String address() {
         return "redis://127.0.0.1:" + port;
     }
 
     /** Kills the server (SIGKILL), as a crash would. */
-    void kill() {
+    public void kill() {
         if (process != null && process.isAlive()) {
             process.toHandle().destroyForcibly();
             try {
@@ -55,7 +55,7 @@ final class LocalRedis implements AutoCloseable {
     }
 
     /** Starts it again on the same port, empty. */
-    void restart() {
+    public void restart() {
         kill();
         try {
             startProcess();
