@@ -48,8 +48,7 @@ class DocSnippetsTest {
             "docs/reliability.md",
             "docs/operations.md",
             "docs/redis-tier.md",
-            "docs/hibernate.md",
-            "README.md");
+            "docs/hibernate.md");
 
     record Snippet(String page, int line, String language, String source, List<String> lines) {
 
