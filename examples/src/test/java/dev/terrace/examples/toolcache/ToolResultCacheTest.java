@@ -55,6 +55,36 @@ class ToolResultCacheTest {
         tools = new WorkspaceTools(workspace);
     }
 
+    /** The usage shown in docs/tool-result-cache.md, as it stands there between the snippet markers. */
+    @Test
+    void theUsageOfThePageRunsTheToolsOnceAndAnswersRepeatsFromTheCache() {
+        Path cacheDir = dir.resolve("disk");
+        String redisAddress = REDIS.address();
+        // snippet
+        ToolResultCache cache = ToolResultCache.open(new ToolResultCache.Settings(
+                workspace, // the project the tools work in
+                cacheDir, // the disk tier's directory, such as /var/cache/agent
+                redisAddress, // such as "redis://127.0.0.1:6379", or null: heap and disk only
+                true)); // watch the whole workspace
+        WorkspaceTools tools = new WorkspaceTools(workspace);
+
+        ToolResult text = cache.call(Namespace.SESSION, "read_file", Map.of("path", "src/Main.java"), tools::readFile);
+        ToolResult hits = cache.call(Namespace.TOOL, "grep", Map.of("pattern", "TODO", "dir", "src"), tools::grep);
+        // end snippet
+
+        try (cache) {
+            assertThat(text.output()).isEqualTo("class Main {}\n");
+            assertThat(hits.output()).isEqualTo("src/util/Text.java:1: class Text {} // TODO: trim\n");
+            assertThat(cache.call(Namespace.SESSION, "read_file", Map.of("path", "src/Main.java"), tools::readFile))
+                    .isEqualTo(text);
+            assertThat(cache.call(Namespace.TOOL, "grep", Map.of("pattern", "TODO", "dir", "src"), tools::grep))
+                    .isEqualTo(hits);
+            assertThat(tools.runs(WorkspaceTools.READ_FILE) + tools.runs(WorkspaceTools.GREP))
+                    .as("each tool ran once: the repeated calls were answered by the cache")
+                    .isEqualTo(2);
+        }
+    }
+
     @Test
     void aHitDoesNotRunTheToolAgain() {
         try (ToolResultCache cache = open(null)) {
