@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terrace.jcache.hibernate.shelf.Shelf;
 import dev.terrace.jcache.hibernate.shelf.kind.Genre;
+import dev.terrace.testing.LocalRedis;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Path;
