@@ -233,26 +233,54 @@ public final class RedisCluster implements AutoCloseable {
         if (fromPort == toPort) {
             return 0;
         }
-        String fromId = (String) command(fromPort, "CLUSTER", "MYID");
-        String toId = (String) command(toPort, "CLUSTER", "MYID");
-        String slotText = Integer.toString(slot);
-        command(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", fromId);
-        command(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", toId);
+        beginMigration(slot, toPort);
         int moved = 0;
         while (true) {
-            List<?> keys =
-                    (List<?>) command(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, Integer.toString(keysPerStep));
+            List<?> keys = (List<?>) command(
+                    fromPort, "CLUSTER", "GETKEYSINSLOT", Integer.toString(slot), Integer.toString(keysPerStep));
             if (keys.isEmpty()) {
                 break;
             }
-            List<String> migrate = new ArrayList<>(
-                    List.of("MIGRATE", "127.0.0.1", Integer.toString(toPort), "", "0", "5000", "REPLACE", "KEYS"));
-            keys.forEach(key -> migrate.add((String) key));
-            command(fromPort, migrate.toArray(String[]::new));
+            migrateKeys(fromPort, toPort, keys.stream().map(String.class::cast).toList());
             moved += keys.size();
             betweenSteps.run();
         }
-        // The target first, so that it serves the slot before the source starts sending clients there.
+        finishMigration(slot, fromPort, toPort);
+        return moved;
+    }
+
+    /** Puts {@code slot} in migration from its owner to the master on {@code toPort}; returns the owner's port. */
+    public int beginMigration(int slot, int toPort) throws IOException {
+        int fromPort = ownerOf(slot);
+        String slotText = Integer.toString(slot);
+        command(toPort, "CLUSTER", "SETSLOT", slotText, "IMPORTING", (String) command(fromPort, "CLUSTER", "MYID"));
+        command(fromPort, "CLUSTER", "SETSLOT", slotText, "MIGRATING", (String) command(toPort, "CLUSTER", "MYID"));
+        return fromPort;
+    }
+
+    /** Moves {@code keys} from the master on {@code fromPort} to the one on {@code toPort} ({@code MIGRATE}). */
+    public void migrateKeys(int fromPort, int toPort, List<String> keys) throws IOException {
+        List<String> migrate = new ArrayList<>(
+                List.of("MIGRATE", "127.0.0.1", Integer.toString(toPort), "", "0", "5000", "REPLACE", "KEYS"));
+        migrate.addAll(keys);
+        command(fromPort, migrate.toArray(String[]::new));
+    }
+
+    /**
+     * Moves what is left of {@code slot} from {@code fromPort} to {@code toPort}, tells every master the slot's new
+     * owner ({@code CLUSTER SETSLOT … NODE}, the target first, so that it serves the slot before the source sends
+     * clients there), and waits until every node agrees.
+     */
+    public void finishMigration(int slot, int fromPort, int toPort) throws IOException {
+        String slotText = Integer.toString(slot);
+        while (true) {
+            List<?> keys = (List<?>) command(fromPort, "CLUSTER", "GETKEYSINSLOT", slotText, "100");
+            if (keys.isEmpty()) {
+                break;
+            }
+            migrateKeys(fromPort, toPort, keys.stream().map(String.class::cast).toList());
+        }
+        String toId = (String) command(toPort, "CLUSTER", "MYID");
         command(toPort, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
         command(fromPort, "CLUSTER", "SETSLOT", slotText, "NODE", toId);
         for (RedisServer master : masters()) {
@@ -271,7 +299,6 @@ public final class RedisCluster implements AutoCloseable {
                     }
                     return true;
                 });
-        return moved;
     }
 
     /** Sends a command to the server on {@code port} and returns its reply (nested lists for arrays). */
