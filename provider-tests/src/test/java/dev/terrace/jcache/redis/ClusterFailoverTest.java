@@ -81,7 +81,8 @@ class ClusterFailoverTest {
                             + "promotion seen %d ms after the kill; shard epochs renewed %d ms after the promotion;"
                             + " 200 operations in a row succeeded %d ms after the promotion; %d shards on the killed master;"
                             + " %d changes it acknowledged were lost with it%n"
-                            + "after the load stopped: %d divergent keys at the first check, none after %d ms%n",
+                            + "after the load stopped: %d divergent keys at the first check, none after %d ms%n"
+                            + "last message of each exception type: %s%n",
                     MANAGERS,
                     KEYS,
                     RedisCluster.NODE_TIMEOUT_MILLIS,
@@ -94,10 +95,14 @@ class ClusterFailoverTest {
                     epochsBefore.size(),
                     lost,
                     divergentAtStop,
-                    convergence);
+                    convergence,
+                    load.lastMessages());
             Files.writeString(Path.of("target", "cluster-failover-report.txt"), report);
             System.out.println(report);
 
+            assertThat(lost)
+                    .as("the killed master acknowledged changes its replica never had (the case under test)")
+                    .isPositive();
             assertThat(load.nonSpec())
                     .as("exceptions other than CacheException reaching callers (first: %s)", load.firstNonSpec())
                     .isZero();

@@ -53,6 +53,7 @@ final class ClusterLoad implements AutoCloseable {
     private final AtomicLong nonSpec = new AtomicLong();
     private final AtomicReference<Throwable> firstNonSpec = new AtomicReference<>();
     private final Map<String, AtomicLong> exceptions = new ConcurrentHashMap<>();
+    private final Map<String, String> lastMessages = new ConcurrentHashMap<>();
 
     ClusterLoad(RedisCluster cluster, Path work, int managerCount, int keys) {
         this.cluster = cluster;
@@ -126,6 +127,7 @@ final class ClusterLoad implements AutoCloseable {
                 exceptions
                         .computeIfAbsent(e.getClass().getSimpleName(), type -> new AtomicLong())
                         .incrementAndGet();
+                lastMessages.put(e.getClass().getSimpleName(), String.valueOf(e.getMessage()));
                 // None of these operations may fail but with a CacheException (or a subclass) under a fault.
                 if (!(e instanceof CacheException)) {
                     nonSpec.incrementAndGet();
@@ -217,6 +219,11 @@ final class ClusterLoad implements AutoCloseable {
         Map<String, Long> byType = new TreeMap<>();
         exceptions.forEach((type, count) -> byType.put(type, count.get()));
         return byType;
+    }
+
+    /** The message of the last exception of each type that reached a caller, for reports. */
+    Map<String, String> lastMessages() {
+        return new TreeMap<>(lastMessages);
     }
 
     @Override
