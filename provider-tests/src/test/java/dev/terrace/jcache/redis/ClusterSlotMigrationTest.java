@@ -62,7 +62,8 @@ class ClusterSlotMigrationTest {
                     "Slot migration under load (3 masters, %d managers, %d keys)%n"
                             + "%d shards (%d keys) moved one key at a time in %d ms; operations %d; exceptions to"
                             + " callers %s (non-spec %d)%n"
-                            + "after the load stopped: %d divergent keys at the first check, none after %d ms%n",
+                            + "after the load stopped: %d divergent keys at the first check, none after %d ms%n"
+                            + "last message of each exception type: %s%n",
                     MANAGERS,
                     KEYS,
                     SHARDS_MOVED,
@@ -72,7 +73,8 @@ class ClusterSlotMigrationTest {
                     load.exceptions(),
                     load.nonSpec(),
                     divergentAtStop,
-                    convergence);
+                    convergence,
+                    load.lastMessages());
             Files.writeString(Path.of("target", "cluster-migration-report.txt"), report);
             System.out.println(report);
 
