@@ -13,6 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -31,8 +32,9 @@ import org.slf4j.LoggerFactory;
  * its shard, all in the script that makes the change. This class applies each shard's announcements in that
  * shard's sequence order; when one arrives after a gap, or after a disconnection or a restart, it replays the
  * shard's log from the last change it applied. It clears the near tiers only when it cannot prove what it
- * missed in some shard: the shard's epoch changed (the data set was flushed or lost, or its control keys), or
- * its log no longer reaches back far enough. Shards are independent: a new epoch in one drops the near copies,
+ * missed in some shard: the shard's epoch changed (the data set was flushed or lost, or its control keys, or on a
+ * Redis Cluster another master serves the shard: see {@code redis-position.lua}), or its log no longer reaches
+ * back far enough. Shards are independent: a new epoch in one drops the near copies,
  * and the other shards go on from their positions.
  *
  * <p>The position (each shard's epoch and last applied sequence number, one line per shard) is kept in a file
@@ -68,6 +70,13 @@ final class CoherenceLog {
     private final Sink sink;
     private final String cacheName;
     private final Supplier<String> newEpoch;
+    /**
+     * On a Cluster: each shard records the replication id of the master that last vouched for its epoch, and the
+     * epoch is renewed when another master serves it (a failover; with Sentinel, {@link RedisConnection} renews
+     * every cache's epoch instead, for its one master).
+     */
+    private final boolean vouchedByMaster;
+
     private boolean positionChanged;
 
     /**
@@ -88,6 +97,7 @@ final class CoherenceLog {
         this.cacheName = cacheName;
         this.newEpoch = newEpoch;
         this.sink = sink;
+        this.vouchedByMaster = client.getConfig().isClusterConfig();
         this.shards = new Shard[layout.count()];
         for (int n = 0; n < shards.length; n++) {
             shards[n] = new Shard(layout.prefix(n), shards.length == 1 ? cacheName : cacheName + " (shard " + n + ")");
@@ -136,21 +146,24 @@ final class CoherenceLog {
     }
 
     /**
-     * Each shard's epoch (started now if it has none) and the last sequence number taken, asked of every shard
+     * Each shard's epoch (started now if it has none, renewed on a Cluster when the master serving the shard is
+     * another one than the one that last vouched for it) and the last sequence number taken, asked of every shard
      * in one batch: one round trip per master.
      */
     private Position[] positions() {
         if (shards.length == 1) {
-            return new Position[] {
-                position(client.getScript(StringCodec.INSTANCE)
-                        .eval(
-                                shards[0].epochName,
-                                RScript.Mode.READ_WRITE,
-                                POSITION_SCRIPT,
-                                RScript.ReturnType.LIST,
-                                List.of(shards[0].epochName, shards[0].seqName),
-                                newEpoch.get()))
-            };
+            List<?> reply = client.getScript(StringCodec.INSTANCE)
+                    .eval(
+                            shards[0].epochName,
+                            RScript.Mode.READ_WRITE,
+                            POSITION_SCRIPT,
+                            RScript.ReturnType.LIST,
+                            shards[0].positionKeys,
+                            newEpoch.get());
+            if (renewedForNewMaster(reply)) {
+                warnNewMaster(cacheName);
+            }
+            return new Position[] {position(reply)};
         }
         RBatch batch = client.createBatch();
         for (Shard shard : shards) {
@@ -160,15 +173,36 @@ final class CoherenceLog {
                             RScript.Mode.READ_WRITE,
                             POSITION_SCRIPT,
                             RScript.ReturnType.LIST,
-                            List.of(shard.epochName, shard.seqName),
+                            shard.positionKeys,
                             newEpoch.get());
         }
         BatchResult<?> results = batch.execute();
         Position[] positions = new Position[shards.length];
+        List<Integer> renewed = new ArrayList<>();
         for (int n = 0; n < shards.length; n++) {
-            positions[n] = position((List<?>) results.getResponses().get(n));
+            List<?> reply = (List<?>) results.getResponses().get(n);
+            positions[n] = position(reply);
+            if (renewedForNewMaster(reply)) {
+                renewed.add(n);
+            }
+        }
+        if (!renewed.isEmpty()) {
+            warnNewMaster(cacheName + " (shards " + renewed + ")");
         }
         return positions;
+    }
+
+    private static boolean renewedForNewMaster(List<?> reply) {
+        return reply.size() > 2 && "1".equals(String.valueOf(reply.get(2)));
+    }
+
+    private static void warnNewMaster(String what) {
+        // Only the process whose poll noticed it says so; every process then sees the new epoch and drops.
+        LOG.warn(
+                "Cache {}: another Redis master serves it now (a replica was promoted, or a slot moved): started a"
+                        + " new epoch, so every process drops near copies that changes lost with the old master could"
+                        + " have left behind",
+                what);
     }
 
     private static Position position(List<?> reply) {
@@ -259,6 +293,9 @@ final class CoherenceLog {
 
         private final String seqName;
         private final String epochName;
+        /** The position script's keys: epoch, sequence and, on a Cluster, the master that vouched for the epoch. */
+        private final List<Object> positionKeys;
+
         private final RStream<byte[], byte[]> log;
         private final String name;
         private String epoch;
@@ -268,6 +305,8 @@ final class CoherenceLog {
         Shard(String prefix, String name) {
             this.seqName = prefix + "seq";
             this.epochName = prefix + "epoch";
+            this.positionKeys =
+                    vouchedByMaster ? List.of(epochName, seqName, prefix + "master") : List.of(epochName, seqName);
             this.log = client.getStream(prefix + "log", ByteArrayCodec.INSTANCE);
             this.name = name;
         }

@@ -47,6 +47,8 @@ public final class RedisConnection implements AutoCloseable {
     private static final long PROBE_REPLY_MILLIS = 10_000;
 
     private static final String FAILOVER_SCRIPT = RedisTier.script("redis-failover.lua");
+    /** How often a Cluster's layout (which master serves which slots) is read. */
+    private static final int CLUSTER_SCAN_MILLIS = 1_000;
 
     private final RedisSettings settings;
     private final RedissonClient client;
@@ -162,7 +164,10 @@ public final class RedisConnection implements AutoCloseable {
                 settings.nodes().forEach(sentinel::addSentinelAddress);
             }
             case CLUSTER -> {
-                ClusterServersConfig cluster = masterReplica(config.useClusterServers(), settings);
+                // The layout is read every second (Redisson's default: 5 s): after a failover, commands for the
+                // failed master's slots fail until Redisson knows the promoted replica as their master.
+                ClusterServersConfig cluster =
+                        masterReplica(config.useClusterServers(), settings).setScanInterval(CLUSTER_SCAN_MILLIS);
                 settings.nodes().forEach(cluster::addNodeAddress);
             }
         }

@@ -1,6 +1,7 @@
 package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
+import dev.terrace.jcache.internal.shaded.redisson.client.RedisTryAgainException;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.time.Duration;
@@ -22,9 +23,9 @@ import org.slf4j.LoggerFactory;
  * have missed, and calls go through again.
  *
  * <p>An error reply is no outage: Redis answered. Out of memory ({@code OOM}), a refused command ({@code
- * NOPERM}), a read-only replica ({@code READONLY}) and other errors fail the call with a {@link
- * CacheException} that names the server and the kind, and nothing is marked down, so changes are never
- * taken by the near tiers because of them. {@link #problem()} tells the kind last seen.
+ * NOPERM}), a read-only replica ({@code READONLY}), a Cluster slot in migration ({@code TRYAGAIN}) and other
+ * errors fail the call with a {@link CacheException} that names the server and the kind, and nothing is marked
+ * down, so changes are never taken by the near tiers because of them. {@link #problem()} tells the kind last seen.
  */
 public final class RedisHealth implements AutoCloseable {
 
@@ -123,6 +124,11 @@ public final class RedisHealth implements AutoCloseable {
      */
     RuntimeException failed(RuntimeException e) {
         RedisFailure kind = RedisFailure.of(e);
+        if (kind == RedisFailure.UNREACHABLE && slotMoving(e)) {
+            // TRYAGAIN: a Cluster slot is moving and the call's keys are split between two masters for now. Redis
+            // answered and applied nothing; an outage would have the near tiers take changes, undone later.
+            kind = RedisFailure.ERROR_REPLY;
+        }
         if (kind == RedisFailure.NOT_REDIS) {
             return e;
         }
@@ -140,6 +146,17 @@ public final class RedisHealth implements AutoCloseable {
         problem = kind;
         return new CacheException(
                 "Redis at " + description + " " + kind.meaning() + ": " + RedisFailure.describe(e), e);
+    }
+
+    /** Whether {@code e} is Redis's {@code TRYAGAIN} reply (Redisson counts it among its retryable failures). */
+    private static boolean slotMoving(Throwable e) {
+        int depth = 0;
+        for (Throwable t = e; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof RedisTryAgainException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** Marks Redis down after {@code cause} and starts probing for its return. */
