@@ -129,7 +129,8 @@ final class RedisBatches<K> {
             for (int index : page) {
                 names.add(layout.entryName(encoded.get(index)));
             }
-            return new Call(RScript.Mode.READ_ONLY, READ_SCRIPT, names, List.of());
+            // READ_WRITE, as every Terrace read: to the master, with EVALSHA, which servers before 7 also know.
+            return new Call(RScript.Mode.READ_WRITE, READ_SCRIPT, names, List.of());
         });
         for (int p = 0; p < pages.size(); p++) {
             List<?> values = (List<?>) replies.get(p);
