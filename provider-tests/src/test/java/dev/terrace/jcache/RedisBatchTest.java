@@ -242,6 +242,26 @@ class RedisBatchTest {
                 .isBetween(4L, 4L + POLLS);
     }
 
+    @Test
+    void aBatchPutWhileRedisIsDownIsTakenByTheNearTiersAndUndoneEverywhereWhenItIsBack() {
+        Cache<String, String> cache = manager("heap+disk+redis", "terrace.l2.path", disk())
+                .createCache("outage", new MutableConfiguration<String, String>());
+        cache.putAll(entries(20, "before"));
+        server.kill();
+
+        cache.putAll(entries(20, "during"));
+        assertThat(cache.getAll(entries(20, "during").keySet()))
+                .as("the near tiers took each change of the batch, as they take single puts")
+                .isEqualTo(entries(20, "during"));
+
+        server.restart();
+        await().atMost(20, TimeUnit.SECONDS)
+                .untilAsserted(
+                        () -> assertThat(cache.getAll(entries(20, "during").keySet()))
+                                .as("changes Redis never saw are dropped everywhere once it is back (an empty server)")
+                                .isEmpty());
+    }
+
     private String disk() {
         try {
             return java.nio.file.Files.createTempDirectory("terrace-batch-").toString();

@@ -209,7 +209,7 @@ public final class TieredStore<K> implements AutoCloseable {
             }
             long drops = authorityDrops.get();
             Map<K, TierEntry> entries = authorityGetAll(fromAuthority);
-            entries.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            refreshNearCopies(entries, drops);
             found.putAll(entries);
             return found;
         } finally {
@@ -368,7 +368,7 @@ public final class TieredStore<K> implements AutoCloseable {
                 }
                 throw batchFailed(remappings, e);
             }
-            results.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            refreshNearCopies(results, drops);
             return results;
         } finally {
             unlock(held);
@@ -458,6 +458,46 @@ public final class TieredStore<K> implements AutoCloseable {
         if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
         }
+    }
+
+    /**
+     * {@link #refreshNearCopies(Object, TierEntry, long)} for every entry of {@code entries}, each near tier
+     * changed with one batch (the disk tier appends it with one journal write); then, key by key, the same checks
+     * drop each copy an invalidation or an authority's drop may have overtaken.
+     */
+    private void refreshNearCopies(Map<K, TierEntry> entries, long drops) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (entries.size() == 1) {
+            entries.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            return;
+        }
+        Map<K, UnaryOperator<TierEntry>> copies = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> copies.put(key, current -> entry));
+        for (int i = 0; i < nearTiers.size(); i++) {
+            if (failures.isBypassed(i)) {
+                continue;
+            }
+            try {
+                tiers.get(i).computeAll(copies);
+            } catch (RuntimeException | Error e) {
+                // Whatever the batch left, each copy is stored or dropped again one by one, under the policy.
+                entries.forEach(nearTiers::store);
+            }
+        }
+        boolean dropped = drops >= 0 && authorityDrops.get() != drops;
+        entries.forEach((key, entry) -> {
+            if (entry == null) {
+                return;
+            }
+            if (stripeOf(key).invalidatedSinceLocked()) {
+                // The invalidation may have dropped the copy before the batch stored it.
+                nearTiers.store(key, null);
+            } else if (dropped && authorityGet(key) == null) {
+                removeNearCopies(key);
+            }
+        });
     }
 
     /**
