@@ -314,10 +314,6 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
-     * is; else the failure as the policy words it, once the near copies of the key are gone.
-     */
-    /**
      * Runs the change of each key of {@code remappings} with one call to the authority (the disk tier appends
      * them with one journal write; Redis decides them optimistically, as {@link #computeRetrying} does, with one
      * read and one write per node), holding the keys' stripes, and refreshes the near copies as {@link #compute}
@@ -423,6 +419,10 @@ public final class TieredStore<K> implements AutoCloseable {
         return held;
     }
 
+    /**
+     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
+     * is; else the failure as the policy words it, once the near copies of the key are gone.
+     */
     private RuntimeException changeFailed(K key, Remapping run, Throwable failure) {
         Throwable thrown = run.thrown();
         if (thrown instanceof Error error) {
