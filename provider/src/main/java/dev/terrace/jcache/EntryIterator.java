@@ -1,13 +1,16 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.internal.tier.TierEntry;
+import java.util.Collections;
 import java.util.Iterator;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import javax.cache.Cache;
 
 /**
- * The iterator over a cache's entries. It walks the store's keys lazily and reads each entry only when it gets
- * there, so an entry that expired or was removed meanwhile is skipped rather than returned stale; an expired
+ * The iterator over a cache's entries. It walks the store's keys lazily, a page at a time, and reads the
+ * entries of a page together only when it gets there (one round trip to Redis per page, not per entry), so an
+ * entry that expired or was removed before its page was read is skipped rather than returned stale; an expired
  * entry it meets is dropped with its expiry event. Every entry it returns counts as a hit and an access.
  */
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
@@ -15,6 +18,9 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     private final TerraceCache<K, V> cache;
     private final CacheCore<K, V> core;
     private final Iterator<K> keys;
+    /** The entries of the page of keys being walked. */
+    private Iterator<Map.Entry<K, TierEntry>> page = Collections.emptyIterator();
+
     private K nextKey;
     private TierEntry nextEntry;
     private K lastKey;
@@ -28,12 +34,16 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     @Override
     public boolean hasNext() {
         cache.requireOpen();
-        while (nextEntry == null && keys.hasNext()) {
-            K key = keys.next();
-            TierEntry entry = core.store.get(key);
-            if (entry == null) {
+        while (nextEntry == null && (page.hasNext() || keys.hasNext())) {
+            if (!page.hasNext()) {
+                // The entries of a page of keys are read at once: the authority answers the near tiers' misses in
+                // one round trip instead of one per entry.
+                page = core.store.getAll(Reads.page(keys)).entrySet().iterator();
                 continue;
             }
+            Map.Entry<K, TierEntry> found = page.next();
+            K key = found.getKey();
+            TierEntry entry = found.getValue();
             if (entry.isExpired(core.clock.millis())) {
                 core.expire(key);
                 continue;

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.cache.Cache;
 
 /**
@@ -120,7 +121,12 @@ final class Mutations<K, V> {
      * batch already.
      */
     Change remove(K key, boolean writeThrough) {
-        return change(key, new Change() {
+        return change(key, removing(key, writeThrough));
+    }
+
+    /** The change a removal makes. */
+    private Change removing(K key, boolean writeThrough) {
+        return new Change() {
             @Override
             TierEntry step(TierEntry current) {
                 if (writeThrough) {
@@ -133,7 +139,7 @@ final class Mutations<K, V> {
                 }
                 return null;
             }
-        });
+        };
     }
 
     /**
@@ -199,6 +205,20 @@ final class Mutations<K, V> {
             V value = entry.getValue();
             changes.put(core.copier.copyKey(key), putting(key, value, core.copier.toStored(value), false));
         }
+        return changeInOneBatch(changes, change -> change.written);
+    }
+
+    /**
+     * Hands {@code changes} to the store as one batch (see {@link #putInOneBatch}); a shared authority may run a
+     * step more than once, which these steps allow: they call no writer and, with no listener, publish nothing.
+     *
+     * @return how many changes {@code counted} says did something, or {@code null} where the store made none
+     *     and the caller must make them one by one
+     */
+    private Long changeInOneBatch(Map<K, Change> changes, Predicate<Change> counted) {
+        for (Change change : changes.values()) {
+            change.mayRunAgain(core.events);
+        }
         try {
             if (core.store.computeAll(changes) == null) {
                 return null;
@@ -208,13 +228,31 @@ final class Mutations<K, V> {
             throw e;
         }
         core.events.flush();
-        long puts = 0;
+        long done = 0;
         for (Change change : changes.values()) {
-            if (change.written) {
-                puts++;
+            if (counted.test(change)) {
+                done++;
             }
         }
-        return puts;
+        return done;
+    }
+
+    /**
+     * Removes {@code keys} with one change of the store where it takes batches and no listener or file dependency
+     * needs each change as it happens (see {@link #putInOneBatch}); each key still goes through the same step as
+     * a removal.
+     *
+     * @return how many live entries were removed, or {@code null} where the keys must be removed one by one
+     */
+    private Long removeInOneBatch(Set<K> keys) {
+        if (keys.size() < 2 || !core.batchesChanges()) {
+            return null;
+        }
+        Map<K, Change> changes = new LinkedHashMap<>();
+        for (K key : keys) {
+            changes.put(key, removing(key, false));
+        }
+        return changeInOneBatch(changes, change -> change.previous != null);
     }
 
     /**
@@ -233,6 +271,10 @@ final class Mutations<K, V> {
                 writerFailure = CacheCore.asWriterException(e);
                 keys.removeAll(undeleted);
             }
+        }
+        Long batched = removeInOneBatch(keys);
+        if (batched != null) {
+            return new Bulk(batched, writerFailure);
         }
         long removals = 0;
         for (K key : keys) {

@@ -19,6 +19,9 @@ import java.util.Set;
  */
 final class Reads<K, V> {
 
+    /** How many keys a page of a walk over the cache reads at once. */
+    static final int PAGE = 256;
+
     private final CacheCore<K, V> core;
     /** Loads what is missing, or {@code null} when the cache does not read through. */
     private final ReadThrough<K, V> readThrough;
@@ -41,8 +44,10 @@ final class Reads<K, V> {
     Map<K, V> getAll(Set<? extends K> keys) {
         Map<K, V> result = new LinkedHashMap<>();
         List<K> missing = new ArrayList<>();
+        // One read of the store for every key: near tiers first, then the authority once for what they missed.
+        Map<K, TierEntry> found = keys.size() < 2 ? null : core.store.getAll(keys);
         for (K key : keys) {
-            V value = cached(key);
+            V value = found == null ? cached(key) : cached(key, TierEntry.pack(found.get(key)));
             if (value != null) {
                 result.put(key, value);
             } else {
@@ -70,15 +75,25 @@ final class Reads<K, V> {
         Set<K> keys = new LinkedHashSet<>();
         long now = core.clock.millis();
         for (Iterator<K> it = core.store.keys(); it.hasNext(); ) {
-            K key = it.next();
-            TierEntry entry = core.store.get(key);
-            if (entry != null && !entry.isExpired(now)) {
-                keys.add(key);
-            } else if (entry != null) {
-                core.expire(key);
+            // A page of keys read at once: the authority answers the near tiers' misses in one round trip.
+            for (Map.Entry<K, TierEntry> found : core.store.getAll(page(it)).entrySet()) {
+                if (!found.getValue().isExpired(now)) {
+                    keys.add(found.getKey());
+                } else {
+                    core.expire(found.getKey());
+                }
             }
         }
         return keys;
+    }
+
+    /** The next page of at most {@link #PAGE} keys of {@code keys}. */
+    static <K> List<K> page(Iterator<K> keys) {
+        List<K> page = new ArrayList<>(PAGE);
+        while (page.size() < PAGE && keys.hasNext()) {
+            page.add(keys.next());
+        }
+        return page;
     }
 
     /**
@@ -86,7 +101,11 @@ final class Reads<K, V> {
      * miss, when there is none. A stored value is never {@code null}, so {@code null} always means a miss.
      */
     private V cached(K key) {
-        Object packed = core.store.getPacked(key);
+        return cached(key, core.store.getPacked(key));
+    }
+
+    /** Like {@link #cached(Object)}, for the entry {@code packed} ({@link TierEntry#pack}) already read. */
+    private V cached(K key, Object packed) {
         if (packed == null) {
             core.statistics.recordMisses(1);
             return null;

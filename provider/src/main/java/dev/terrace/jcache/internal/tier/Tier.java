@@ -1,5 +1,6 @@
 package dev.terrace.jcache.internal.tier;
 
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -32,6 +33,22 @@ public interface Tier<K> extends AutoCloseable {
         return get(key);
     }
 
+    /**
+     * The entries held for those of {@code keys} the tier holds (a key it holds none for is left out), read as
+     * {@link #get} reads each. A tier that can read several at once overrides this (Redis: one round trip per
+     * node); by default it reads them one by one.
+     */
+    default Map<K, TierEntry> getAll(Collection<? extends K> keys) {
+        Map<K, TierEntry> entries = new LinkedHashMap<>();
+        for (K key : keys) {
+            TierEntry entry = get(key);
+            if (entry != null) {
+                entries.put(key, entry);
+            }
+        }
+        return entries;
+    }
+
     /** Stores {@code entry} for {@code key}, replacing what the tier held. */
     void put(K key, TierEntry entry);
 
@@ -57,6 +74,15 @@ public interface Tier<K> extends AutoCloseable {
         Map<K, TierEntry> results = new LinkedHashMap<>();
         remappings.forEach((key, remapping) -> results.put(key, compute(key, remapping)));
         return results;
+    }
+
+    /**
+     * Like {@link #computeAll}, for remappings that may run more than once (see {@link #computeRetrying}): a
+     * shared tier may then decide the whole batch optimistically, with one read and one write of all its keys
+     * (Redis: one round trip per node each). By default the same as {@link #computeAll}.
+     */
+    default Map<K, TierEntry> computeAllRetrying(Map<K, ? extends UnaryOperator<TierEntry>> remappings) {
+        return computeAll(remappings);
     }
 
     /**

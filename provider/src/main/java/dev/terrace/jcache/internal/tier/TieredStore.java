@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
@@ -129,6 +130,11 @@ public final class TieredStore<K> implements AutoCloseable {
                 return entry;
             }
         }
+        return readThroughStripe(key);
+    }
+
+    /** The entry of {@code key} read from the authority under its stripe and promoted, packed; or a near copy. */
+    private Object readThroughStripe(K key) {
         ReentrantLock stripe = stripeOf(key);
         stripe.lock();
         try {
@@ -146,6 +152,96 @@ public final class TieredStore<K> implements AutoCloseable {
         } finally {
             stripe.unlock();
         }
+    }
+
+    /**
+     * The entries of those {@code keys} that some tier holds, as {@link #get} finds each: the near tiers first,
+     * then the authority once for all the keys they missed (Redis: one round trip per node), its entries promoted
+     * into the near tiers under the keys' stripes, each kept only if no invalidation of its stripe arrived
+     * meanwhile (see {@link Stripe}).
+     */
+    public Map<K, TierEntry> getAll(Collection<? extends K> keys) {
+        Map<K, TierEntry> found = new LinkedHashMap<>();
+        List<K> missed = new ArrayList<>();
+        for (K key : keys) {
+            Object entry = null;
+            for (int i = 0; i < nearTiers.size() && entry == null; i++) {
+                entry = count(i, nearTiers.liveCopy(i, key, true));
+            }
+            if (entry != null) {
+                found.put(key, TierEntry.unpack(entry));
+            } else {
+                missed.add(key);
+            }
+        }
+        if (missed.isEmpty()) {
+            return found;
+        }
+        if (nearTiers.isEmpty()) {
+            found.putAll(authorityGetAll(missed));
+            return found;
+        }
+        if (holdsAnyStripe()) {
+            // Inside a change of a key (an entry processor): taking more stripes could deadlock with a batch
+            // that holds some of them and waits for this one; the keys are read one by one instead.
+            for (K key : missed) {
+                TierEntry entry = TierEntry.unpack(readThroughStripe(key));
+                if (entry != null) {
+                    found.put(key, entry);
+                }
+            }
+            return found;
+        }
+        List<Stripe> held = lockStripes(missed);
+        try {
+            // Under the keys' stripes no write of this process can change them between the read and the promotion.
+            List<K> fromAuthority = new ArrayList<>(missed.size());
+            for (K key : missed) {
+                Object near = nearTiers.nearestLiveCopy(key);
+                if (near != null) {
+                    found.put(key, TierEntry.unpack(near));
+                } else {
+                    fromAuthority.add(key);
+                }
+            }
+            if (fromAuthority.isEmpty()) {
+                return found;
+            }
+            long drops = authorityDrops.get();
+            Map<K, TierEntry> entries = authorityGetAll(fromAuthority);
+            refreshNearCopies(entries, drops);
+            found.putAll(entries);
+            return found;
+        } finally {
+            unlock(held);
+        }
+    }
+
+    /** The authority's entries of {@code keys}, counted; none (all misses) while it cannot be reached. */
+    private Map<K, TierEntry> authorityGetAll(List<K> keys) {
+        Map<K, TierEntry> entries;
+        try {
+            entries = authority.getAll(keys);
+        } catch (TierUnavailableException e) {
+            entries = Map.of();
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
+        int last = tiers.size() - 1;
+        for (K key : keys) {
+            counters.recordRead(last, entries.containsKey(key));
+        }
+        return entries;
+    }
+
+    /** Whether the calling thread holds the stripe of some key (it is inside a change of that key). */
+    private boolean holdsAnyStripe() {
+        for (Stripe stripe : stripes) {
+            if (stripe.isHeldByCurrentThread()) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /**
@@ -218,24 +314,24 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
-     * is; else the failure as the policy words it, once the near copies of the key are gone.
-     */
-    /**
      * Runs the change of each key of {@code remappings} with one call to the authority (the disk tier appends
-     * them with one journal write), holding the keys' stripes, and refreshes the near copies as {@link #compute}
-     * does. Only for a local authority that keeps files: returns {@code null} for a shared one or the heap,
-     * whose changes the caller makes one by one. When a remapping throws, the changes before it stay applied and its exception propagates; when
-     * the authority fails, the near copies of every key of the batch go.
+     * them with one journal write; Redis decides them optimistically, as {@link #computeRetrying} does, with one
+     * read and one write per node), holding the keys' stripes, and refreshes the near copies as {@link #compute}
+     * does. The remappings may run more than once where the authority is shared. Returns {@code null} where the
+     * caller should make the changes one by one: a heap authority (which gains nothing from a batch), or a caller
+     * already inside a change of a key (taking more stripes could deadlock). When a remapping throws, the changes
+     * before it stay applied and its exception propagates; when a local authority fails, the near copies of every
+     * key of the batch go; when a shared one cannot be reached, each change is made alone, as {@link
+     * #computeRetrying} makes it (a near disk tier may take it while Redis is down).
      *
      * @return what each key holds afterwards, or {@code null}
      */
     public Map<K, TierEntry> computeAll(Map<K, ? extends Remapping> remappings) {
-        if (authority.isShared() || authority instanceof HeapTier) {
-            // A heap authority gains nothing from a batch; its puts have faster paths of their own.
+        if (authority instanceof HeapTier || holdsAnyStripe()) {
             return null;
         }
-        if (nearTiers.isEmpty()) {
+        boolean shared = authority.isShared();
+        if (nearTiers.isEmpty() && !shared) {
             try {
                 return authority.computeAll(remappings);
             } catch (RuntimeException | Error e) {
@@ -247,19 +343,47 @@ public final class TieredStore<K> implements AutoCloseable {
             long drops = authorityDrops.get();
             Map<K, TierEntry> results;
             try {
-                results = authority.computeAll(remappings);
+                results = shared ? authority.computeAllRetrying(remappings) : authority.computeAll(remappings);
+            } catch (TierUnavailableException e) {
+                if (!shared || thrownBy(remappings) != null) {
+                    for (K key : remappings.keySet()) {
+                        removeNearCopies(key);
+                    }
+                    throw batchFailed(remappings, e);
+                }
+                // Each change alone, under the policy of a single change (deferred to the near tiers, or failed).
+                // The stripes are held already; the remappings may run again, as a retrying compute's do.
+                results = new LinkedHashMap<>();
+                for (Map.Entry<K, ? extends Remapping> change : remappings.entrySet()) {
+                    results.put(change.getKey(), compute(change.getKey(), change.getValue(), true));
+                }
+                return results;
             } catch (RuntimeException | Error e) {
                 for (K key : remappings.keySet()) {
                     removeNearCopies(key);
                 }
                 throw batchFailed(remappings, e);
             }
-            results.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            refreshNearCopies(results, drops);
             return results;
         } finally {
-            for (int i = held.size() - 1; i >= 0; i--) {
-                held.get(i).unlock();
+            unlock(held);
+        }
+    }
+
+    /** What the first remapping of {@code remappings} that threw threw, or {@code null}. */
+    private static Throwable thrownBy(Map<?, ? extends Remapping> remappings) {
+        for (Remapping run : remappings.values()) {
+            if (run.thrown() != null) {
+                return run.thrown();
             }
+        }
+        return null;
+    }
+
+    private static void unlock(List<Stripe> held) {
+        for (int i = held.size() - 1; i >= 0; i--) {
+            held.get(i).unlock();
         }
     }
 
@@ -280,7 +404,7 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /** Locks the stripes of {@code keys}, each once, in ascending order, so that no two batches deadlock. */
-    private List<Stripe> lockStripes(Collection<K> keys) {
+    private List<Stripe> lockStripes(Collection<? extends K> keys) {
         boolean[] wanted = new boolean[STRIPES];
         for (K key : keys) {
             wanted[stripeIndex(key)] = true;
@@ -295,6 +419,10 @@ public final class TieredStore<K> implements AutoCloseable {
         return held;
     }
 
+    /**
+     * What reaches the caller when the authority failed to apply {@code run}: what the remapping threw, as it
+     * is; else the failure as the policy words it, once the near copies of the key are gone.
+     */
     private RuntimeException changeFailed(K key, Remapping run, Throwable failure) {
         Throwable thrown = run.thrown();
         if (thrown instanceof Error error) {
@@ -330,6 +458,46 @@ public final class TieredStore<K> implements AutoCloseable {
         if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
         }
+    }
+
+    /**
+     * {@link #refreshNearCopies(Object, TierEntry, long)} for every entry of {@code entries}, each near tier
+     * changed with one batch (the disk tier appends it with one journal write); then, key by key, the same checks
+     * drop each copy an invalidation or an authority's drop may have overtaken.
+     */
+    private void refreshNearCopies(Map<K, TierEntry> entries, long drops) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        if (entries.size() == 1) {
+            entries.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+            return;
+        }
+        Map<K, UnaryOperator<TierEntry>> copies = new LinkedHashMap<>();
+        entries.forEach((key, entry) -> copies.put(key, current -> entry));
+        for (int i = 0; i < nearTiers.size(); i++) {
+            if (failures.isBypassed(i)) {
+                continue;
+            }
+            try {
+                tiers.get(i).computeAll(copies);
+            } catch (RuntimeException | Error e) {
+                // Whatever the batch left, each copy is stored or dropped again one by one, under the policy.
+                entries.forEach(nearTiers::store);
+            }
+        }
+        boolean dropped = drops >= 0 && authorityDrops.get() != drops;
+        entries.forEach((key, entry) -> {
+            if (entry == null) {
+                return;
+            }
+            if (stripeOf(key).invalidatedSinceLocked()) {
+                // The invalidation may have dropped the copy before the batch stored it.
+                nearTiers.store(key, null);
+            } else if (dropped && authorityGet(key) == null) {
+                removeNearCopies(key);
+            }
+        });
     }
 
     /**

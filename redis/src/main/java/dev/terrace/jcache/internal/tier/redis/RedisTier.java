@@ -22,8 +22,10 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
@@ -72,6 +74,9 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
     private static final int DELETE_PAGE = 500;
+    /** How many names one SCAN asks for. */
+    private static final int SCAN_PAGE = 1_000;
+
     private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] OPTIMISTIC = {'1'};
@@ -102,6 +107,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final OutageJournal journal;
     private final EvictionWatch evictions;
     private final KeyspaceWatch keyspace;
+    private final RedisBatches<K> batches;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -151,6 +157,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         health.probeWithin(connection.settings().namespace());
         this.keyspace = new KeyspaceWatch(client, connection.settings(), layout, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
+        this.batches = new RedisBatches<>(this, client, layout, codec, originBytes, logLength);
         if (!health.isDown()) {
             try {
                 health.run(this::checkShards);
@@ -410,6 +417,27 @@ public final class RedisTier<K> implements SharedTier<K> {
         return stored == null ? null : decode(stored);
     }
 
+    /** Reads the entries of {@code keys} with one script call per shard, in one round trip per node. */
+    @Override
+    public Map<K, TierEntry> getAll(Collection<? extends K> keys) {
+        requireSameShards();
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return health.call(() -> batches.getAll(keys));
+    }
+
+    /**
+     * Decides every change as {@link #computeRetrying} decides one, and writes them with one script call per
+     * shard, in one round trip per node (see {@link RedisBatches}).
+     */
+    @Override
+    public Map<K, TierEntry> computeAllRetrying(Map<K, ? extends UnaryOperator<TierEntry>> remappings) {
+        requireSameShards();
+        LOCKED_CHANGE_FAILED.remove();
+        return health.call(() -> batches.computeAll(remappings));
+    }
+
     @Override
     public void put(K key, TierEntry entry) {
         compute(key, current -> entry);
@@ -541,19 +569,28 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     /** Writes {@code result} in place of {@code current} (read as {@code stored}); see {@link #write}. */
     private long change(byte[] keyBytes, byte[] stored, TierEntry current, TierEntry result, boolean optimistic) {
+        EntryWrite write = changeOf(keyBytes, stored, current, result);
+        return write == null ? 0 : write(write, optimistic);
+    }
+
+    /**
+     * The write that leaves {@code result} in place of {@code current} (read as {@code stored}), announced as the
+     * event it is; {@code null} when there is nothing to write (no entry removed from a key that holds none).
+     */
+    EntryWrite changeOf(byte[] keyBytes, byte[] stored, TierEntry current, TierEntry result) {
         byte[] version = stored == null ? NO_VERSION : Arrays.copyOf(stored, 8);
         byte[] oldPayload = stored == null ? null : Arrays.copyOfRange(stored, HEADER, stored.length);
         EventType type;
         if (result == null) {
             if (stored == null) {
-                return 0;
+                return null;
             }
             type = current.isExpired(clock.millis()) ? EventType.EXPIRED : EventType.REMOVED;
         } else {
             // A change of expiry alone (an access) is no event, but other copies must learn the expiry.
             type = current == null ? EventType.CREATED : result.value() == current.value() ? null : EventType.UPDATED;
         }
-        return write(keyBytes, version, result, type, oldPayload, optimistic);
+        return prepare(keyBytes, version, result, type, oldPayload);
     }
 
     /** The lock of entry {@code entryName}: {@code <shard prefix>lock:e:<key>}, in the entry's slot. */
@@ -568,8 +605,38 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     private long write(
             byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload, boolean optimistic) {
+        return write(prepare(keyBytes, version, entry, type, oldPayload), optimistic);
+    }
+
+    private long write(EntryWrite write, boolean optimistic) {
+        String prefix = layout.prefix(write.shard());
+        Long seq = client.getScript(ByteArrayCodec.INSTANCE)
+                .eval(
+                        write.name(),
+                        RScript.Mode.READ_WRITE,
+                        WRITE_SCRIPT,
+                        RScript.ReturnType.LONG,
+                        List.of(write.name(), prefix + "seq", prefix + "log", prefix + "epoch", write.lockName()),
+                        write.version(),
+                        write.stored(),
+                        ascii(Long.toString(write.reclaimAt())),
+                        originBytes,
+                        write.keyBytes(),
+                        ascii(Integer.toString(logLength)),
+                        ascii(newEpoch()),
+                        ascii(layout.channel()),
+                        write.head(),
+                        write.tail(),
+                        optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
+        return seq;
+    }
+
+    /**
+     * What the write scripts take to write {@code entry} for the key ({@code null}: delete it) if the entry is
+     * still {@code version}, announced as {@code type} ({@code null}: no event, an expiry alone changed).
+     */
+    private EntryWrite prepare(byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload) {
         int shard = layout.shardOf(keyBytes);
-        String prefix = layout.prefix(shard);
         String name = layout.entryName(keyBytes);
         byte[] payload = entry == null ? null : codec.encodeValue(entry.value());
         byte[] stored = NO_VERSION;
@@ -586,25 +653,16 @@ public final class RedisTier<K> implements SharedTier<K> {
                     .array();
             reclaimAt = expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
         }
-        Long seq = client.getScript(ByteArrayCodec.INSTANCE)
-                .eval(
-                        name,
-                        RScript.Mode.READ_WRITE,
-                        WRITE_SCRIPT,
-                        RScript.ReturnType.LONG,
-                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
-                        version,
-                        stored,
-                        ascii(Long.toString(reclaimAt)),
-                        originBytes,
-                        keyBytes,
-                        ascii(Integer.toString(logLength)),
-                        ascii(newEpoch()),
-                        ascii(layout.channel()),
-                        Announcement.changeHead(origin, shard, type),
-                        Announcement.changeTail(keyBytes, type, payload, oldPayload),
-                        optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
-        return seq;
+        return new EntryWrite(
+                shard,
+                name,
+                lockName(name),
+                keyBytes,
+                version,
+                stored,
+                reclaimAt,
+                Announcement.changeHead(origin, shard, type),
+                Announcement.changeTail(keyBytes, type, payload, oldPayload));
     }
 
     @Override
@@ -640,7 +698,8 @@ public final class RedisTier<K> implements SharedTier<K> {
      * ShardLayout#keyOf} tells which are).
      */
     private Iterable<String> entryNames() {
-        return client.getKeys().getKeysByPattern(layout.entryPattern());
+        // A page of SCAN_PAGE names per SCAN: Redisson's default of 10 costs a round trip per 10 entries.
+        return client.getKeys().getKeysByPattern(layout.entryPattern(), SCAN_PAGE);
     }
 
     @Override
@@ -752,7 +811,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         return client.getBucket(layout.entryName(keyBytes), ByteArrayCodec.INSTANCE);
     }
 
-    private TierEntry decode(byte[] stored) {
+    TierEntry decode(byte[] stored) {
         long expiresAt = ByteBuffer.wrap(stored).getLong(8);
         return new TierEntry(codec.decodeValue(stored, HEADER, stored.length - HEADER), expiresAt);
     }

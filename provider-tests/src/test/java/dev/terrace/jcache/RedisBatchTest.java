@@ -1,0 +1,354 @@
+package dev.terrace.jcache;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.terrace.jcache.redis.RedisServer;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URL;
+import java.net.URLClassLoader;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.cache.Cache;
+import javax.cache.CacheManager;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
+import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
+import javax.cache.event.CacheEntryEvent;
+import javax.cache.event.CacheEntryRemovedListener;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.integration.CacheWriter;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Issue 14, "the shared tier at scale", batch operations: on a real Redis server, {@code getAll}, {@code putAll},
+ * iteration and {@code removeAll} of many keys cost one script call per shard (one round trip per node) instead of
+ * one or two round trips per key, while every JCache rule (statistics, expiry, the writer's batches, events heard
+ * in another process) and coherence with another process's near copies stay as they were.
+ *
+ * <p>Round trips are counted on the server ({@code INFO commandstats}): a batch makes no plain {@code GET} from the
+ * client and a handful of script calls, where key-by-key work makes one {@code GET} or script call per key. The
+ * coherence log's own once-a-second poll is a script call too, hence the small allowance.
+ */
+class RedisBatchTest {
+
+    /** Script calls allowed besides a batch's own: the coherence log polls each cache's position once a second. */
+    private static final int POLLS = 3;
+
+    private final RedisServer server = RedisServer.start();
+    private final List<CacheManager> managers = new ArrayList<>();
+
+    @AfterEach
+    void stop() {
+        managers.forEach(CacheManager::close);
+        server.close();
+    }
+
+    private CacheManager manager(String stack, Object... more) {
+        Properties settings = new Properties();
+        settings.setProperty("terrace.stack", stack);
+        settings.setProperty("terrace.l3.address", server.address());
+        for (int i = 0; i < more.length; i += 2) {
+            settings.put(more[i], more[i + 1]);
+        }
+        // Another class loader gives another manager, with its own Redis connection, for the same URI: another
+        // process, as far as Redis can tell.
+        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
+        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:batches"), loader, settings);
+        managers.add(manager);
+        return manager;
+    }
+
+    private static Map<String, String> entries(int count, String prefix) {
+        Map<String, String> entries = new LinkedHashMap<>();
+        for (int i = 0; i < count; i++) {
+            entries.put("k" + i, prefix + i);
+        }
+        return entries;
+    }
+
+    @Test
+    void getAllOf100KeysIsOneReadScriptAndNoGetPerKey() throws IOException {
+        Cache<String, String> cache = manager("redis").createCache("reads", new MutableConfiguration<String, String>());
+        Map<String, String> entries = entries(100, "v");
+        cache.putAll(entries);
+        cache.getAll(Set.of("k0", "k1"));
+
+        Map<String, Long> before = commandStats();
+        Map<String, String> read = cache.getAll(new TreeSet<>(entries.keySet()));
+        Map<String, Long> after = commandStats();
+
+        assertThat(read).isEqualTo(entries);
+        assertThat(delta(before, after, "get"))
+                .as("no GET per key: the batch reads with one MGET inside one script")
+                .isZero();
+        assertThat(delta(before, after, "mget")).as("one MGET for the 100 keys").isEqualTo(1);
+        assertThat(scriptCalls(before, after))
+                .as("one read script call, besides the coherence log's polls")
+                .isBetween(1L, 1L + POLLS);
+    }
+
+    @Test
+    void putAllOf100KeysIsOneReadAndOneWriteScriptEachFencedLoggedAndAnnounced() throws IOException {
+        Cache<String, String> cache =
+                manager("redis").createCache("writes", new MutableConfiguration<String, String>());
+        cache.putAll(Map.of("warm1", "w", "warm2", "w"));
+        long seqBefore = sequence("writes");
+
+        Map<String, Long> before = commandStats();
+        cache.putAll(entries(100, "v"));
+        Map<String, Long> after = commandStats();
+
+        assertThat(scriptCalls(before, after))
+                .as("one read and one write script call for 100 puts, besides the coherence log's polls")
+                .isBetween(2L, 2L + POLLS);
+        assertThat(delta(before, after, "xadd"))
+                .as("one log record per change, as a single put makes")
+                .isEqualTo(100);
+        assertThat(delta(before, after, "publish"))
+                .as("one announcement per change, as a single put makes")
+                .isEqualTo(100);
+        assertThat(sequence("writes")).as("one sequence number per change").isEqualTo(seqBefore + 100);
+        assertThat(cache.getAll(entries(100, "v").keySet())).isEqualTo(entries(100, "v"));
+    }
+
+    @Test
+    void batchWritesInvalidateTheNearCopiesOfAnotherProcessAndItsListenersHearThem() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Cache<String, String> writer =
+                manager("heap+redis").createCache("coherent", new MutableConfiguration<String, String>());
+        Cache<String, String> reader = manager("heap+redis")
+                .createCache(
+                        "coherent",
+                        new MutableConfiguration<String, String>()
+                                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                        () -> new Recorder(heard), null, true, false)));
+        writer.putAll(entries(50, "old"));
+        assertThat(reader.getAll(entries(50, "old").keySet()))
+                .as("the reader's near copies filled")
+                .isEqualTo(entries(50, "old"));
+
+        writer.putAll(entries(50, "new"));
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(reader.getAll(entries(50, "new").keySet()))
+                        .as("the reader's near copies of the old values were dropped")
+                        .isEqualTo(entries(50, "new")));
+
+        writer.removeAll(entries(50, "new").keySet());
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(reader.getAll(entries(50, "new").keySet()))
+                        .as("the reader's near copies of removed entries were dropped")
+                        .isEmpty());
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(heard)
+                        .as("the reader's listener heard each batched change, as if made one by one")
+                        .hasSize(150)
+                        .contains("CREATED k7=old7", "UPDATED k7=new7 (was old7)", "REMOVED k7 (was new7)"));
+    }
+
+    @Test
+    void batchesKeepStatisticsAndExpiry() {
+        MutableClock clock = new MutableClock();
+        Cache<String, String> cache = manager("heap+disk+redis", "terrace.clock", clock, "terrace.l2.path", disk())
+                .createCache(
+                        "stats",
+                        new MutableConfiguration<String, String>()
+                                .setStatisticsEnabled(true)
+                                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+                                        new javax.cache.expiry.Duration(TimeUnit.MINUTES, 1))));
+        TerraceCache<String, String> terrace = cache.unwrap(TerraceCache.class);
+        cache.putAll(entries(100, "v"));
+        assertThat(terrace.statistics().getCachePuts()).isEqualTo(100);
+
+        Set<String> keys = new TreeSet<>(entries(110, "v").keySet());
+        assertThat(cache.getAll(keys)).hasSize(100);
+        assertThat(terrace.statistics().getCacheHits()).isEqualTo(100);
+        assertThat(terrace.statistics().getCacheMisses()).isEqualTo(10);
+
+        clock.advance(Duration.ofMinutes(2));
+        assertThat(cache.getAll(keys)).as("every entry expired").isEmpty();
+        assertThat(terrace.statistics().getCacheMisses()).isEqualTo(120);
+        assertThat(cache.iterator().hasNext())
+                .as("expired entries are not iterated")
+                .isFalse();
+    }
+
+    @Test
+    void iterating1000EntriesReadsThemInPagesAndNoGetPerEntry() throws IOException {
+        Cache<String, String> cache = manager("redis").createCache("walk", new MutableConfiguration<String, String>());
+        Map<String, String> entries = entries(1000, "v");
+        cache.putAll(entries);
+
+        Map<String, Long> before = commandStats();
+        Map<String, String> seen = new HashMap<>();
+        for (Cache.Entry<String, String> entry : cache) {
+            seen.put(entry.getKey(), entry.getValue());
+        }
+        Map<String, Long> after = commandStats();
+
+        assertThat(seen).isEqualTo(entries);
+        assertThat(delta(before, after, "get"))
+                .as("no GET per entry (a few from the cache's upkeep while the walk runs)")
+                .isLessThanOrEqualTo(POLLS);
+        assertThat(delta(before, after, "mget"))
+                .as("one read per page of 256 keys")
+                .isEqualTo(4);
+        assertThat(delta(before, after, "scan"))
+                .as("SCAN in pages of 1,000 names")
+                .isLessThanOrEqualTo(3);
+    }
+
+    @Test
+    void removeAllOfAThousandEntriesDeletesThroughTheWriterInOneBatchAndCountsEachRemoval() throws IOException {
+        List<Collection<?>> deleted = new CopyOnWriteArrayList<>();
+        Cache<String, String> cache = manager("heap+redis")
+                .createCache(
+                        "purge",
+                        new MutableConfiguration<String, String>()
+                                .setStatisticsEnabled(true)
+                                .setWriteThrough(true)
+                                .setCacheWriterFactory(() -> new DeleteRecorder(deleted)));
+        cache.putAll(entries(1000, "v"));
+
+        Map<String, Long> before = commandStats();
+        cache.removeAll();
+        Map<String, Long> after = commandStats();
+
+        assertThat(cache.iterator().hasNext()).isFalse();
+        assertThat(deleted).as("one deleteAll with every key").hasSize(1);
+        assertThat(deleted.get(0)).hasSize(1000);
+        assertThat(cache.unwrap(TerraceCache.class).statistics().getCacheRemovals())
+                .isEqualTo(1000);
+        assertThat(delta(before, after, "xadd"))
+                .as("one log record per removal")
+                .isEqualTo(1000);
+        assertThat(scriptCalls(before, after))
+                .as("the walk over the keys answered by the heap's near copies, then one read and one write"
+                        + " script per 500 removals")
+                .isBetween(4L, 4L + POLLS);
+    }
+
+    @Test
+    void aBatchPutWhileRedisIsDownIsTakenByTheNearTiersAndUndoneEverywhereWhenItIsBack() {
+        Cache<String, String> cache = manager("heap+disk+redis", "terrace.l2.path", disk())
+                .createCache("outage", new MutableConfiguration<String, String>());
+        cache.putAll(entries(20, "before"));
+        server.kill();
+
+        cache.putAll(entries(20, "during"));
+        assertThat(cache.getAll(entries(20, "during").keySet()))
+                .as("the near tiers took each change of the batch, as they take single puts")
+                .isEqualTo(entries(20, "during"));
+
+        server.restart();
+        await().atMost(20, TimeUnit.SECONDS)
+                .untilAsserted(
+                        () -> assertThat(cache.getAll(entries(20, "during").keySet()))
+                                .as("changes Redis never saw are dropped everywhere once it is back (an empty server)")
+                                .isEmpty());
+    }
+
+    private String disk() {
+        try {
+            return java.nio.file.Files.createTempDirectory("terrace-batch-").toString();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private long sequence(String cache) throws IOException {
+        // The manager's part of the key name is derived from its URI; the cache's sequence is the one key ending so.
+        return Long.parseLong(
+                server.command("EVAL \"return redis.call('GET', redis.call('KEYS', '*" + cache + "}:seq')[1])\" 0"));
+    }
+
+    /** Calls per command since the server started, from {@code INFO commandstats}. */
+    private Map<String, Long> commandStats() throws IOException {
+        Map<String, Long> calls = new HashMap<>();
+        Matcher matcher =
+                Pattern.compile("cmdstat_([a-z_|]+):calls=(\\d+)").matcher(server.command("INFO commandstats"));
+        while (matcher.find()) {
+            calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
+        }
+        return calls;
+    }
+
+    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
+        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
+    }
+
+    private static long scriptCalls(Map<String, Long> before, Map<String, Long> after) {
+        return delta(before, after, "evalsha")
+                + delta(before, after, "eval")
+                + delta(before, after, "evalsha_ro")
+                + delta(before, after, "eval_ro");
+    }
+
+    /** Records the events a listener hears, as text. */
+    private static final class Recorder
+            implements CacheEntryCreatedListener<String, String>,
+                    CacheEntryRemovedListener<String, String>,
+                    javax.cache.event.CacheEntryUpdatedListener<String, String> {
+        private final List<String> heard;
+
+        Recorder(List<String> heard) {
+            this.heard = heard;
+        }
+
+        @Override
+        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
+        }
+
+        @Override
+        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(
+                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
+        }
+
+        @Override
+        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> heard.add("REMOVED " + e.getKey() + " (was " + e.getOldValue() + ")"));
+        }
+    }
+
+    /** A writer that records each {@code deleteAll} batch and writes nothing anywhere. */
+    private static final class DeleteRecorder implements CacheWriter<String, String> {
+        private final List<Collection<?>> deleted;
+
+        DeleteRecorder(List<Collection<?>> deleted) {
+            this.deleted = deleted;
+        }
+
+        @Override
+        public void write(Cache.Entry<? extends String, ? extends String> entry) {}
+
+        @Override
+        public void writeAll(Collection<Cache.Entry<? extends String, ? extends String>> entries) {}
+
+        @Override
+        public void delete(Object key) {
+            deleted.add(List.of(key));
+        }
+
+        @Override
+        public void deleteAll(Collection<?> keys) {
+            deleted.add(new ArrayList<>(keys));
+            keys.clear();
+        }
+    }
+}
