@@ -4,41 +4,31 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lock of one stripe of a {@link TieredStore}'s keys, which also counts the invalidations of those keys.
+ * One stripe of a {@link TieredStore}'s keys: a count of the changes of its keys, and a lock held only for the
+ * moment a near copy is stored — never across user code or a wait on the network, so that no key waits for an
+ * unrelated one.
  *
- * <p>An invalidation (a change made elsewhere) never takes the lock: its holder may be running user code or
- * waiting on the network, and an unrelated key of the stripe must not stay stale meanwhile. Instead it counts
- * itself here and drops the near copies at once. The holder notes the count when it takes the lock, and keeps
- * a near copy it installs only if the count has not moved since: a value it fetched before an invalidation
- * never outlives that invalidation.
+ * <p>Every change of a key counts itself here: a change made in this process once the authority has made it,
+ * a change made elsewhere (an invalidation) before its near copies are dropped. A read or write notes the
+ * count before it asks the authority, and stores the near copy it brings back only if the count has not moved
+ * since; otherwise another change of the stripe may have come between, in either order, and it drops the copy
+ * instead (the next read fetches it again). Changes made here store their copies under the lock, so that a
+ * copy stored by one never replaces a newer one stored by another; invalidations never wait for the lock, and
+ * the store checks the count again after storing.
  */
 final class Stripe extends ReentrantLock {
 
     private static final long serialVersionUID = 1L;
 
-    private final AtomicLong invalidations = new AtomicLong();
-    /** The count when the holder took the lock; read and written by the holder only. */
-    private long seenWhenLocked;
+    private final AtomicLong changes = new AtomicLong();
 
-    /** Takes the lock, noting the invalidation count when this thread did not hold it already. */
-    @Override
-    public void lock() {
-        super.lock();
-        if (getHoldCount() == 1) {
-            seenWhenLocked = invalidations.get();
-        }
+    /** How many changes of this stripe's keys were counted so far. */
+    long changes() {
+        return changes.get();
     }
 
-    /** Counts an invalidation of a key of this stripe; called before its near copies are dropped. */
-    void invalidated() {
-        invalidations.incrementAndGet();
-    }
-
-    /**
-     * Whether a key of this stripe was invalidated since the calling thread took the lock (which it holds): a
-     * copy it fetched since may be older than the change that invalidation announced.
-     */
-    boolean invalidatedSinceLocked() {
-        return invalidations.get() != seenWhenLocked;
+    /** Counts a change of a key of this stripe; returns the count including it. */
+    long changed() {
+        return changes.incrementAndGet();
     }
 }

@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -19,13 +18,15 @@ import org.slf4j.LoggerFactory;
  * reads.
  *
  * <p>Reads look in each tier in turn and promote what they find into the nearer tiers. Writes go to the
- * authority first, atomically, and then replace the near copies. A promotion and a write of the same key
- * never interleave (both hold the key's stripe lock), so a read that fetched a value from below just before
- * a write cannot leave that older value in a near tier. Changes made elsewhere invalidate near copies without
- * that lock, which may be held across user code and network calls; a promotion that an invalidation of its
- * stripe overtook drops its copy instead ({@link Stripe}). Entries that leave the authority without a change of
- * their key ({@link #clear}, the authority's own evictions) bump a counter instead, and a read or write that
- * saw it move while it was copying an entry up checks the authority again before it leaves the copy.
+ * authority first, atomically, and then replace the near copies. No lock of this store is held while the
+ * authority works (a change may run user code, wait for a key's lock in Redis, or wait on the network): the
+ * authority orders the changes of a key, and each key's {@link Stripe} counts them, so that a read or write
+ * whose trip to the authority another change of its stripe overlapped, in whichever order, drops its near copy
+ * instead of storing it; only storing the copies takes the stripe's lock, for a moment. A read that fetched a
+ * value from below just before a write therefore never leaves that older value in a near tier, and no key
+ * waits for another. Entries that leave the authority without a change of their key ({@link #clear}, the
+ * authority's own evictions) bump a counter instead, and a read or write that saw it move while it was copying
+ * an entry up checks the authority again before it leaves the copy.
  *
  * <p>What a failing tier means is decided in one place, {@link TierFailures}: a near tier that fails behaves
  * as empty; an authority that fails makes the call fail with a {@code CacheException} that names it and the
@@ -130,35 +131,27 @@ public final class TieredStore<K> implements AutoCloseable {
                 return entry;
             }
         }
-        return readThroughStripe(key);
+        return readThrough(key);
     }
 
-    /** The entry of {@code key} read from the authority under its stripe and promoted, packed; or a near copy. */
-    private Object readThroughStripe(K key) {
-        ReentrantLock stripe = stripeOf(key);
-        stripe.lock();
-        try {
-            // Under the key's lock no write can change the key between this read and the promotion.
-            Object near = nearTiers.nearestLiveCopy(key);
-            if (near != null) {
-                return near;
-            }
-            long drops = authorityDrops.get();
-            Object entry = count(tiers.size() - 1, authorityGet(key));
-            if (entry != null) {
-                refreshNearCopies(key, TierEntry.unpack(entry), drops);
-            }
-            return entry;
-        } finally {
-            stripe.unlock();
+    /**
+     * The entry of {@code key} read from the authority, packed, and promoted into the near tiers unless another
+     * change of its stripe overlapped the read.
+     */
+    private Object readThrough(K key) {
+        long seen = stripeOf(key).changes();
+        long drops = authorityDrops.get();
+        Object entry = count(tiers.size() - 1, authorityGet(key));
+        if (entry != null) {
+            promote(key, TierEntry.unpack(entry), seen, drops);
         }
+        return entry;
     }
 
     /**
      * The entries of those {@code keys} that some tier holds, as {@link #get} finds each: the near tiers first,
      * then the authority once for all the keys they missed (Redis: one round trip per node), its entries promoted
-     * into the near tiers under the keys' stripes, each kept only if no invalidation of its stripe arrived
-     * meanwhile (see {@link Stripe}).
+     * into the near tiers, each unless another change of its stripe overlapped the read (see {@link Stripe}).
      */
     public Map<K, TierEntry> getAll(Collection<? extends K> keys) {
         Map<K, TierEntry> found = new LinkedHashMap<>();
@@ -181,40 +174,12 @@ public final class TieredStore<K> implements AutoCloseable {
             found.putAll(authorityGetAll(missed));
             return found;
         }
-        if (holdsAnyStripe()) {
-            // Inside a change of a key (an entry processor): taking more stripes could deadlock with a batch
-            // that holds some of them and waits for this one; the keys are read one by one instead.
-            for (K key : missed) {
-                TierEntry entry = TierEntry.unpack(readThroughStripe(key));
-                if (entry != null) {
-                    found.put(key, entry);
-                }
-            }
-            return found;
-        }
-        List<Stripe> held = lockStripes(missed);
-        try {
-            // Under the keys' stripes no write of this process can change them between the read and the promotion.
-            List<K> fromAuthority = new ArrayList<>(missed.size());
-            for (K key : missed) {
-                Object near = nearTiers.nearestLiveCopy(key);
-                if (near != null) {
-                    found.put(key, TierEntry.unpack(near));
-                } else {
-                    fromAuthority.add(key);
-                }
-            }
-            if (fromAuthority.isEmpty()) {
-                return found;
-            }
-            long drops = authorityDrops.get();
-            Map<K, TierEntry> entries = authorityGetAll(fromAuthority);
-            refreshNearCopies(entries, drops);
-            found.putAll(entries);
-            return found;
-        } finally {
-            unlock(held);
-        }
+        long[] seen = changesOf(missed);
+        long drops = authorityDrops.get();
+        Map<K, TierEntry> entries = authorityGetAll(missed);
+        promoteAll(missed, entries, seen, drops);
+        found.putAll(entries);
+        return found;
     }
 
     /** The authority's entries of {@code keys}, counted; none (all misses) while it cannot be reached. */
@@ -234,7 +199,7 @@ public final class TieredStore<K> implements AutoCloseable {
         return entries;
     }
 
-    /** Whether the calling thread holds the stripe of some key (it is inside a change of that key). */
+    /** Whether the calling thread holds the stripe of some key (inside a change the near tiers decide). */
     private boolean holdsAnyStripe() {
         for (Stripe stripe : stripes) {
             if (stripe.isHeldByCurrentThread()) {
@@ -272,31 +237,43 @@ public final class TieredStore<K> implements AutoCloseable {
                 throw changeFailed(key, run, e);
             }
         }
-        ReentrantLock stripe = stripeOf(key);
-        stripe.lock();
+        long seen = stripeOf(key).changes();
+        long drops = authorityDrops.get();
+        TierEntry result;
         try {
-            long drops = authorityDrops.get();
-            TierEntry result;
-            try {
-                result = retrying ? authority.computeRetrying(key, run) : authority.compute(key, run);
-            } catch (TierUnavailableException e) {
-                if (run.thrown() != null || !defer(key)) {
-                    // The change was not applied, or not confirmed; a near copy of the key might disagree with
-                    // the authority once it is back, so it goes.
-                    throw changeFailed(key, run, e);
-                }
-                // The authority noted the key and drops it everywhere when it is back; meanwhile the near tiers
-                // take the change. A remapping that already ran is not run again: it holds user code and has
-                // queued its events.
-                result = run.decided()
-                        ? run.result()
-                        : remapping.apply(TierEntry.unpack(nearTiers.nearestLiveCopy(key)));
-                refreshNearCopies(key, result, -1);
-                return result;
-            } catch (RuntimeException | Error e) {
+            result = retrying ? authority.computeRetrying(key, run) : authority.compute(key, run);
+        } catch (TierUnavailableException e) {
+            if (run.thrown() != null || !defer(key)) {
+                // The change was not applied, or not confirmed; a near copy of the key might disagree with the
+                // authority once it is back, so it goes.
                 throw changeFailed(key, run, e);
             }
-            refreshNearCopies(key, result, drops);
+            return deferred(key, remapping, run);
+        } catch (RuntimeException | Error e) {
+            throw changeFailed(key, run, e);
+        }
+        changed(key, result, seen, drops);
+        return result;
+    }
+
+    /**
+     * Makes a change the authority noted for later ({@link Tier#deferChange}) in the near tiers, which decide it
+     * while the authority is away: under the key's stripe, so that changes of the key here do not interleave
+     * (the remapping may run user code; the authority fails fast meanwhile, so nothing waits on the network). A
+     * remapping that already ran is not run again: it holds user code and has queued its events.
+     */
+    private TierEntry deferred(K key, UnaryOperator<TierEntry> remapping, Remapping run) {
+        Stripe stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            TierEntry result =
+                    run.decided() ? run.result() : remapping.apply(TierEntry.unpack(nearTiers.nearestLiveCopy(key)));
+            long now = stripe.changed();
+            nearTiers.store(key, result);
+            if (result != null && stripe.changes() != now) {
+                // An invalidation may have dropped the copies before this stored them.
+                nearTiers.store(key, null);
+            }
             return result;
         } finally {
             stripe.unlock();
@@ -316,10 +293,10 @@ public final class TieredStore<K> implements AutoCloseable {
     /**
      * Runs the change of each key of {@code remappings} with one call to the authority (the disk tier appends
      * them with one journal write; Redis decides them optimistically, as {@link #computeRetrying} does, with one
-     * read and one write per node), holding the keys' stripes, and refreshes the near copies as {@link #compute}
-     * does. The remappings may run more than once where the authority is shared. Returns {@code null} where the
-     * caller should make the changes one by one: a heap authority (which gains nothing from a batch), or a caller
-     * already inside a change of a key (taking more stripes could deadlock). When a remapping throws, the changes
+     * read and one write per node), and refreshes the near copies as {@link #compute} does. The remappings may
+     * run more than once where the authority is shared. Returns {@code null} where the caller should make the
+     * changes one by one: a heap authority (which gains nothing from a batch), or a caller inside a change the
+     * near tiers decide while the authority is away (which holds a stripe). When a remapping throws, the changes
      * before it stay applied and its exception propagates; when a local authority fails, the near copies of every
      * key of the batch go; when a shared one cannot be reached, each change is made alone, as {@link
      * #computeRetrying} makes it (a near disk tier may take it while Redis is down).
@@ -338,37 +315,30 @@ public final class TieredStore<K> implements AutoCloseable {
                 throw batchFailed(remappings, e);
             }
         }
-        List<Stripe> held = lockStripes(remappings.keySet());
+        List<K> keys = new ArrayList<>(remappings.keySet());
+        long[] seen = changesOf(keys);
+        long drops = authorityDrops.get();
+        Map<K, TierEntry> results;
         try {
-            long drops = authorityDrops.get();
-            Map<K, TierEntry> results;
-            try {
-                results = shared ? authority.computeAllRetrying(remappings) : authority.computeAll(remappings);
-            } catch (TierUnavailableException e) {
-                if (!shared || thrownBy(remappings) != null) {
-                    for (K key : remappings.keySet()) {
-                        removeNearCopies(key);
-                    }
-                    throw batchFailed(remappings, e);
-                }
-                // Each change alone, under the policy of a single change (deferred to the near tiers, or failed).
-                // The stripes are held already; the remappings may run again, as a retrying compute's do.
-                results = new LinkedHashMap<>();
-                for (Map.Entry<K, ? extends Remapping> change : remappings.entrySet()) {
-                    results.put(change.getKey(), compute(change.getKey(), change.getValue(), true));
-                }
-                return results;
-            } catch (RuntimeException | Error e) {
-                for (K key : remappings.keySet()) {
-                    removeNearCopies(key);
-                }
+            results = shared ? authority.computeAllRetrying(remappings) : authority.computeAll(remappings);
+        } catch (TierUnavailableException e) {
+            if (!shared || thrownBy(remappings) != null) {
+                keys.forEach(this::changeFailed);
                 throw batchFailed(remappings, e);
             }
-            refreshNearCopies(results, drops);
+            // Each change alone, under the policy of a single change (deferred to the near tiers, or failed). The
+            // remappings may run again, as a retrying compute's do.
+            results = new LinkedHashMap<>();
+            for (Map.Entry<K, ? extends Remapping> change : remappings.entrySet()) {
+                results.put(change.getKey(), compute(change.getKey(), change.getValue(), true));
+            }
             return results;
-        } finally {
-            unlock(held);
+        } catch (RuntimeException | Error e) {
+            keys.forEach(this::changeFailed);
+            throw batchFailed(remappings, e);
         }
+        changedAll(keys, results, seen, drops);
+        return results;
     }
 
     /** What the first remapping of {@code remappings} that threw threw, or {@code null}. */
@@ -403,8 +373,21 @@ public final class TieredStore<K> implements AutoCloseable {
         return failures.changeFailed(failure, true);
     }
 
-    /** Locks the stripes of {@code keys}, each once, in ascending order, so that no two batches deadlock. */
-    private List<Stripe> lockStripes(Collection<? extends K> keys) {
+    /** The change counts of the stripes of {@code keys}, in their order, before the authority is asked. */
+    private long[] changesOf(List<K> keys) {
+        long[] seen = new long[keys.size()];
+        for (int i = 0; i < seen.length; i++) {
+            seen[i] = stripeOf(keys.get(i)).changes();
+        }
+        return seen;
+    }
+
+    /**
+     * Locks the stripes of {@code keys}, each once, without waiting: a stripe is held only for a moment, but a
+     * change decided in the near tiers holds its stripe across user code, which may call back into this store.
+     * Returns {@code null}, holding nothing, when a stripe is taken; the caller then goes key by key.
+     */
+    private List<Stripe> tryLockStripes(Collection<? extends K> keys) {
         boolean[] wanted = new boolean[STRIPES];
         for (K key : keys) {
             wanted[stripeIndex(key)] = true;
@@ -412,7 +395,10 @@ public final class TieredStore<K> implements AutoCloseable {
         List<Stripe> held = new ArrayList<>();
         for (int i = 0; i < STRIPES; i++) {
             if (wanted[i]) {
-                stripes[i].lock();
+                if (!stripes[i].tryLock()) {
+                    unlock(held);
+                    return null;
+                }
                 held.add(stripes[i]);
             }
         }
@@ -432,7 +418,7 @@ public final class TieredStore<K> implements AutoCloseable {
             // User code failed: the entry is as it was, and the caller sees the failure as it is.
             return (RuntimeException) thrown;
         }
-        removeNearCopies(key);
+        changeFailed(key);
         if (failure instanceof TierUnavailableException unavailable) {
             return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : failures.changeRefused(unavailable);
         }
@@ -440,64 +426,179 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * Replaces the near copies of {@code key} with {@code entry} ({@code null}: drops them), under the key's
-     * stripe. When an invalidation of the stripe arrived since it was taken, drops them instead: {@code entry}
-     * may predate the change it announced (see {@link Stripe}). When the authority dropped entries on its own
-     * since {@code drops} was read (-1: do not check), checks that it still holds the key: an entry it evicted
-     * at once (larger than its bound) must leave no copy above it.
+     * A change of {@code key} failed, or its outcome is unknown: it counts as a change of its stripe (a read that
+     * overlapped it keeps no copy) and the near copies go.
      */
-    private void refreshNearCopies(K key, TierEntry entry, long drops) {
+    private void changeFailed(K key) {
+        stripeOf(key).changed();
+        removeNearCopies(key);
+    }
+
+    /**
+     * Stores {@code entry}, which a read fetched from the authority, as the near copies of {@code key}, unless a
+     * change of its stripe was counted since {@code seen} (noted before the read): that change may be newer than
+     * the entry. When the authority dropped entries on its own since {@code drops} was read, checks that it still
+     * holds the key: an entry it evicted at once (larger than its bound) must leave no copy above it.
+     */
+    private void promote(K key, TierEntry entry, long seen, long drops) {
         Stripe stripe = stripeOf(key);
-        assert stripe.isHeldByCurrentThread() : "near copies are refreshed under the key's stripe";
-        nearTiers.store(key, entry);
-        if (entry != null && stripe.invalidatedSinceLocked()) {
-            // The invalidation may have dropped the copies before this stored them.
-            nearTiers.store(key, null);
+        stripe.lock();
+        try {
+            if (stripe.changes() != seen) {
+                return;
+            }
+            nearTiers.store(key, entry);
+            if (stripe.changes() != seen) {
+                // An invalidation may have dropped the copies before this stored them.
+                nearTiers.store(key, null);
+                return;
+            }
+        } finally {
+            stripe.unlock();
+        }
+        checkAuthorityHolds(key, drops);
+    }
+
+    /**
+     * Brings the near copies of {@code key} in line with {@code result}, the entry the authority holds after a
+     * change made here ({@code null}: none): counts the change on the key's stripe, and stores the result as the
+     * near copies unless another change of the stripe was counted since {@code seen} (noted before the change),
+     * in which case the changes' order is unknown here and the copies go instead.
+     */
+    private void changed(K key, TierEntry result, long seen, long drops) {
+        if (nearTiers.isEmpty()) {
             return;
         }
-        if (entry != null && drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
+        Stripe stripe = stripeOf(key);
+        stripe.lock();
+        try {
+            boolean overtaken = stripe.changes() != seen;
+            long now = stripe.changed();
+            TierEntry copy = overtaken ? null : result;
+            nearTiers.store(key, copy);
+            if (copy != null && stripe.changes() != now) {
+                nearTiers.store(key, null);
+                return;
+            }
+        } finally {
+            stripe.unlock();
+        }
+        if (result != null) {
+            checkAuthorityHolds(key, drops);
+        }
+    }
+
+    /** Drops the near copies of {@code key} when the authority dropped entries since {@code drops} and not it. */
+    private void checkAuthorityHolds(K key, long drops) {
+        if (drops >= 0 && authorityDrops.get() != drops && authorityGet(key) == null) {
             removeNearCopies(key);
         }
     }
 
     /**
-     * {@link #refreshNearCopies(Object, TierEntry, long)} for every entry of {@code entries}, each near tier
-     * changed with one batch (the disk tier appends it with one journal write); then, key by key, the same checks
-     * drop each copy an invalidation or an authority's drop may have overtaken.
+     * {@link #promote} for the entries a batch read fetched for {@code keys} ({@code seen}: their stripes' counts
+     * before the read), each near tier changed with one batch (the disk tier appends it with one journal write).
      */
-    private void refreshNearCopies(Map<K, TierEntry> entries, long drops) {
-        if (entries.isEmpty()) {
+    private void promoteAll(List<K> keys, Map<K, TierEntry> entries, long[] seen, long drops) {
+        List<Stripe> held = entries.size() > 1 ? tryLockStripes(entries.keySet()) : null;
+        if (held == null) {
+            for (int i = 0; i < seen.length; i++) {
+                TierEntry entry = entries.get(keys.get(i));
+                if (entry != null) {
+                    promote(keys.get(i), entry, seen[i], drops);
+                }
+            }
             return;
         }
-        if (entries.size() == 1) {
-            entries.forEach((key, entry) -> refreshNearCopies(key, entry, drops));
+        Map<K, TierEntry> copies = new LinkedHashMap<>();
+        List<Long> expected = new ArrayList<>();
+        try {
+            for (int i = 0; i < seen.length; i++) {
+                K key = keys.get(i);
+                TierEntry entry = entries.get(key);
+                if (entry != null && stripeOf(key).changes() == seen[i]) {
+                    copies.put(key, entry);
+                    expected.add(seen[i]);
+                }
+            }
+            storeNearCopies(copies, expected);
+        } finally {
+            unlock(held);
+        }
+        copies.keySet().forEach(key -> checkAuthorityHolds(key, drops));
+    }
+
+    /**
+     * {@link #changed} for the results of a batch of changes of {@code keys} ({@code seen}: their stripes' counts
+     * before the batch), each near tier changed with one batch (the disk tier appends it with one journal write).
+     */
+    private void changedAll(List<K> keys, Map<K, TierEntry> results, long[] seen, long drops) {
+        if (nearTiers.isEmpty()) {
             return;
         }
-        Map<K, UnaryOperator<TierEntry>> copies = new LinkedHashMap<>();
-        entries.forEach((key, entry) -> copies.put(key, current -> entry));
+        List<Stripe> held = keys.size() > 1 ? tryLockStripes(keys) : null;
+        if (held == null) {
+            for (int i = 0; i < seen.length; i++) {
+                changed(keys.get(i), results.get(keys.get(i)), seen[i], drops);
+            }
+            return;
+        }
+        Map<K, TierEntry> copies = new LinkedHashMap<>();
+        List<Long> expected = new ArrayList<>();
+        try {
+            // Whether another change overlapped each key's, judged before this batch counts its own.
+            boolean[] overtaken = new boolean[seen.length];
+            for (int i = 0; i < seen.length; i++) {
+                overtaken[i] = stripeOf(keys.get(i)).changes() != seen[i];
+            }
+            for (K key : keys) {
+                stripeOf(key).changed();
+            }
+            for (int i = 0; i < seen.length; i++) {
+                K key = keys.get(i);
+                copies.put(key, overtaken[i] ? null : results.get(key));
+                expected.add(stripeOf(key).changes());
+            }
+            storeNearCopies(copies, expected);
+        } finally {
+            unlock(held);
+        }
+        copies.forEach((key, copy) -> {
+            if (copy != null) {
+                checkAuthorityHolds(key, drops);
+            }
+        });
+    }
+
+    /**
+     * Stores {@code copies} in each near tier with one batch, the stripes held; then drops each copy whose
+     * stripe counted an invalidation since (its count is no longer the one {@code expected}, in the same order):
+     * the invalidation may have dropped the copy before the batch stored it.
+     */
+    private void storeNearCopies(Map<K, TierEntry> copies, List<Long> expected) {
+        if (copies.isEmpty()) {
+            return;
+        }
+        Map<K, UnaryOperator<TierEntry>> changes = new LinkedHashMap<>();
+        copies.forEach((key, entry) -> changes.put(key, current -> entry));
         for (int i = 0; i < nearTiers.size(); i++) {
             if (failures.isBypassed(i)) {
                 continue;
             }
             try {
-                tiers.get(i).computeAll(copies);
+                tiers.get(i).computeAll(changes);
             } catch (RuntimeException | Error e) {
                 // Whatever the batch left, each copy is stored or dropped again one by one, under the policy.
-                entries.forEach(nearTiers::store);
+                copies.forEach(nearTiers::store);
             }
         }
-        boolean dropped = drops >= 0 && authorityDrops.get() != drops;
-        entries.forEach((key, entry) -> {
-            if (entry == null) {
-                return;
+        int i = 0;
+        for (Map.Entry<K, TierEntry> copy : copies.entrySet()) {
+            if (copy.getValue() != null && stripeOf(copy.getKey()).changes() != expected.get(i)) {
+                nearTiers.store(copy.getKey(), null);
             }
-            if (stripeOf(key).invalidatedSinceLocked()) {
-                // The invalidation may have dropped the copy before the batch stored it.
-                nearTiers.store(key, null);
-            } else if (dropped && authorityGet(key) == null) {
-                removeNearCopies(key);
-            }
-        });
+            i++;
+        }
     }
 
     /**
@@ -556,15 +657,14 @@ public final class TieredStore<K> implements AutoCloseable {
 
     /**
      * Drops the near copies of {@code key} because it changed elsewhere (another process wrote it). Never waits
-     * for the key's stripe, whose holder may run user code or wait on the network: it counts the invalidation
-     * on the stripe first, so a read or write that is promoting a value it fetched before that change drops its
-     * copy instead of leaving it behind (see {@link Stripe}).
+     * for the key's stripe: it counts the change on the stripe first, so a read or write that is promoting a
+     * value it fetched before that change drops its copy instead of leaving it behind (see {@link Stripe}).
      */
     public void invalidateNearCopies(K key) {
         if (nearTiers.isEmpty()) {
             return;
         }
-        stripeOf(key).invalidated();
+        stripeOf(key).changed();
         removeNearCopies(key);
     }
 
@@ -577,7 +677,7 @@ public final class TieredStore<K> implements AutoCloseable {
             return;
         }
         for (Stripe stripe : stripes) {
-            stripe.invalidated();
+            stripe.changed();
         }
         nearTiers.clear(true);
     }
