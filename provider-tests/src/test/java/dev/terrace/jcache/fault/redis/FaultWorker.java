@@ -2,6 +2,8 @@ package dev.terrace.jcache.fault.redis;
 
 import java.io.BufferedReader;
 import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.PrintStream;
@@ -79,7 +81,9 @@ public final class FaultWorker {
     }
 
     public static void main(String[] args) throws Exception {
-        PrintStream out = new PrintStream(System.out, true, StandardCharsets.UTF_8);
+        PrintStream out = new PrintStream(new FileOutputStream(FileDescriptor.out), true, StandardCharsets.UTF_8);
+        // Logs go to the error stream (the worker's log file), so that the output carries only the protocol.
+        System.setOut(System.err);
         startWatchdog(out);
         Properties settings = settings(args[0], args[1], Path.of(args[2]));
         int worker = Integer.parseInt(args[3]);
@@ -165,6 +169,7 @@ public final class FaultWorker {
                 }
             } catch (Throwable e) {
                 outcome = outcome(e);
+                System.err.println(micros() + " " + kind + " " + key + " " + outcome + ": " + e.getMessage());
             }
             long ended = micros();
             if (kind == 'P' || kind == 'I') {
