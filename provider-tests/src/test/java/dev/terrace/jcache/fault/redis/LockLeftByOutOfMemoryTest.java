@@ -21,7 +21,6 @@ import javax.cache.Caching;
 import javax.cache.configuration.MutableConfiguration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -31,9 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * refused (out of memory, correctly), and the release of its lock refused too (the unlock is a script, and Redis
  * refuses scripts that may write while it is over {@code maxmemory}). Once memory is back the lock is still there
  * until its lease runs out (about 30 s): every change of that key, in every process, waits 10 s and fails with
- * "stayed locked". Disabled until the lock is released once Redis takes writes again (the fix lies in {@code
- * RedisTier.release}, owned elsewhere); run it with {@code
- * -Djunit.jupiter.conditions.deactivate=org.junit.*DisabledCondition}.
+ * "stayed locked". Now the release is tried again until Redis takes it ({@code LockReleases}).
  */
 class LockLeftByOutOfMemoryTest {
 
@@ -65,8 +62,6 @@ class LockLeftByOutOfMemoryTest {
     }
 
     @Test
-    @Disabled("defect found by MultiJvmFaultRun MAXMEMORY_NOEVICTION: a lock whose release Redis refused while out"
-            + " of memory blocks its key until the lease runs out; the fix lies in RedisTier")
     void aLockHeldWhenRedisRanOutOfMemoryDoesNotBlockItsKeyOnceMemoryIsBack() throws Exception {
         try (CacheManager holder = manager("holder");
                 CacheManager other = manager("other")) {

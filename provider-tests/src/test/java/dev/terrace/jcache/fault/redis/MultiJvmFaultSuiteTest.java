@@ -5,9 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Set;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,23 +20,6 @@ import org.junit.jupiter.api.io.TempDir;
  * target/multi-jvm-fault-report.txt}; the long version is {@code RedisFaultTrials} in benchmarks/.
  */
 class MultiJvmFaultSuiteTest {
-
-    /**
-     * Faults whose recovery (every JVM writing to Redis again within 30 s) is not asserted in the build until the
-     * defect it finds is fixed (docs/reliability.md, "a lock left behind"; {@code RedisFaultTrials} in
-     * benchmarks/ still fails on it): an entry's lock left in Redis for a holder that gave up — its release refused
-     * for want of memory ({@code LockLeftByOutOfMemoryTest}), its calls timed out while Redis stalled, or its
-     * connection lost — refuses every change of that key until its lease runs out (about 30 s), so a JVM may not
-     * write to Redis again within 30 s. Seen after each of these faults; every other check of them stays.
-     */
-    static final Set<MultiJvmFaultRun.Fault> RECOVERY_NOT_ASSERTED = EnumSet.of(
-            MultiJvmFaultRun.Fault.KILL_WITHOUT_AOF,
-            MultiJvmFaultRun.Fault.KILL_WITH_AOF,
-            MultiJvmFaultRun.Fault.RESTART_LOOP,
-            MultiJvmFaultRun.Fault.DEBUG_SLEEP,
-            MultiJvmFaultRun.Fault.CLIENT_KILL,
-            MultiJvmFaultRun.Fault.MAXMEMORY_NOEVICTION,
-            MultiJvmFaultRun.Fault.MAXMEMORY_ALLKEYS_LRU);
 
     @TempDir
     Path work;
@@ -55,11 +36,10 @@ class MultiJvmFaultSuiteTest {
         assertThat(results).as("a round for every fault").hasSize(faults.size());
         SoftAssertions softly = new SoftAssertions();
         for (MultiJvmFaultRun.Result result : results) {
-            boolean recoveryWaived = RECOVERY_NOT_ASSERTED.contains(result.fault());
             softly.assertThat(result.history().clean()
                             && result.divergentKeys() == 0
                             && result.deadlocks() == 0
-                            && (recoveryWaived || result.recoveriesMissed() == 0))
+                            && result.recoveriesMissed() == 0)
                     .as("%s broke a goal: %s", result.fault(), MultiJvmFaultReport.describe(result))
                     .isTrue();
         }

@@ -108,6 +108,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final EvictionWatch evictions;
     private final KeyspaceWatch keyspace;
     private final RedisBatches<K> batches;
+    private final LockReleases releases;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -140,6 +141,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.client = connection.client();
         this.health = connection.health();
         this.coherence = connection.coherence();
+        this.releases = new LockReleases(coherence, cacheName);
         this.codec = codec;
         this.origin = connection.origin();
         this.originBytes = Announcement.bytesOf(origin);
@@ -547,8 +549,9 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     /**
      * Releases the key's lock. The change is decided by then, and its outcome stands: a lock that is gone (its
-     * lease ran out, Redis was flushed or restarted) or cannot be released now (its lease runs out on its own)
-     * changes nothing the version check has not already fenced.
+     * lease ran out, Redis was flushed or restarted) changes nothing the version check has not already fenced; a
+     * release Redis refuses now (out of memory, a stall, a lost connection) is tried again until it takes it
+     * ({@link LockReleases}), so that the key is not blocked until the lease runs out.
      */
     private void release(RLock lock, String name) {
         try {
@@ -560,10 +563,11 @@ public final class RedisTier<K> implements SharedTier<K> {
                     name);
         } catch (RuntimeException e) {
             LOG.debug(
-                    "Cache {}: cannot release the lock of {} ({}); its lease runs out on its own",
+                    "Cache {}: cannot release the lock of {} now ({}); trying again until Redis takes it",
                     cacheName,
                     name,
                     RedisFailure.describe(e));
+            releases.later(lock, Thread.currentThread().getId(), name);
         }
     }
 
