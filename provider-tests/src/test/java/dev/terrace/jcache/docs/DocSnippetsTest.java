@@ -101,6 +101,28 @@ class DocSnippetsTest {
         }
     }
 
+    /**
+     * A {@code properties} snippet, copied into a file, means what it says: {@link java.util.Properties} keeps a
+     * {@code # comment} after a value as part of the value (Terrace then refuses {@code terrace.l3.mode=single
+     * # …}), so comments go on lines of their own.
+     */
+    @ParameterizedTest
+    @MethodSource("pages")
+    void noPropertiesSnippetHasACommentAfterAValue(String page) throws IOException {
+        for (Snippet snippet : snippets(page)) {
+            if (!snippet.language().equals("properties")) {
+                continue;
+            }
+            java.util.Properties loaded = new java.util.Properties();
+            loaded.load(new java.io.StringReader(String.join("\n", snippet.lines())));
+            for (String name : loaded.stringPropertyNames()) {
+                assertThat(loaded.getProperty(name))
+                        .as("%s: the value of %s as a properties file reads it", snippet.where(), name)
+                        .doesNotContain(" #");
+            }
+        }
+    }
+
     @ParameterizedTest
     @MethodSource("pagesThatNeedACheckedSnippet")
     void everyPageHasACheckedSnippet(String page) throws IOException {

@@ -23,6 +23,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
@@ -110,6 +111,11 @@ class AclLeastPrivilegeTest {
             assertThat(theirs.get("a"))
                     .as("read through Redis by the other manager")
                     .isEqualTo(1);
+            mine.putAll(Map.of("c", 3, "d", 4));
+            assertThat(theirs.getAll(Set.of("a", "b", "c", "d")))
+                    .as("bulk operations, in batches, under the same ACL")
+                    .isEqualTo(Map.of("a", 1, "b", 2, "c", 3, "d", 4));
+            mine.removeAll(Set.of("c", "d"));
             assertThat(mine.invoke("a", new Increment())).isEqualTo(2);
             await().atMost(Duration.ofSeconds(10))
                     .untilAsserted(() -> assertThat(theirs.get("a"))
