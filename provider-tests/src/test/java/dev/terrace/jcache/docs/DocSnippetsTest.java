@@ -47,7 +47,6 @@ class DocSnippetsTest {
             "docs/comparison.md",
             "docs/performance.md",
             "docs/reliability.md",
-            "docs/operations.md",
             "docs/redis-tier.md");
 
     record Snippet(String page, int line, String language, String source, List<String> lines) {
