@@ -27,10 +27,12 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
- * Regression for issue 13 item 5: the coherence thread queued behind a key's stripe, so a slow entry
- * processor on one key left another process's change of an <em>unrelated</em> key unapplied here for as long
- * as the processor ran (7.2 s in the report). Invalidations must reach the near tiers whatever user code or
- * lock wait holds a stripe.
+ * Regressions for issue 13 item 5. The coherence thread queued behind a key's stripe, so a slow entry processor
+ * on one key left another process's change of an <em>unrelated</em> key unapplied here for as long as the
+ * processor ran (7.2 s in the report): invalidations must reach the near tiers whatever user code or lock wait
+ * runs on another key. And a change of a key held its stripe across the entry processor (user code) and across
+ * the wait for the key's lock in Redis (a network wait), so every other key of that stripe waited too, in the
+ * process that ran the slow work — a read that missed the near tier, a put: only the key itself may wait.
  *
  * <p>Two managers of the same URI under different class loaders stand for two processes: each has its own
  * Redis connection and coherence thread. {@code "Aa"} and {@code "BB"} have the same {@code hashCode}, so they
@@ -42,6 +44,8 @@ class InvalidationBehindSlowProcessorTest {
     private static final String UNRELATED = "BB";
     /** Announcements arrive in milliseconds, the log is polled every second: 2 s is ample on a busy machine. */
     private static final Duration BOUND = Duration.ofSeconds(2);
+    /** Far below the processor's 30 s: a call that waited for it would take that long. */
+    private static final Duration PROMPTLY = Duration.ofSeconds(5);
 
     private final CountDownLatch entered = new CountDownLatch(1);
     private final CountDownLatch release = new CountDownLatch(1);
@@ -123,6 +127,78 @@ class InvalidationBehindSlowProcessorTest {
             assertThat(slow.get(20, TimeUnit.SECONDS)).isEqualTo("done");
             assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo("slow");
             assertThat(inB.get(UNRELATED)).isEqualTo("v2");
+        }
+    }
+
+    @Test
+    void aSlowEntryProcessorDoesNotHoldUpAnotherKeyOfItsStripe() throws Exception {
+        assertThat(BUSY.hashCode()).isEqualTo(UNRELATED.hashCode());
+        try (CacheManager a = manager();
+                CacheManager b = manager();
+                Releaser released = release::countDown) {
+            Cache<String, String> inA = a.createCache("slow", new MutableConfiguration<String, String>());
+            Cache<String, String> inB = b.createCache("slow", new MutableConfiguration<String, String>());
+            inB.put(UNRELATED, "v1");
+
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> inA.invoke(BUSY, new Slow()), threads);
+            assertThat(entered.await(20, TimeUnit.SECONDS))
+                    .as("the processor started")
+                    .isTrue();
+
+            assertThat(CompletableFuture.supplyAsync(() -> inA.get(UNRELATED), threads)
+                            .get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("a read of another key of the stripe, from Redis, while the processor runs")
+                    .isEqualTo("v1");
+            CompletableFuture.runAsync(() -> inA.put(UNRELATED, "v2"), threads)
+                    .get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
+            assertThat(inA.get(UNRELATED)).isEqualTo("v2");
+
+            release.countDown();
+            assertThat(slow.get(20, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(inA.get(BUSY)).isEqualTo("slow");
+            await("B sees both changes")
+                    .atMost(Duration.ofSeconds(5))
+                    .until(() -> "v2".equals(inB.get(UNRELATED)) && "slow".equals(inB.get(BUSY)));
+        }
+    }
+
+    @Test
+    void aWaitForAnotherProcesssLockDoesNotHoldUpAnotherKeyOfItsStripe() throws Exception {
+        try (CacheManager a = manager();
+                CacheManager b = manager();
+                Releaser released = release::countDown) {
+            Cache<String, String> inA = a.createCache("slow", new MutableConfiguration<String, String>());
+            Cache<String, String> inB = b.createCache("slow", new MutableConfiguration<String, String>());
+            inA.put(UNRELATED, "v1");
+
+            CompletableFuture<String> slow = CompletableFuture.supplyAsync(() -> inA.invoke(BUSY, new Slow()), threads);
+            assertThat(entered.await(20, TimeUnit.SECONDS))
+                    .as("the processor started")
+                    .isTrue();
+            // B's invocation of the same key waits for the lock A's processor holds in Redis.
+            AtomicReference<Thread> waiter = new AtomicReference<>();
+            CompletableFuture<String> waiting = CompletableFuture.supplyAsync(
+                    () -> {
+                        waiter.set(Thread.currentThread());
+                        return inB.<String>invoke(BUSY, (entry, arguments) -> entry.getValue());
+                    },
+                    threads);
+            await("B's invocation waits for A's lock")
+                    .atMost(Duration.ofSeconds(20))
+                    .until(() -> waiter.get() != null && waitsForLock(waiter.get()));
+
+            assertThat(CompletableFuture.supplyAsync(() -> inB.get(UNRELATED), threads)
+                            .get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS))
+                    .as("B reads another key of the stripe from Redis while it waits for the lock")
+                    .isEqualTo("v1");
+            CompletableFuture.runAsync(() -> inB.put(UNRELATED, "v2"), threads)
+                    .get(PROMPTLY.toMillis(), TimeUnit.MILLISECONDS);
+
+            release.countDown();
+            assertThat(slow.get(20, TimeUnit.SECONDS)).isEqualTo("done");
+            assertThat(waiting.get(20, TimeUnit.SECONDS)).isEqualTo("slow");
+            assertThat(inB.get(UNRELATED)).isEqualTo("v2");
+            await("A sees B's change").atMost(Duration.ofSeconds(5)).until(() -> "v2".equals(inA.get(UNRELATED)));
         }
     }
 
