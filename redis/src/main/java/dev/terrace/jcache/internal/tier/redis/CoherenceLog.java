@@ -237,9 +237,14 @@ final class CoherenceLog {
         }
     }
 
-    /** The last change applied in {@code shard}, for tests and statistics; {@code -1} when none is known. */
+    /** The last change applied in {@code shard}; {@code -1} when none is known. */
     long applied(int shard) {
         return shards[shard].applied;
+    }
+
+    /** The epoch of {@code shard} that {@link #applied} counts in; {@code null} when none is known. */
+    String epoch(int shard) {
+        return shards[shard].epoch;
     }
 
     private void deliver(Announcement announcement) {

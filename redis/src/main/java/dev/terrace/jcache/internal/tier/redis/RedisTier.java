@@ -72,12 +72,12 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final int HEADER = 16;
     private static final String WRITE_SCRIPT = script("redis-write.lua");
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
+    private static final String UNDO_SCRIPT = script("redis-undo.lua");
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
     private static final int DELETE_PAGE = 500;
     /** How many names one SCAN asks for. */
     private static final int SCAN_PAGE = 1_000;
 
-    private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
@@ -279,9 +279,10 @@ public final class RedisTier<K> implements SharedTier<K> {
             if (health.isDown() || !shardsAgree()) {
                 return false;
             }
+            LogPositions before = logPositions();
             health.run(this::listen);
             health.run(log::catchUp);
-            health.run(this::undoOutageChanges);
+            health.run(() -> undoOutageChanges(before));
             evictions.checkPolicy();
             evictions.evictedSinceLastCall();
             return true;
@@ -303,9 +304,10 @@ public final class RedisTier<K> implements SharedTier<K> {
                 invalidations.unknown();
                 return;
             }
+            LogPositions before = logPositions();
             health.run(this::listen);
             health.run(log::catchUp);
-            health.run(this::undoOutageChanges);
+            health.run(() -> undoOutageChanges(before));
         } catch (RuntimeException e) {
             // Down again: the next recovery starts over. Until then nothing can be proved.
             LOG.debug("Cache {}: recovery interrupted", cacheName, e);
@@ -377,12 +379,14 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /**
-     * Deletes, in Redis and in the near tiers, every key the near tiers changed while Redis was down. Runs on
+     * Undoes every change the near tiers here took while Redis was down: drops the key from the near tiers of every
+     * process, and deletes its entry in Redis unless some process changed it there since ({@link #undo}; deleting
+     * it whatever it held lost such changes, acknowledged in Redis). Runs on
      * the coherence thread without the journal's monitor (see {@link OutageJournal}); dropping a near copy
      * takes no stripe, so it never waits for a writer that holds one while it notes its own change there.
      */
     @SuppressWarnings("unchecked")
-    private void undoOutageChanges() {
+    private void undoOutageChanges(LogPositions before) {
         if (journal == null || journal.isEmpty()) {
             return;
         }
@@ -390,15 +394,63 @@ public final class RedisTier<K> implements SharedTier<K> {
         if (pending.damaged()) {
             invalidations.unknown();
         }
+        int kept = 0;
         for (byte[] key : pending.keys()) {
-            write(key, ANY_VERSION, null, null, null, false);
+            if (undo(key, before)) {
+                kept++;
+            }
             invalidations.changed((K) codec.decodeKey(key));
         }
         journal.forget(pending);
         LOG.info(
-                "Cache {}: {} keys changed while Redis was down were dropped everywhere, to be loaded afresh",
+                "Cache {}: {} keys changed while Redis was down were dropped everywhere, to be loaded afresh ({} of"
+                        + " them kept in Redis, changed there meanwhile by another process)",
                 cacheName,
-                pending.keys().size());
+                pending.keys().size(),
+                kept);
+    }
+
+    /** What this process had applied of each shard's log, noted before catching up after an outage. */
+    private record LogPositions(String[] epochs, long[] applied) {}
+
+    private LogPositions logPositions() {
+        String[] epochs = new String[layout.count()];
+        long[] applied = new long[layout.count()];
+        for (int shard = 0; shard < epochs.length; shard++) {
+            epochs[shard] = log.epoch(shard);
+            applied[shard] = log.applied(shard);
+        }
+        return new LogPositions(epochs, applied);
+    }
+
+    /**
+     * Undoes the change the near tiers took for {@code keyBytes} while Redis was down ({@code redis-undo.lua}):
+     * deletes its entry in Redis unless the shard's log shows a change of the key since {@code before} (another
+     * process's, or one of this process's own made since Redis answered again, which are newer), and announces
+     * a change of the key, so every process drops its near copies. Returns whether the entry was kept.
+     */
+    private boolean undo(byte[] keyBytes, LogPositions before) {
+        int shard = layout.shardOf(keyBytes);
+        String prefix = layout.prefix(shard);
+        String name = layout.entryName(keyBytes);
+        String epoch = before.epochs()[shard];
+        Long kept = client.getScript(ByteArrayCodec.INSTANCE)
+                .eval(
+                        name,
+                        RScript.Mode.READ_WRITE,
+                        UNDO_SCRIPT,
+                        RScript.ReturnType.LONG,
+                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch"),
+                        ascii(epoch == null ? "" : epoch),
+                        ascii(Long.toString(before.applied()[shard])),
+                        originBytes,
+                        keyBytes,
+                        ascii(Integer.toString(logLength)),
+                        ascii(newEpoch()),
+                        ascii(layout.channel()),
+                        Announcement.changeHead(origin, shard, null),
+                        Announcement.changeTail(keyBytes, null, null, null));
+        return kept != null && kept == 1;
     }
 
     @Override
