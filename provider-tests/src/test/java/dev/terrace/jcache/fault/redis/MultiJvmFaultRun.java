@@ -34,9 +34,9 @@ import org.awaitility.core.ConditionTimeoutException;
  * and change a few hot keys of one cache against a real {@code redis-server} (AOF on, {@code appendfsync
  * always}, so a server killed and restarted with its files has every acknowledged write), or, for {@link
  * Fault#CLUSTER_FAILOVER}, JVMs of their own in Cluster mode against a Cluster of three masters with a replica
- * each ({@code RedisCluster.withReplicas(3)}) started for that fault. For each fault in
- * turn the run lets the load go, injects the fault, waits until every JVM was seen writing to Redis again
- * (recovered without a restart, or not within 30 s), lets the load go on, stops it, and gives the JVMs {@code
+ * each ({@code RedisCluster.withReplicas(3)}) started for that fault. For each fault in turn the run lets the
+ * load go, injects the fault, waits until every JVM was seen writing to Redis again (recovered without a restart,
+ * or not within 30 s; 60 s after a Cluster failover), lets the load go on, stops it, and gives the JVMs {@code
  * quiet} to serve Redis's value for every key. Then {@link FaultHistoryChecker} judges each fault's histories.
  * Used by {@code MultiJvmFaultSuiteTest} (short, in the build) and {@code RedisFaultTrials} (long).
  */
@@ -99,6 +99,14 @@ public final class MultiJvmFaultRun {
     }
 
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    /**
+     * How much longer a JVM may take to write to Redis again after a Cluster failover: a key lock whose release
+     * the promoted replica lacks refuses changes of its key ("stayed locked", 10 s each) until its lease runs out
+     * (Redisson's 30 s), the documented limit of a failover (operations.md), and a JVM whose load keeps touching
+     * that key writes little meanwhile.
+     */
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+
     private static final Duration PAUSE = Duration.ofSeconds(3);
 
     private final Path work;
@@ -416,7 +424,10 @@ public final class MultiJvmFaultRun {
                 return recovered.size() == workers.size();
             };
             try {
-                DeadlockWatchdog.awaitWithoutDeadlock(RECOVERY, "every JVM writes to Redis again", allRecovered);
+                DeadlockWatchdog.awaitWithoutDeadlock(
+                        fault == Fault.CLUSTER_FAILOVER ? RECOVERY.plus(LOCK_LEASE) : RECOVERY,
+                        "every JVM writes to Redis again",
+                        allRecovered);
             } catch (ConditionTimeoutException e) {
                 // counted below
             }
