@@ -32,7 +32,8 @@ import javax.cache.configuration.MutableConfiguration;
  * heap+disk+redis} or {@code heap+redis} that, once told {@code start}, reads and changes a few hot keys shared
  * with the other JVMs and records every operation in a history file for {@link FaultHistoryChecker}.
  *
- * <p>Arguments: Redis address (or {@code cluster:} and a Cluster's nodes), tier stack, disk directory, worker number, number of keys, history file.
+ * <p>Arguments: Redis address (or {@code cluster:} and a Cluster's nodes), tier stack, disk directory, worker
+ * number, number of keys, history file.
  * Commands on its input, one a line: {@code start}; {@code stop} (answers {@code stopped}); {@code dump}
  * (answers {@code view k0=v,k1=-,...}: what {@code get} returns for every key); {@code quit}. While the load
  * runs it prints {@code progress <operations> <last value number written>} every 100 ms. A watchdog thread
