@@ -78,6 +78,25 @@ class FaultHistoryCheckerTest {
     }
 
     @Test
+    void aWriteAcknowledgedBeforeAFailoverThatLostItIsNeitherStaleNorAFailureOnceANewerWriteIsServed() {
+        // w0:1 is acknowledged by the master killed at 1_000; the promoted replica still holds w0:0, which the
+        // reads after recovery (10_000 on) return until w1:0, written after recovery, replaces it.
+        List<Op> ops = List.of(
+                new Op(0, 'P', "k", "w0:0", 0, 10, "ok"),
+                new Op(0, 'P', "k", "w0:1", 500, 510, "ok"),
+                new Op(1, 'R', "k", "w0:0", 10_000, 10_010, "ok"),
+                new Op(1, 'P', "k", "w1:0", 11_000, 11_010, "ok"),
+                new Op(2, 'R', "k", "w1:0", 13_000, 13_010, "ok"));
+
+        Report report = check(ops, List.of(new Segment(0, 600), new Segment(10_000, 30_000)), Map.of("k", "w1:0"));
+
+        assertThat(report.judgedReads()).isEqualTo(2);
+        assertThat(report.stale()).isZero();
+        assertThat(report.failedApplied()).isZero();
+        assertThat(report.clean()).isTrue();
+    }
+
+    @Test
     void aValueNobodyWroteOrReadBeforeItsWriteBeganIsGarbled() {
         List<Op> ops = List.of(
                 new Op(1, 'R', "k", "w9:9", 0, 10, "ok"),

@@ -32,7 +32,8 @@ import javax.cache.configuration.MutableConfiguration;
  * heap+disk+redis} or {@code heap+redis} that, once told {@code start}, reads and changes a few hot keys shared
  * with the other JVMs and records every operation in a history file for {@link FaultHistoryChecker}.
  *
- * <p>Arguments: Redis address, tier stack, disk directory, worker number, number of keys, history file.
+ * <p>Arguments: Redis address (or {@code cluster:} and a Cluster's nodes), tier stack, disk directory, worker
+ * number, number of keys, history file.
  * Commands on its input, one a line: {@code start}; {@code stop} (answers {@code stopped}); {@code dump}
  * (answers {@code view k0=v,k1=-,...}: what {@code get} returns for every key); {@code quit}. While the load
  * runs it prints {@code progress <operations> <last value number written>} every 100 ms. A watchdog thread
@@ -69,11 +70,22 @@ public final class FaultWorker {
         this.out = out;
     }
 
-    /** The settings of a manager on {@code stack} against {@code address}, with short Redis timeouts. */
+    /** How {@link #settings} is told a Cluster's nodes instead of one server's address. */
+    static final String CLUSTER = "cluster:";
+
+    /**
+     * The settings of a manager on {@code stack} against {@code address} (one server's, or {@value #CLUSTER}
+     * followed by a Cluster's comma-separated nodes), with short Redis timeouts.
+     */
     static Properties settings(String address, String stack, Path disk) {
         Properties settings = new Properties();
         settings.setProperty("terrace.stack", stack);
-        settings.setProperty("terrace.l3.address", address);
+        if (address.startsWith(CLUSTER)) {
+            settings.setProperty("terrace.l3.mode", "cluster");
+            settings.setProperty("terrace.l3.nodes", address.substring(CLUSTER.length()));
+        } else {
+            settings.setProperty("terrace.l3.address", address);
+        }
         settings.setProperty("terrace.l3.timeout-ms", "500");
         settings.setProperty("terrace.l3.connect-timeout-ms", "500");
         settings.setProperty("terrace.l2.path", disk.toString());

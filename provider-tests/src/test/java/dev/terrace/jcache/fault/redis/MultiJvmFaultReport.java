@@ -20,8 +20,9 @@ public final class MultiJvmFaultReport {
         StringBuilder table = new StringBuilder(
                 "| fault | rounds | reads / writes | exceptions to callers, by type | non-spec | divergent keys after"
                         + " quiet | stale reads beyond the bound (reads judged) | failed writes applied | outcome"
-                        + " unknown (seen elsewhere) | garbled | deadlocks | recoveries without restart (slowest) |\n"
-                        + "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+                        + " unknown (seen elsewhere) | garbled | deadlocks | recoveries without restart (slowest) |"
+                        + " acknowledged changes lost with a killed Cluster master (by design) |\n"
+                        + "|---|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
         rows.forEach((fault, row) -> table.append(row.line(fault)).append('\n'));
         return table.toString();
     }
@@ -33,7 +34,8 @@ public final class MultiJvmFaultReport {
                 Locale.ROOT,
                 "%d reads, %d writes, exceptions %s, %d non-spec, %d divergent keys after quiet (%d ms), %d stale"
                         + " beyond the bound of %d judged, %d failed writes applied, %d garbled, %d deadlocks,"
-                        + " %d recoveries (%d missed, slowest %d ms); examples %s",
+                        + " %d recoveries (%d missed, slowest %d ms), %s acknowledged changes lost with a killed"
+                        + " Cluster master; examples %s",
                 history.reads(),
                 history.writes(),
                 history.exceptions(),
@@ -48,7 +50,12 @@ public final class MultiJvmFaultReport {
                 result.recoveries(),
                 result.recoveriesMissed(),
                 result.slowestRecoveryMillis(),
+                lost(result.lostAcknowledged()),
                 history.examples());
+    }
+
+    private static String lost(long lost) {
+        return lost == MultiJvmFaultRun.Result.NOT_A_FAILOVER ? "—" : String.format(Locale.ROOT, "%,d", lost);
     }
 
     private static final class Row {
@@ -68,6 +75,7 @@ public final class MultiJvmFaultReport {
         long recoveries;
         long expected;
         long slowest;
+        long lost = MultiJvmFaultRun.Result.NOT_A_FAILOVER;
 
         void add(MultiJvmFaultRun.Result result) {
             FaultHistoryChecker.Report history = result.history();
@@ -87,6 +95,9 @@ public final class MultiJvmFaultReport {
             recoveries += result.recoveries();
             expected += result.recoveries() + result.recoveriesMissed();
             slowest = Math.max(slowest, result.slowestRecoveryMillis());
+            if (result.lostAcknowledged() != MultiJvmFaultRun.Result.NOT_A_FAILOVER) {
+                lost = Math.max(lost, 0) + result.lostAcknowledged();
+            }
         }
 
         String line(MultiJvmFaultRun.Fault fault) {
@@ -95,7 +106,7 @@ public final class MultiJvmFaultReport {
                     .append(String.format(Locale.ROOT, "`%s` %,d", type, count)));
             return String.format(
                     Locale.ROOT,
-                    "| %s | %d | %,d / %,d | %s | %d | %d | %d (%,d) | %d | %d (%d) | %d | %d | %d of %d (%,d ms) |",
+                    "| %s | %d | %,d / %,d | %s | %d | %d | %d (%,d) | %d | %d (%d) | %d | %d | %d of %d (%,d ms) | %s |",
                     fault,
                     rounds,
                     reads,
@@ -112,7 +123,8 @@ public final class MultiJvmFaultReport {
                     deadlocks,
                     recoveries,
                     expected,
-                    slowest);
+                    slowest,
+                    lost(lost));
         }
     }
 }

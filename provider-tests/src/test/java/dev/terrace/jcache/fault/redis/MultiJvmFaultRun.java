@@ -2,6 +2,7 @@ package dev.terrace.jcache.fault.redis;
 
 import dev.terrace.jcache.TerraceCachingProvider;
 import dev.terrace.jcache.redis.DeadlockWatchdog;
+import dev.terrace.jcache.redis.RedisCluster;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.BufferedReader;
 import java.io.IOException;
@@ -31,9 +32,11 @@ import org.awaitility.core.ConditionTimeoutException;
  * Redis faults under load from several JVMs, judged by a history checker. {@code jvms} {@link FaultWorker}s
  * (alternately {@code heap+disk+redis} and {@code heap+redis}, each with a Java-level deadlock watchdog) read
  * and change a few hot keys of one cache against a real {@code redis-server} (AOF on, {@code appendfsync
- * always}, so a server killed and restarted with its files has every acknowledged write). For each fault in
- * turn the run lets the load go, injects the fault, waits until every JVM was seen writing to Redis again
- * (recovered without a restart, or not within 30 s), lets the load go on, stops it, and gives the JVMs {@code
+ * always}, so a server killed and restarted with its files has every acknowledged write), or, for {@link
+ * Fault#CLUSTER_FAILOVER}, JVMs of their own in Cluster mode against a Cluster of three masters with a replica
+ * each ({@code RedisCluster.withReplicas(3)}) started for that fault. For each fault in turn the run lets the
+ * load go, injects the fault, waits until every JVM was seen writing to Redis again (recovered without a restart,
+ * or not within 30 s; 60 s after a Cluster failover), lets the load go on, stops it, and gives the JVMs {@code
  * quiet} to serve Redis's value for every key. Then {@link FaultHistoryChecker} judges each fault's histories.
  * Used by {@code MultiJvmFaultSuiteTest} (short, in the build) and {@code RedisFaultTrials} (long).
  */
@@ -62,7 +65,13 @@ public final class MultiJvmFaultRun {
         /** Every entry key deleted ({@code DEL}) behind Terrace's back. */
         ENTRY_KEYS_DELETED,
         /** One JVM stopped ({@code SIGSTOP}) for 3 s while the others write, then continued. */
-        PROCESS_PAUSED
+        PROCESS_PAUSED,
+        /**
+         * On a Cluster of three masters with a replica each, of its own, and JVMs of its own in Cluster mode: a
+         * master cut off from its replica, then killed ({@code kill -9}) and replaced by the replica, which lacks
+         * the changes the master acknowledged after the cut-off ({@link ClusterFailover}).
+         */
+        CLUSTER_FAILOVER
     }
 
     /** What one fault's round saw. */
@@ -74,15 +83,30 @@ public final class MultiJvmFaultRun {
             int deadlocks,
             int recoveries,
             int recoveriesMissed,
-            long slowestRecoveryMillis) {
+            long slowestRecoveryMillis,
+            long lostAcknowledged) {
 
-        /** Whether the round met every goal. */
+        /** {@link #lostAcknowledged()} of a fault that kills no Cluster master. */
+        public static final long NOT_A_FAILOVER = -1;
+
+        /**
+         * Whether the round met every goal. Changes a killed Cluster master acknowledged and its replica lacked
+         * ({@link #lostAcknowledged()}) are lost by design (asynchronous replication) and break none.
+         */
         public boolean clean() {
             return history.clean() && divergentKeys == 0 && deadlocks == 0 && recoveriesMissed == 0;
         }
     }
 
     private static final Duration RECOVERY = Duration.ofSeconds(30);
+    /**
+     * How much longer a JVM may take to write to Redis again after a Cluster failover: a key lock whose release
+     * the promoted replica lacks refuses changes of its key ("stayed locked", 10 s each) until its lease runs out
+     * (Redisson's 30 s), the documented limit of a failover (operations.md), and a JVM whose load keeps touching
+     * that key writes little meanwhile.
+     */
+    private static final Duration LOCK_LEASE = Duration.ofSeconds(30);
+
     private static final Duration PAUSE = Duration.ofSeconds(3);
 
     private final Path work;
@@ -106,40 +130,71 @@ public final class MultiJvmFaultRun {
         this.boundMicros = bound.toNanos() / 1_000;
     }
 
-    /** Runs {@code faults}, in this order, against one server and one set of JVMs. */
+    /**
+     * Runs {@code faults}: those against one server in this order, against one server and one set of JVMs; then
+     * each {@link Fault#CLUSTER_FAILOVER} on a Cluster and JVMs of its own.
+     */
     public List<Result> run(List<Fault> faults) throws Exception {
         List<Result> results = new ArrayList<>();
-        try (RedisServer server =
-                RedisServer.start("--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes")) {
-            Path dataDirectory = dataDirectory(server);
-            List<WorkerProcess> workers = new ArrayList<>();
-            CacheManager authorityManager = authority(server);
+        List<Fault> single =
+                faults.stream().filter(fault -> fault != Fault.CLUSTER_FAILOVER).toList();
+        if (!single.isEmpty()) {
+            try (RedisServer server = RedisServer.start(
+                    "--appendonly", "yes", "--appendfsync", "always", "--enable-debug-command", "yes")) {
+                Target target = new Target(server, dataDirectory(server), null);
+                results.addAll(withWorkers(server.address(), work, target, single));
+            }
+        }
+        int failovers = 0;
+        for (Fault fault : faults) {
+            if (fault == Fault.CLUSTER_FAILOVER) {
+                try (RedisCluster cluster = RedisCluster.withReplicas(3)) {
+                    Path directory = Files.createDirectories(work.resolve("cluster-" + failovers++));
+                    results.addAll(withWorkers(
+                            FaultWorker.CLUSTER + cluster.nodes(),
+                            directory,
+                            new Target(null, null, cluster),
+                            List.of(fault)));
+                }
+            }
+        }
+        return results;
+    }
+
+    /** Where the faults act: one server and its data directory, or a Cluster. */
+    private record Target(RedisServer server, Path dataDirectory, RedisCluster cluster) {}
+
+    /** Starts the JVMs against {@code address}, keeping their files under {@code directory}, and runs the rounds. */
+    private List<Result> withWorkers(String address, Path directory, Target target, List<Fault> faults)
+            throws Exception {
+        List<Result> results = new ArrayList<>();
+        List<WorkerProcess> workers = new ArrayList<>();
+        CacheManager authorityManager = authority(address);
+        try {
+            Cache<String, String> authority =
+                    authorityManager.createCache(FaultWorker.CACHE, new MutableConfiguration<>());
+            for (int i = 0; i < jvms; i++) {
+                workers.add(WorkerProcess.start(
+                        i, i % 2 == 0 ? "heap+disk+redis" : "heap+redis", address, directory, keys));
+            }
+            for (WorkerProcess worker : workers) {
+                worker.await("ready", 180);
+            }
+            for (Fault fault : faults) {
+                results.add(new Round(fault, target, workers, authority).run());
+                if (results.get(results.size() - 1).deadlocks() > 0) {
+                    break; // a JVM that deadlocked is gone: the other faults cannot run
+                }
+            }
+        } finally {
+            for (WorkerProcess worker : workers) {
+                worker.quit();
+                worker.close();
+            }
             try {
-                Cache<String, String> authority =
-                        authorityManager.createCache(FaultWorker.CACHE, new MutableConfiguration<>());
-                for (int i = 0; i < jvms; i++) {
-                    workers.add(WorkerProcess.start(
-                            i, i % 2 == 0 ? "heap+disk+redis" : "heap+redis", server.address(), work, keys));
-                }
-                for (WorkerProcess worker : workers) {
-                    worker.await("ready", 180);
-                }
-                for (Fault fault : faults) {
-                    results.add(new Round(fault, server, dataDirectory, workers, authority).run());
-                    if (results.get(results.size() - 1).deadlocks() > 0) {
-                        break; // a JVM that deadlocked is gone: the other faults cannot run
-                    }
-                }
-            } finally {
-                for (WorkerProcess worker : workers) {
-                    worker.quit();
-                    worker.close();
-                }
-                try {
-                    authorityManager.close();
-                } catch (RuntimeException e) {
-                    // the server goes next
-                }
+                authorityManager.close();
+            } catch (RuntimeException e) {
+                // the server goes next
             }
         }
         return results;
@@ -161,36 +216,28 @@ public final class MultiJvmFaultRun {
     }
 
     /** A manager without near tiers: what it reads is Redis's value. */
-    private static CacheManager authority(RedisServer server) {
+    private static CacheManager authority(String address) {
         ClassLoader loader = new URLClassLoader(new URL[0], MultiJvmFaultRun.class.getClassLoader());
         return Caching.getCachingProvider(TerraceCachingProvider.class.getName())
                 .getCacheManager(
-                        FaultWorker.MANAGER,
-                        loader,
-                        FaultWorker.settings(server.address(), "redis", Path.of("unused")));
+                        FaultWorker.MANAGER, loader, FaultWorker.settings(address, "redis", Path.of("unused")));
     }
 
     /** One fault: load, fault, recovery, load, quiet, check. */
     private final class Round {
         private final Fault fault;
-        private final RedisServer server;
-        private final Path dataDirectory;
+        private final Target target;
         private final List<WorkerProcess> workers;
         private final Cache<String, String> authority;
         private final List<FaultHistoryChecker.Segment> segments = new ArrayList<>();
         private long slowestRecovery;
         private int recoveries;
         private int missed;
+        private long lostAcknowledged = Result.NOT_A_FAILOVER;
 
-        Round(
-                Fault fault,
-                RedisServer server,
-                Path dataDirectory,
-                List<WorkerProcess> workers,
-                Cache<String, String> authority) {
+        Round(Fault fault, Target target, List<WorkerProcess> workers, Cache<String, String> authority) {
             this.fault = fault;
-            this.server = server;
-            this.dataDirectory = dataDirectory;
+            this.target = target;
             this.workers = workers;
             this.authority = authority;
         }
@@ -204,7 +251,16 @@ public final class MultiJvmFaultRun {
                 if (deadlocks == 0) {
                     throw e;
                 }
-                return new Result(fault, FaultHistoryChecker.Report.none(), -1, -1, deadlocks, recoveries, missed, -1);
+                return new Result(
+                        fault,
+                        FaultHistoryChecker.Report.none(),
+                        -1,
+                        -1,
+                        deadlocks,
+                        recoveries,
+                        missed,
+                        -1,
+                        lostAcknowledged);
             }
         }
 
@@ -257,7 +313,8 @@ public final class MultiJvmFaultRun {
                     deadlocks,
                     recoveries,
                     missed,
-                    slowestRecovery);
+                    slowestRecovery,
+                    lostAcknowledged);
         }
 
         private List<Path> histories() {
@@ -268,6 +325,7 @@ public final class MultiJvmFaultRun {
         }
 
         private void inject(Map<Integer, Long> writtenBefore) throws Exception {
+            RedisServer server = target.server();
             switch (fault) {
                 case KILL_WITHOUT_AOF -> {
                     server.kill();
@@ -317,6 +375,9 @@ public final class MultiJvmFaultRun {
                         paused.signal("CONT");
                     }
                 }
+                case CLUSTER_FAILOVER ->
+                    lostAcknowledged = ClusterFailover.inject(
+                            target.cluster(), () -> progress(workers, operationsPerPhase / 4, Duration.ZERO));
             }
             for (WorkerProcess worker : workers) {
                 writtenBefore.put(worker.index, worker.lastWritten());
@@ -325,6 +386,7 @@ public final class MultiJvmFaultRun {
 
         /** Deletes what the server keeps on disk (it is down), so it restarts empty: a crash without AOF. */
         private void wipeData() throws IOException {
+            Path dataDirectory = target.dataDirectory();
             try (var files = Files.walk(dataDirectory)) {
                 for (Path path : files.sorted(Comparator.reverseOrder()).toList()) {
                     if (!path.equals(dataDirectory)
@@ -362,7 +424,10 @@ public final class MultiJvmFaultRun {
                 return recovered.size() == workers.size();
             };
             try {
-                DeadlockWatchdog.awaitWithoutDeadlock(RECOVERY, "every JVM writes to Redis again", allRecovered);
+                DeadlockWatchdog.awaitWithoutDeadlock(
+                        fault == Fault.CLUSTER_FAILOVER ? RECOVERY.plus(LOCK_LEASE) : RECOVERY,
+                        "every JVM writes to Redis again",
+                        allRecovered);
             } catch (ConditionTimeoutException e) {
                 // counted below
             }
