@@ -98,6 +98,41 @@ class PutInOneScriptTest {
     }
 
     @Test
+    void getAndPutIsOneScriptCallAndReturnsThePreviousLiveValue() throws IOException {
+        MutableClock clock = new MutableClock(System.currentTimeMillis());
+        Cache<String, String> cache = manager("redis", "terrace.clock", clock)
+                .createCache("swap", expiring(CreatedExpiryPolicy.class).setStatisticsEnabled(true));
+        cache.put("warm", "w");
+
+        List<String> previous = new ArrayList<>();
+        Map<String, Long> before = commandStats();
+        for (int i = 0; i < 20; i++) {
+            previous.add(cache.getAndPut("k" + (i % 10), "v" + i));
+        }
+        Map<String, Long> after = commandStats();
+        clock.advance(Duration.ofMinutes(2));
+        String expired = cache.getAndPut("k0", "c");
+
+        for (int i = 0; i < 20; i++) {
+            assertThat(previous.get(i)).isEqualTo(i < 10 ? null : "v" + (i - 10));
+        }
+        assertThat(expired)
+                .as("an entry expired at the put's instant is no previous value")
+                .isNull();
+        assertThat(cache.get("k0")).isEqualTo("c");
+        assertThat(delta(before, after, "get"))
+                .as("no GET from the client: only the write script's own three per call, and the polls'")
+                .isBetween(3L * 20, 3L * 20 + 2 * POLLS);
+        assertThat(scriptCalls(before, after)).isBetween(20L, 20L + POLLS);
+        TerraceCache<?, ?> terrace = cache.unwrap(TerraceCache.class);
+        assertThat(terrace.statistics().getCachePuts()).isEqualTo(22);
+        assertThat(terrace.statistics().getCacheHits())
+                .as("10 getAndPuts found a live entry, and the get")
+                .isEqualTo(11);
+        assertThat(terrace.statistics().getCacheMisses()).isEqualTo(11);
+    }
+
+    @Test
     void anotherProcessHearsCreatedThenUpdatedWithTheOldValueAndDropsItsNearCopy() {
         List<String> heard = new CopyOnWriteArrayList<>();
         Cache<String, String> writer =

@@ -30,8 +30,8 @@ final class Mutations<K, V> {
     /** No instant chosen yet: a step reads the clock itself. */
     private static final long UNDECIDED = Long.MIN_VALUE;
     /**
-     * The value of a previous entry that a put decided in one step did not bring back (see {@link #putInOneStep});
-     * such a put reports only whether the entry was there.
+     * The value of a previous entry that a put decided in one step did not bring back (see {@link #putInOneStep}):
+     * a put that does not return the previous value reports only whether the entry was there.
      */
     private static final Object NOT_READ = new Object();
 
@@ -55,7 +55,7 @@ final class Mutations<K, V> {
             return Change.STORED;
         }
         Putting change = putting(key, value, stored, writeThrough);
-        if (!wantsPrevious && core.decidesPutsInOneStep(writeThrough) && putInOneStep(storedKey, change)) {
+        if (core.decidesPutsInOneStep(writeThrough) && putInOneStep(storedKey, change, wantsPrevious)) {
             return change;
         }
         return change(storedKey, change);
@@ -70,7 +70,7 @@ final class Mutations<K, V> {
      * that ends at once (a new entry not stored, an update left expired), or an authority that cannot be reached
      * (the compute then defers or refuses the change under the policy of a change).
      */
-    private boolean putInOneStep(K storedKey, Putting change) {
+    private boolean putInOneStep(K storedKey, Putting change, boolean wantsPrevious) {
         long now = core.clock.millis();
         long created = core.expiry.forCreation(now);
         long updated = core.expiry.forUpdate(now);
@@ -85,12 +85,16 @@ final class Mutations<K, V> {
                             change.stored,
                             now,
                             created,
-                            updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated));
+                            updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                            wantsPrevious));
         } catch (TierUnavailableException e) {
             return false;
         }
         change.decidedAt = now;
-        change.apply(found == null ? null : new TierEntry(NOT_READ, found.expiresAt()));
+        change.apply(
+                found == null
+                        ? null
+                        : new TierEntry(found.value() == null ? NOT_READ : found.value(), found.expiresAt()));
         return true;
     }
 

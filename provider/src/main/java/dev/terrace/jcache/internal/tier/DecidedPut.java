@@ -9,8 +9,9 @@ package dev.terrace.jcache.internal.tier;
  * @param now epoch milliseconds at which the key's entry is judged live or expired
  * @param createdExpiresAt the expiry instant of the new entry when the key holds no live entry (after {@code now})
  * @param updatedExpiresAt the expiry instant when it holds one, or {@link #KEEP} to keep that entry's instant
+ * @param bringsValue whether the authority brings back the value of the entry it found ({@link Found#value})
  */
-public record DecidedPut(Object value, long now, long createdExpiresAt, long updatedExpiresAt) {
+public record DecidedPut(Object value, long now, long createdExpiresAt, long updatedExpiresAt, boolean bringsValue) {
 
     /** {@link #updatedExpiresAt} of an update that keeps the live entry's expiry instant. */
     public static final long KEEP = Long.MIN_VALUE;
@@ -31,7 +32,7 @@ public record DecidedPut(Object value, long now, long createdExpiresAt, long upd
 
     /**
      * What the authority found for the key before the put: an entry expiring at {@code expiresAt} (live or not,
-     * at {@link #now}); its value is not brought back.
+     * at {@link #now}), and its value in stored form where the put {@link #bringsValue}, else {@code null}.
      */
-    public record Found(long expiresAt) {}
+    public record Found(long expiresAt, Object value) {}
 }

@@ -532,15 +532,18 @@ public final class RedisTier<K> implements SharedTier<K> {
             if (((Number) reply.get(0)).longValue() == LOCKED) {
                 DecidedPut.Found[] found = {null};
                 computeLocked(key, current -> {
-                    found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt());
+                    found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
                     return put.result(found[0]);
                 });
                 return found[0];
             }
-            return reply.size() < 2
-                    ? null
-                    : new DecidedPut.Found(
-                            ByteBuffer.wrap((byte[]) reply.get(1)).getLong(8));
+            if (reply.size() < 2) {
+                return null;
+            }
+            byte[] found = (byte[]) reply.get(1);
+            return new DecidedPut.Found(
+                    ByteBuffer.wrap(found).getLong(8),
+                    put.bringsValue() ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);
         });
     }
 
@@ -579,7 +582,8 @@ public final class RedisTier<K> implements SharedTier<K> {
                                 ? NO_VERSION
                                 : ByteBuffer.allocate(8).putLong(updated).array(),
                         ascii(Long.toString(keep ? 0 : reclaimAt(updated))),
-                        Announcement.changeHead(origin, shard, EventType.UPDATED));
+                        Announcement.changeHead(origin, shard, EventType.UPDATED),
+                        put.bringsValue() ? OPTIMISTIC : NOT_OPTIMISTIC);
     }
 
     /** {@code expiresAt} within the tier's TTL cap, if it has one ({@link #withTtl}). */

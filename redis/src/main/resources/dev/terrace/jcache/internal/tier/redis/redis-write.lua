@@ -23,8 +23,9 @@
 -- (key and new value); ARGV[12]: the put's instant (epoch milliseconds); ARGV[13]: the new version (8 bytes);
 -- ARGV[14]: the creation's expiry instant (8 bytes), ARGV[15]: its reclaim instant (0: never); ARGV[16]: the
 -- update's expiry instant (8 bytes), '' to keep the entry's (and its reclaim instant), ARGV[17]: its reclaim
--- instant; ARGV[18]: the UPDATED head. Returns {sequence, the entry's first 16 bytes (version, expiry instant)}
--- when it held one, live or not, {sequence} when none, {-2} while the entry is locked.
+-- instant; ARGV[18]: the UPDATED head; ARGV[19]: '1' to return the whole entry found. Returns {sequence, the
+-- entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when
+-- none, {-2} while the entry is locked.
 --
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
@@ -100,6 +101,9 @@ redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], '
 redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
 if decided then
   if current then
+    if ARGV[19] == '1' then
+      return {seq, current}
+    end
     return {seq, string.sub(current, 1, 16)}
   end
   return {seq}
