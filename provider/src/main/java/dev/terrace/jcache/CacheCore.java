@@ -13,6 +13,10 @@ import java.time.Clock;
 import java.util.Objects;
 import javax.cache.event.CacheEntryListenerException;
 import javax.cache.event.EventType;
+import javax.cache.expiry.AccessedExpiryPolicy;
+import javax.cache.expiry.CreatedExpiryPolicy;
+import javax.cache.expiry.ModifiedExpiryPolicy;
+import javax.cache.expiry.TouchedExpiryPolicy;
 import javax.cache.integration.CacheWriter;
 import javax.cache.integration.CacheWriterException;
 import org.slf4j.Logger;
@@ -82,6 +86,36 @@ final class CacheCore<K, V> {
                 && expiry.isEternal()
                 && dependencies instanceof DependencyHook.None
                 && !events.hasListeners();
+    }
+
+    /**
+     * Whether a put may be decided by the store in one step ({@link TieredStore#putDecided}) from outcomes computed
+     * before it reaches the key: the authority decides puts itself, no writer to call, no listener (whose events
+     * must be published in the key's change order, which only running the step at the authority keeps), no file
+     * dependencies, and an expiry policy whose answers are known without running user code ({@link #fixedExpiry}).
+     */
+    boolean decidesPutsInOneStep(boolean writeThrough) {
+        return (!writeThrough || writer == null)
+                && dependencies instanceof DependencyHook.None
+                && !events.hasListeners()
+                && fixedExpiry()
+                && store.decidesPuts();
+    }
+
+    /**
+     * Whether the expiry policy's answers depend on nothing but the clock and run no user code: JCache's own
+     * policies, of exactly their classes (a subclass, like any other policy, is the application's code, which may
+     * count or vary its answers, so it is asked only when an operation needs it).
+     */
+    private boolean fixedExpiry() {
+        if (expiry.isEternal()) {
+            return true;
+        }
+        Class<?> type = expiry.policy() == null ? null : expiry.policy().getClass();
+        return type == CreatedExpiryPolicy.class
+                || type == ModifiedExpiryPolicy.class
+                || type == AccessedExpiryPolicy.class
+                || type == TouchedExpiryPolicy.class;
     }
 
     /**

@@ -1,8 +1,11 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.internal.event.EventDispatcher;
+import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
+import dev.terrace.jcache.internal.tier.DecidedPut;
 import dev.terrace.jcache.internal.tier.Remapping;
 import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -24,6 +27,14 @@ import javax.cache.Cache;
  */
 final class Mutations<K, V> {
 
+    /** No instant chosen yet: a step reads the clock itself. */
+    private static final long UNDECIDED = Long.MIN_VALUE;
+    /**
+     * The value of a previous entry that a put decided in one step did not bring back (see {@link #putInOneStep}):
+     * a put that does not return the previous value reports only whether the entry was there.
+     */
+    private static final Object NOT_READ = new Object();
+
     private final CacheCore<K, V> core;
 
     Mutations(CacheCore<K, V> core) {
@@ -43,30 +54,87 @@ final class Mutations<K, V> {
                 && core.store.putWithoutReading(storedKey, new TierEntry(stored, TierEntry.ETERNAL))) {
             return Change.STORED;
         }
-        return change(storedKey, putting(key, value, stored, writeThrough));
+        Putting change = putting(key, value, stored, writeThrough);
+        if (core.decidesPutsInOneStep(writeThrough) && putInOneStep(storedKey, change, wantsPrevious)) {
+            return change;
+        }
+        return change(storedKey, change);
+    }
+
+    /**
+     * Makes a put with one step of the store ({@link CacheCore#decidesPutsInOneStep}; Redis: one script call, no
+     * read before it): the put's two outcomes, for a key without and with a live entry, are decided here from one
+     * reading of the clock and go down together, and the authority picks one. The put's own step then runs on what
+     * the authority found, at that same instant, so what the put saw and did is decided by the same step as every
+     * other put. Returns {@code false}, having changed nothing, where the put must be made as a compute: an expiry
+     * that ends at once (a new entry not stored, an update left expired), or an authority that cannot be reached
+     * (the compute then defers or refuses the change under the policy of a change).
+     */
+    private boolean putInOneStep(K storedKey, Putting change, boolean wantsPrevious) {
+        long now = core.clock.millis();
+        long created = core.expiry.forCreation(now);
+        long updated = core.expiry.forUpdate(now);
+        if (created <= now || (updated != ExpiryCalculator.UNCHANGED && updated <= now)) {
+            return false;
+        }
+        DecidedPut.Found found;
+        try {
+            found = core.store.putDecided(
+                    storedKey,
+                    new DecidedPut(
+                            change.stored,
+                            now,
+                            created,
+                            updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                            wantsPrevious));
+        } catch (TierUnavailableException e) {
+            return false;
+        }
+        change.decidedAt = now;
+        change.apply(
+                found == null
+                        ? null
+                        : new TierEntry(found.value() == null ? NOT_READ : found.value(), found.expiresAt()));
+        return true;
     }
 
     /**
      * The change a put makes: one object is the whole write on its way down (the step, its outcome and the
      * store's remapping), so the hot path allocates nothing else but the entry.
      */
-    private Change putting(K key, V value, Object stored, boolean writeThrough) {
-        return new Change() {
-            @Override
-            TierEntry step(TierEntry current) {
-                if (writeThrough) {
-                    core.writeThrough(key, value);
-                }
-                long now = core.now(current);
-                TierEntry live = core.live(key, current, now);
-                previous = live;
-                TierEntry next = live == null
-                        ? core.created(key, value, stored, now)
-                        : core.updated(key, live, value, stored, now);
-                written = next != null;
-                return next;
+    private Putting putting(K key, V value, Object stored, boolean writeThrough) {
+        return new Putting(key, value, stored, writeThrough);
+    }
+
+    /** The step of a put: a new entry for a key without a live one, else an update of the live one. */
+    private final class Putting extends Change {
+        private final K key;
+        private final V value;
+        private final Object stored;
+        private final boolean writeThrough;
+        /** The instant the step works with, when the store decided it at that instant; else {@link #UNDECIDED}. */
+        private long decidedAt = UNDECIDED;
+
+        Putting(K key, V value, Object stored, boolean writeThrough) {
+            this.key = key;
+            this.value = value;
+            this.stored = stored;
+            this.writeThrough = writeThrough;
+        }
+
+        @Override
+        TierEntry step(TierEntry current) {
+            if (writeThrough) {
+                core.writeThrough(key, value);
             }
-        };
+            long now = decidedAt == UNDECIDED ? core.now(current) : decidedAt;
+            TierEntry live = core.live(key, current, now);
+            previous = live;
+            TierEntry next =
+                    live == null ? core.created(key, value, stored, now) : core.updated(key, live, value, stored, now);
+            written = next != null;
+            return next;
+        }
     }
 
     /** Stores {@code value} for {@code key} only if the key holds no live entry. */

@@ -104,6 +104,23 @@ public interface Tier<K> extends AutoCloseable {
         return compute(key, remapping);
     }
 
+    /**
+     * Whether {@link #putDecided} makes a put in one step here, cheaper than {@link #computeRetrying} (Redis: one
+     * script call instead of a read and a write). By default not.
+     */
+    default boolean decidesPuts() {
+        return false;
+    }
+
+    /**
+     * Makes {@code put} atomically, choosing in the tier between its two outcomes by whether the key holds an entry
+     * live at {@link DecidedPut#now}, and returns what the key held before ({@code null}: nothing). Only where
+     * {@link #decidesPuts}; elsewhere throws {@code UnsupportedOperationException}.
+     */
+    default DecidedPut.Found putDecided(K key, DecidedPut put) {
+        throw new UnsupportedOperationException(name() + " does not decide puts itself");
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 

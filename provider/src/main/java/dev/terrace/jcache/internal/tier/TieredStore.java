@@ -601,6 +601,36 @@ public final class TieredStore<K> implements AutoCloseable {
         }
     }
 
+    /** Whether {@link #putDecided} makes puts here: the authority decides them in one step ({@link Tier#decidesPuts}). */
+    public boolean decidesPuts() {
+        return authority.decidesPuts();
+    }
+
+    /**
+     * Makes {@code put} in the authority in one step ({@link Tier#putDecided}), then brings the near copies in line
+     * with its result as {@link #compute} does: the change counted on the key's stripe, the copy stored unless
+     * another change of the stripe overlapped it. Returns what the key held before ({@code null}: nothing). Where
+     * the authority cannot be reached, throws its {@link TierUnavailableException} once the change is counted as
+     * unknown and the key's near copies are gone, so that the caller makes the change as a compute instead, under
+     * the policy of a change (deferred to the near tiers, or refused).
+     */
+    public DecidedPut.Found putDecided(K key, DecidedPut put) {
+        long seen = stripeOf(key).changes();
+        long drops = authorityDrops.get();
+        DecidedPut.Found found;
+        try {
+            found = authority.putDecided(key, put);
+        } catch (TierUnavailableException e) {
+            changeFailed(key);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            changeFailed(key);
+            throw failures.changeFailed(e, false);
+        }
+        changed(key, put.result(found), seen, drops);
+        return found;
+    }
+
     /**
      * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
      * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an

@@ -62,6 +62,17 @@ record Announcement(
         return Arrays.copyOf(tail.array(), tail.position());
     }
 
+    /**
+     * The part of a {@code CREATED} or {@code UPDATED} announcement's tail before the old value, which the script of
+     * a decided put appends itself (see {@code redis-write.lua}): the same bytes as {@link #changeTail} makes.
+     */
+    static byte[] tailBeforeOldValue(byte[] key, byte[] newValue) {
+        ByteBuffer tail = ByteBuffer.allocate(8 + key.length + newValue.length);
+        putBytes(tail, key);
+        putBytes(tail, newValue);
+        return tail.array();
+    }
+
     /** Reads an announcement as the scripts send it. */
     static Announcement parse(byte[] message) {
         ByteBuffer buffer = ByteBuffer.wrap(message);

@@ -10,6 +10,7 @@ import dev.terrace.jcache.internal.shaded.redisson.api.listener.StatusListener;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.spi.SharedTier;
+import dev.terrace.jcache.internal.tier.DecidedPut;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.io.IOException;
@@ -81,6 +82,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
+    private static final byte[] DECIDED_PUT = {'p'};
     private static final long LOCKED = -2;
     private static final int OPTIMISTIC_ATTEMPTS = 8;
     /** The default of {@link #withLockWait}. */
@@ -561,6 +563,91 @@ public final class RedisTier<K> implements SharedTier<K> {
         });
     }
 
+    @Override
+    public boolean decidesPuts() {
+        return true;
+    }
+
+    /**
+     * Makes {@code put} with one call of {@code redis-write.lua} in its decided-put mode, reading nothing first:
+     * the script picks the creation or the update by whether the entry is live at the put's instant, and writes,
+     * sequences, logs and announces it (as {@code CREATED} or {@code UPDATED}, with the old value) as any change.
+     * An entry locked by a change that runs user code is waited for as a locked change waits, then put under the
+     * lock.
+     */
+    @Override
+    public DecidedPut.Found putDecided(K key, DecidedPut put) {
+        requireSameShards();
+        LOCKED_CHANGE_FAILED.remove();
+        return health.call(() -> {
+            List<Object> reply = writeDecided(codec.encodeKey(key), put);
+            if (((Number) reply.get(0)).longValue() == LOCKED) {
+                DecidedPut.Found[] found = {null};
+                computeLocked(key, current -> {
+                    found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
+                    return put.result(found[0]);
+                });
+                return found[0];
+            }
+            if (reply.size() < 2) {
+                return null;
+            }
+            byte[] found = (byte[]) reply.get(1);
+            return new DecidedPut.Found(
+                    ByteBuffer.wrap(found).getLong(8),
+                    put.bringsValue() ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);
+        });
+    }
+
+    /** Runs {@code redis-write.lua} in its decided-put mode (see the script for its arguments and reply). */
+    private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
+        int shard = layout.shardOf(keyBytes);
+        String name = layout.entryName(keyBytes);
+        String prefix = layout.prefix(shard);
+        byte[] payload = codec.encodeValue(put.value());
+        long created = capped(put.createdExpiresAt());
+        boolean keep = put.updatedExpiresAt() == DecidedPut.KEEP;
+        long updated = keep ? 0 : capped(put.updatedExpiresAt());
+        return client.getScript(ByteArrayCodec.INSTANCE)
+                .eval(
+                        name,
+                        RScript.Mode.READ_WRITE,
+                        WRITE_SCRIPT,
+                        RScript.ReturnType.LIST,
+                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
+                        ANY_VERSION,
+                        payload,
+                        ascii("0"),
+                        originBytes,
+                        keyBytes,
+                        ascii(Integer.toString(logLength)),
+                        ascii(newEpoch()),
+                        ascii(layout.channel()),
+                        Announcement.changeHead(origin, shard, EventType.CREATED),
+                        Announcement.tailBeforeOldValue(keyBytes, payload),
+                        DECIDED_PUT,
+                        ascii(Long.toString(put.now())),
+                        ByteBuffer.allocate(8).putLong(nonZeroRandom()).array(),
+                        ByteBuffer.allocate(8).putLong(created).array(),
+                        ascii(Long.toString(reclaimAt(created))),
+                        keep
+                                ? NO_VERSION
+                                : ByteBuffer.allocate(8).putLong(updated).array(),
+                        ascii(Long.toString(keep ? 0 : reclaimAt(updated))),
+                        Announcement.changeHead(origin, shard, EventType.UPDATED),
+                        put.bringsValue() ? OPTIMISTIC : NOT_OPTIMISTIC);
+    }
+
+    /** {@code expiresAt} within the tier's TTL cap, if it has one ({@link #withTtl}). */
+    private long capped(long expiresAt) {
+        return ttlMillis > 0 ? Math.min(expiresAt, clock.millis() + ttlMillis) : expiresAt;
+    }
+
+    /** When Redis may drop an entry that expires at {@code expiresAt}: a grace period after it; 0 for never. */
+    private static long reclaimAt(long expiresAt) {
+        return expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
+    }
+
     private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
         byte[] keyBytes = codec.encodeKey(key);
         String name = layout.entryName(keyBytes);
@@ -698,16 +785,13 @@ public final class RedisTier<K> implements SharedTier<K> {
         byte[] stored = NO_VERSION;
         long reclaimAt = 0;
         if (entry != null) {
-            long expiresAt = entry.expiresAt();
-            if (ttlMillis > 0) {
-                expiresAt = Math.min(expiresAt, clock.millis() + ttlMillis);
-            }
+            long expiresAt = capped(entry.expiresAt());
             stored = ByteBuffer.allocate(HEADER + payload.length)
                     .putLong(nonZeroRandom())
                     .putLong(expiresAt)
                     .put(payload)
                     .array();
-            reclaimAt = expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
+            reclaimAt = reclaimAt(expiresAt);
         }
         return new EntryWrite(
                 shard,

@@ -10,17 +10,49 @@
 -- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
 -- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
 -- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '1' for an optimistic change, made without
--- the entry's lock.
+-- the entry's lock; 'p' for a decided put (below).
 --
 -- Returns the change's sequence number, or without changing anything: -1 when the entry is no longer the
 -- version the caller read (for a locked change: the lock's lease ran out and another process changed it; for
 -- an optimistic one: another change came first), -2 when an optimistic change finds the entry locked.
 --
+-- A decided put (ARGV[11] = 'p') reads nothing beforehand: the caller sends both its outcomes, and the script
+-- picks the creation when the entry is absent or expired at the put's instant, else the update, and announces
+-- it as CREATED or UPDATED (with the old value) exactly as the caller would have. Then ARGV[1] and ARGV[3] are
+-- unused, ARGV[2] is the new value's payload, ARGV[9] the CREATED head, ARGV[10] the tail without the old value
+-- (key and new value); ARGV[12]: the put's instant (epoch milliseconds); ARGV[13]: the new version (8 bytes);
+-- ARGV[14]: the creation's expiry instant (8 bytes), ARGV[15]: its reclaim instant (0: never); ARGV[16]: the
+-- update's expiry instant (8 bytes), '' to keep the entry's (and its reclaim instant), ARGV[17]: its reclaim
+-- instant; ARGV[18]: the UPDATED head; ARGV[19]: '1' to return the whole entry found. Returns {sequence, the
+-- entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when
+-- none, {-2} while the entry is locked.
+--
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
 -- empty log, so that every process drops the near copies it can no longer prove.
 local current = redis.call('GET', KEYS[1])
-if ARGV[11] == '1' then
+local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
+local decided = ARGV[11] == 'p'
+if decided then
+  if redis.call('EXISTS', KEYS[5]) == 1 then
+    return {-2}
+  end
+  if current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12]) then
+    local expiry = ARGV[16]
+    reclaimAt = tonumber(ARGV[17])
+    if expiry == '' then
+      expiry = string.sub(current, 9, 16)
+      reclaimAt = -1
+    end
+    stored = ARGV[13] .. expiry .. ARGV[2]
+    head = ARGV[18]
+    tail = ARGV[10] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+  else
+    stored = ARGV[13] .. ARGV[14] .. ARGV[2]
+    reclaimAt = tonumber(ARGV[15])
+    tail = ARGV[10] .. struct.pack('>i4', -1)
+  end
+elseif ARGV[11] == '1' then
   if redis.call('EXISTS', KEYS[5]) == 1 then
     return -2
   end
@@ -56,16 +88,24 @@ if (not epoch) or (not seq) or (not top) or seq < top or seq ~= math.floor(seq) 
 end
 seq = seq + 1
 redis.call('SET', KEYS[2], seq)
-if ARGV[2] == '' then
+if stored == '' then
   redis.call('DEL', KEYS[1])
+elseif reclaimAt > 0 then
+  redis.call('SET', KEYS[1], stored, 'PXAT', reclaimAt)
+elseif reclaimAt < 0 then
+  redis.call('SET', KEYS[1], stored, 'KEEPTTL')
 else
-  local reclaimAt = tonumber(ARGV[3])
-  if reclaimAt > 0 then
-    redis.call('SET', KEYS[1], ARGV[2], 'PXAT', reclaimAt)
-  else
-    redis.call('SET', KEYS[1], ARGV[2])
-  end
+  redis.call('SET', KEYS[1], stored)
 end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
-redis.call('PUBLISH', ARGV[8], ARGV[9] .. epoch .. string.format('%020d', seq) .. ARGV[10])
+redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
+if decided then
+  if current then
+    if ARGV[19] == '1' then
+      return {seq, current}
+    end
+    return {seq, string.sub(current, 1, 16)}
+  end
+  return {seq}
+end
 return seq
