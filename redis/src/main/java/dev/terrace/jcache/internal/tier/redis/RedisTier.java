@@ -74,6 +74,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final String WRITE_SCRIPT = script("redis-write.lua");
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String UNDO_SCRIPT = script("redis-undo.lua");
+    private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
     private static final int DELETE_PAGE = 500;
     /** How many names one SCAN asks for. */
