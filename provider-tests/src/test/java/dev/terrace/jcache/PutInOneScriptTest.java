@@ -1,5 +1,9 @@
 package dev.terrace.jcache;
 
+import static dev.terrace.jcache.redis.CommandCounts.commandStats;
+import static dev.terrace.jcache.redis.CommandCounts.delta;
+import static dev.terrace.jcache.redis.CommandCounts.scriptCalls;
+import static dev.terrace.jcache.redis.CommandCounts.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -10,7 +14,6 @@ import java.net.URL;
 import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -20,8 +23,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
@@ -72,13 +73,13 @@ class PutInOneScriptTest {
     void aPutOnTheRedisStackIsOneScriptCallAndNoGet() throws IOException {
         Cache<String, String> cache = manager("redis").createCache("puts", new MutableConfiguration<String, String>());
         cache.put("warm", "w");
-        long seqBefore = sequence("puts");
+        long seqBefore = sequence(server, "puts");
 
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         for (int i = 0; i < 20; i++) {
             cache.put("k" + (i % 10), "v" + i);
         }
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
 
         assertThat(delta(before, after, "get"))
                 .as("no GET from the client before a put: only the write script's own three (entry, epoch, sequence)"
@@ -91,7 +92,7 @@ class PutInOneScriptTest {
         assertThat(delta(before, after, "publish"))
                 .as("one announcement per put")
                 .isEqualTo(20);
-        assertThat(sequence("puts")).as("one sequence number per put").isEqualTo(seqBefore + 20);
+        assertThat(sequence(server, "puts")).as("one sequence number per put").isEqualTo(seqBefore + 20);
         for (int i = 0; i < 10; i++) {
             assertThat(cache.get("k" + i)).isEqualTo("v" + (i + 10));
         }
@@ -105,11 +106,11 @@ class PutInOneScriptTest {
         cache.put("warm", "w");
 
         List<String> previous = new ArrayList<>();
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         for (int i = 0; i < 20; i++) {
             previous.add(cache.getAndPut("k" + (i % 10), "v" + i));
         }
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
         clock.advance(Duration.ofMinutes(2));
         String expired = cache.getAndPut("k0", "c");
 
@@ -253,7 +254,7 @@ class PutInOneScriptTest {
                 manager("heap+redis").createCache("race", new MutableConfiguration<String, String>()),
                 manager("heap+redis").createCache("race", new MutableConfiguration<String, String>()));
         caches.get(0).put("warm", "w");
-        long seqBefore = sequence("race");
+        long seqBefore = sequence(server, "race");
         int threads = 4;
         int puts = 250;
         ExecutorService pool = Executors.newFixedThreadPool(threads);
@@ -280,7 +281,7 @@ class PutInOneScriptTest {
             pool.shutdownNow();
         }
 
-        assertThat(sequence("race"))
+        assertThat(sequence(server, "race"))
                 .as("every put was written exactly once: none lost, none applied twice")
                 .isEqualTo(seqBefore + (long) threads * puts);
         Cache<String, String> redis = manager("redis").createCache("race", new MutableConfiguration<String, String>());
@@ -304,32 +305,6 @@ class PutInOneScriptTest {
                         policy == CreatedExpiryPolicy.class
                                 ? CreatedExpiryPolicy.factoryOf(minute)
                                 : ModifiedExpiryPolicy.factoryOf(minute));
-    }
-
-    private long sequence(String cache) throws IOException {
-        return Long.parseLong(
-                server.command("EVAL \"return redis.call('GET', redis.call('KEYS', '*" + cache + "}:seq')[1])\" 0"));
-    }
-
-    private Map<String, Long> commandStats() throws IOException {
-        Map<String, Long> calls = new HashMap<>();
-        Matcher matcher =
-                Pattern.compile("cmdstat_([a-z_|]+):calls=(\\d+)").matcher(server.command("INFO commandstats"));
-        while (matcher.find()) {
-            calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-        }
-        return calls;
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
-    }
-
-    private static long scriptCalls(Map<String, Long> before, Map<String, Long> after) {
-        return delta(before, after, "evalsha")
-                + delta(before, after, "eval")
-                + delta(before, after, "evalsha_ro")
-                + delta(before, after, "eval_ro");
     }
 
     /** Records the creations and updates a listener hears, as text. */

@@ -1,5 +1,9 @@
 package dev.terrace.jcache;
 
+import static dev.terrace.jcache.redis.CommandCounts.commandStats;
+import static dev.terrace.jcache.redis.CommandCounts.delta;
+import static dev.terrace.jcache.redis.CommandCounts.scriptCalls;
+import static dev.terrace.jcache.redis.CommandCounts.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -20,8 +24,6 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
@@ -88,9 +90,9 @@ class RedisBatchTest {
         cache.putAll(entries);
         cache.getAll(Set.of("k0", "k1"));
 
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         Map<String, String> read = cache.getAll(new TreeSet<>(entries.keySet()));
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
 
         assertThat(read).isEqualTo(entries);
         assertThat(delta(before, after, "get"))
@@ -107,11 +109,11 @@ class RedisBatchTest {
         Cache<String, String> cache =
                 manager("redis").createCache("writes", new MutableConfiguration<String, String>());
         cache.putAll(Map.of("warm1", "w", "warm2", "w"));
-        long seqBefore = sequence("writes");
+        long seqBefore = sequence(server, "writes");
 
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         cache.putAll(entries(100, "v"));
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
 
         assertThat(scriptCalls(before, after))
                 .as("one read and one write script call for 100 puts, besides the coherence log's polls")
@@ -122,7 +124,9 @@ class RedisBatchTest {
         assertThat(delta(before, after, "publish"))
                 .as("one announcement per change, as a single put makes")
                 .isEqualTo(100);
-        assertThat(sequence("writes")).as("one sequence number per change").isEqualTo(seqBefore + 100);
+        assertThat(sequence(server, "writes"))
+                .as("one sequence number per change")
+                .isEqualTo(seqBefore + 100);
         assertThat(cache.getAll(entries(100, "v").keySet())).isEqualTo(entries(100, "v"));
     }
 
@@ -193,12 +197,12 @@ class RedisBatchTest {
         Map<String, String> entries = entries(1000, "v");
         cache.putAll(entries);
 
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         Map<String, String> seen = new HashMap<>();
         for (Cache.Entry<String, String> entry : cache) {
             seen.put(entry.getKey(), entry.getValue());
         }
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
 
         assertThat(seen).isEqualTo(entries);
         assertThat(delta(before, after, "get"))
@@ -224,9 +228,9 @@ class RedisBatchTest {
                                 .setCacheWriterFactory(() -> new DeleteRecorder(deleted)));
         cache.putAll(entries(1000, "v"));
 
-        Map<String, Long> before = commandStats();
+        Map<String, Long> before = commandStats(server);
         cache.removeAll();
-        Map<String, Long> after = commandStats();
+        Map<String, Long> after = commandStats(server);
 
         assertThat(cache.iterator().hasNext()).isFalse();
         assertThat(deleted).as("one deleteAll with every key").hasSize(1);
@@ -268,34 +272,6 @@ class RedisBatchTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-    }
-
-    private long sequence(String cache) throws IOException {
-        // The manager's part of the key name is derived from its URI; the cache's sequence is the one key ending so.
-        return Long.parseLong(
-                server.command("EVAL \"return redis.call('GET', redis.call('KEYS', '*" + cache + "}:seq')[1])\" 0"));
-    }
-
-    /** Calls per command since the server started, from {@code INFO commandstats}. */
-    private Map<String, Long> commandStats() throws IOException {
-        Map<String, Long> calls = new HashMap<>();
-        Matcher matcher =
-                Pattern.compile("cmdstat_([a-z_|]+):calls=(\\d+)").matcher(server.command("INFO commandstats"));
-        while (matcher.find()) {
-            calls.put(matcher.group(1), Long.parseLong(matcher.group(2)));
-        }
-        return calls;
-    }
-
-    private static long delta(Map<String, Long> before, Map<String, Long> after, String command) {
-        return after.getOrDefault(command, 0L) - before.getOrDefault(command, 0L);
-    }
-
-    private static long scriptCalls(Map<String, Long> before, Map<String, Long> after) {
-        return delta(before, after, "evalsha")
-                + delta(before, after, "eval")
-                + delta(before, after, "evalsha_ro")
-                + delta(before, after, "eval_ro");
     }
 
     /** Records the events a listener hears, as text. */
