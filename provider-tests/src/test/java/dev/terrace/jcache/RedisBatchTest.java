@@ -105,19 +105,26 @@ class RedisBatchTest {
     }
 
     @Test
-    void putAllOf100KeysIsOneReadAndOneWriteScriptEachFencedLoggedAndAnnounced() throws IOException {
+    void putAllOf100KeysIsOneWriteScriptWithNoReadBeforeItEachLoggedAndAnnounced() throws IOException {
         Cache<String, String> cache =
                 manager("redis").createCache("writes", new MutableConfiguration<String, String>());
         cache.putAll(Map.of("warm1", "w", "warm2", "w"));
+        cache.putAll(entries(50, "old"));
         long seqBefore = sequence(server, "writes");
 
         Map<String, Long> before = commandStats(server);
         cache.putAll(entries(100, "v"));
         Map<String, Long> after = commandStats(server);
 
+        assertThat(delta(before, after, "mget"))
+                .as("no read before the write: the script decides each put (50 updates, 50 creations) itself")
+                .isZero();
+        assertThat(delta(before, after, "get"))
+                .as("each entry read inside the write script, once")
+                .isBetween(100L, 100L + POLLS);
         assertThat(scriptCalls(before, after))
-                .as("one read and one write script call for 100 puts, besides the coherence log's polls")
-                .isBetween(2L, 2L + POLLS);
+                .as("one write script call for 100 puts, besides the coherence log's polls")
+                .isBetween(1L, 1L + POLLS);
         assertThat(delta(before, after, "xadd"))
                 .as("one log record per change, as a single put makes")
                 .isEqualTo(100);
@@ -240,10 +247,120 @@ class RedisBatchTest {
         assertThat(delta(before, after, "xadd"))
                 .as("one log record per removal")
                 .isEqualTo(1000);
+        assertThat(delta(before, after, "mget"))
+                .as("the walk over the keys answered by the heap's near copies, and no read before the removals")
+                .isZero();
         assertThat(scriptCalls(before, after))
-                .as("the walk over the keys answered by the heap's near copies, then one read and one write"
-                        + " script per 500 removals")
-                .isBetween(4L, 4L + POLLS);
+                .as("one write script per 500 removals, each deciding its removals itself")
+                .isBetween(2L, 2L + POLLS);
+    }
+
+    @Test
+    void removeAllWithoutWriterDeletesPagesOfKeysWithoutReadingThemAndCountsLiveOnes() throws IOException {
+        Cache<String, String> cache = manager("redis")
+                .createCache("sweep", new MutableConfiguration<String, String>().setStatisticsEnabled(true));
+        cache.putAll(entries(1000, "v"));
+        long seqBefore = sequence(server, "sweep");
+
+        Map<String, Long> before = commandStats(server);
+        cache.removeAll();
+        Map<String, Long> after = commandStats(server);
+
+        assertThat(cache.iterator().hasNext()).as("every entry removed").isFalse();
+        assertThat(cache.unwrap(TerraceCache.class).statistics().getCacheRemovals())
+                .as("each live entry removed counts once")
+                .isEqualTo(1000);
+        assertThat(delta(before, after, "mget"))
+                .as("no page of values read before the removals")
+                .isZero();
+        assertThat(scriptCalls(before, after))
+                .as("one write script per 500 removals, besides the coherence log's polls")
+                .isBetween(2L, 2L + POLLS);
+        assertThat(delta(before, after, "xadd"))
+                .as("one log record per removal")
+                .isEqualTo(1000);
+        assertThat(delta(before, after, "publish"))
+                .as("one announcement per removal")
+                .isEqualTo(1000);
+        assertThat(sequence(server, "sweep")).isEqualTo(seqBefore + 1000);
+
+        cache.removeAll();
+        assertThat(cache.unwrap(TerraceCache.class).statistics().getCacheRemovals())
+                .as("removing from an empty cache removes nothing")
+                .isEqualTo(1000);
+    }
+
+    @Test
+    void decidedBatchesGiveCreatedAndUpdatedEntriesTheirOwnExpiryAndCountAsPutsAndRemovals() {
+        decidedBatchesKeepExpiryAndStatistics("heap+disk+redis");
+    }
+
+    @Test
+    void decidedBatchesOnRedisAloneGiveCreatedAndUpdatedEntriesTheirOwnExpiry() {
+        decidedBatchesKeepExpiryAndStatistics("redis");
+    }
+
+    private void decidedBatchesKeepExpiryAndStatistics(String stack) {
+        // An hour ahead of the server's clock: Redis reclaims an entry (PXAT) a grace period after its expiry
+        // instant by its own clock, so it must hold every entry of the test, expired or not, and the cache decide.
+        MutableClock clock = new MutableClock(
+                System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+        Cache<String, String> cache = manager(stack, "terrace.clock", clock, "terrace.l2.path", disk())
+                .createCache(
+                        "expiring",
+                        new MutableConfiguration<String, String>()
+                                .setStatisticsEnabled(true)
+                                .setExpiryPolicyFactory(CreatedExpiryPolicy.factoryOf(
+                                        new javax.cache.expiry.Duration(TimeUnit.SECONDS, 60))));
+        TerraceCache<String, String> terrace = cache.unwrap(TerraceCache.class);
+        cache.putAll(entries(50, "old"));
+        clock.advance(Duration.ofSeconds(30));
+
+        cache.putAll(entries(100, "new"));
+        assertThat(terrace.statistics().getCachePuts()).isEqualTo(150);
+        assertThat(cache.getAll(entries(100, "new").keySet()))
+                .as("the near copies hold what Redis holds")
+                .isEqualTo(entries(100, "new"));
+
+        clock.advance(Duration.ofSeconds(40));
+        Map<String, String> created = new LinkedHashMap<>(entries(100, "new"));
+        entries(50, "new").keySet().forEach(created::remove);
+        assertThat(cache.getAll(entries(100, "new").keySet()))
+                .as("the 50 updates kept their creation's expiry (gone at 60 s), the 50 creations got their own"
+                        + " (until 90 s)")
+                .isEqualTo(created);
+
+        cache.removeAll(entries(100, "new").keySet());
+        assertThat(terrace.statistics().getCacheRemovals())
+                .as("only the 50 live entries count as removed")
+                .isEqualTo(50);
+        assertThat(cache.iterator().hasNext()).isFalse();
+    }
+
+    @Test
+    void removeAllWithoutWriterDropsAnotherProcessesNearCopiesAndItsListenerHearsEachRemoval() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Cache<String, String> writer =
+                manager("redis").createCache("swept", new MutableConfiguration<String, String>());
+        Cache<String, String> reader = manager("heap+redis")
+                .createCache(
+                        "swept",
+                        new MutableConfiguration<String, String>()
+                                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                        () -> new Recorder(heard), null, true, false)));
+        writer.putAll(entries(50, "v"));
+        assertThat(reader.getAll(entries(50, "v").keySet())).isEqualTo(entries(50, "v"));
+
+        writer.removeAll();
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(reader.getAll(entries(50, "v").keySet()))
+                        .as("the reader's near copies of removed entries were dropped")
+                        .isEmpty());
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(heard)
+                        .as("the reader's listener heard each creation and each removal, with its old value")
+                        .hasSize(100)
+                        .contains("CREATED k7=v7", "REMOVED k7 (was v7)"));
     }
 
     @Test

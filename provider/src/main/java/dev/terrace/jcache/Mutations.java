@@ -8,6 +8,7 @@ import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +35,8 @@ final class Mutations<K, V> {
      * a put that does not return the previous value reports only whether the entry was there.
      */
     private static final Object NOT_READ = new Object();
+    /** How many keys {@link #removeEvery} removes with one batch: about what one SCAN of Redis lists. */
+    private static final int REMOVAL_PAGE = 1_000;
 
     private final CacheCore<K, V> core;
 
@@ -243,7 +246,10 @@ final class Mutations<K, V> {
                 }
             }
         }
-        Long batched = putInOneBatch(toStore);
+        Long batched = putDecidedInOneBatch(toStore);
+        if (batched == null) {
+            batched = putInOneBatch(toStore);
+        }
         if (batched != null) {
             return new Bulk(batched, writerFailure);
         }
@@ -274,6 +280,143 @@ final class Mutations<K, V> {
             changes.put(core.copier.copyKey(key), putting(key, value, core.copier.toStored(value), false));
         }
         return changeInOneBatch(changes, change -> change.written);
+    }
+
+    /**
+     * Stores the entries of {@code toStore} with one batch of decided puts ({@link TieredStore#putAllDecided}; Redis:
+     * one script call per shard page, no read before it), where a single put would be decided in one step ({@link
+     * CacheCore#decidesPutsInOneStep}; the writer, if any, has taken the batch already). As {@link #putInOneStep}
+     * does for one key: both outcomes of every put are decided here from one reading of the clock, the authority
+     * picks one per key, and each put's own step then runs on what the authority found, at that same instant, so
+     * that statistics and expiry are decided by the same step as every other put.
+     *
+     * @return how many entries were stored, or {@code null} where the entries must be put otherwise (an expiry
+     *     that ends at once, an authority that cannot be reached: each put then goes under the policy of a change)
+     */
+    private Long putDecidedInOneBatch(Map<K, V> toStore) {
+        if (toStore.size() < 2 || !core.decidesPutsInOneStep(false)) {
+            return null;
+        }
+        long now = core.clock.millis();
+        long created = core.expiry.forCreation(now);
+        long updated = core.expiry.forUpdate(now);
+        if (created <= now || (updated != ExpiryCalculator.UNCHANGED && updated <= now)) {
+            return null;
+        }
+        long updatedAt = updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated;
+        Map<K, Putting> changes = new LinkedHashMap<>();
+        Map<K, DecidedPut> puts = new LinkedHashMap<>();
+        for (Map.Entry<K, V> entry : toStore.entrySet()) {
+            K key = entry.getKey();
+            V value = entry.getValue();
+            Object stored = core.copier.toStored(value);
+            K storedKey = core.copier.copyKey(key);
+            changes.put(storedKey, putting(key, value, stored, false));
+            puts.put(storedKey, new DecidedPut(stored, now, created, updatedAt, false));
+        }
+        Map<K, DecidedPut.Found> found;
+        try {
+            found = core.store.putAllDecided(puts);
+        } catch (TierUnavailableException e) {
+            return null;
+        }
+        if (found == null) {
+            return null;
+        }
+        long written = 0;
+        for (Map.Entry<K, Putting> change : changes.entrySet()) {
+            Putting putting = change.getValue();
+            DecidedPut.Found before = found.get(change.getKey());
+            putting.decidedAt = now;
+            putting.apply(before == null ? null : new TierEntry(NOT_READ, before.expiresAt()));
+            if (putting.written) {
+                written++;
+            }
+        }
+        return written;
+    }
+
+    /**
+     * Removes {@code keys} with one batch of removals the authority decides without a read before them ({@link
+     * TieredStore#removeAllDecided}; Redis: one script call per shard page), where puts would be decided so ({@link
+     * CacheCore#decidesPutsInOneStep}: no listener, no file dependency needs the removed values; the writer, if
+     * any, has deleted the batch already). Each key still goes through the step of a removal, on what the
+     * authority found, at the instant it judged it live or expired.
+     *
+     * @return how many live entries were removed, or {@code null} where the keys must be removed otherwise
+     */
+    private Long removeDecidedInOneBatch(Collection<K> keys) {
+        if (keys.size() < 2 || !core.decidesPutsInOneStep(false)) {
+            return null;
+        }
+        long now = core.clock.millis();
+        Map<K, DecidedPut.Found> found;
+        try {
+            found = core.store.removeAllDecided(keys, now);
+        } catch (TierUnavailableException e) {
+            return null;
+        }
+        if (found == null) {
+            return null;
+        }
+        long removals = 0;
+        for (K key : keys) {
+            DecidedPut.Found before = found.get(key);
+            Change removal = removingAt(key, now);
+            removal.apply(before == null ? null : new TierEntry(NOT_READ, before.expiresAt()));
+            if (removal.previous != null) {
+                removals++;
+            }
+        }
+        return removals;
+    }
+
+    /** The step of a removal decided by the authority at {@code now}: it judges the entry live at that instant. */
+    private Change removingAt(K key, long now) {
+        return new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                TierEntry live = core.live(key, current, now);
+                previous = live;
+                if (live != null) {
+                    core.removed(key, live);
+                }
+                return null;
+            }
+        };
+    }
+
+    /**
+     * Removes every entry of the cache ({@code removeAll()}) a page of keys at a time, each page with one batch of
+     * decided removals ({@link #removeDecidedInOneBatch}), without reading the entries first: where there is no
+     * writer (which must be handed the live keys before anything is removed) and removals are decided so.
+     *
+     * @return how many live entries were removed, or {@code null} where the caller must find the live keys and
+     *     remove them with {@link #removeAll(Set)}
+     */
+    Bulk removeEvery() {
+        if (core.writer != null || !core.decidesPutsInOneStep(false)) {
+            return null;
+        }
+        long removals = 0;
+        Iterator<K> keys = core.store.keys();
+        while (keys.hasNext()) {
+            List<K> page = new ArrayList<>(REMOVAL_PAGE);
+            while (page.size() < REMOVAL_PAGE && keys.hasNext()) {
+                page.add(keys.next());
+            }
+            Long removed = removeDecidedInOneBatch(page);
+            if (removed == null) {
+                removed = 0L;
+                for (K key : page) {
+                    if (remove(key, false).previous != null) {
+                        removed++;
+                    }
+                }
+            }
+            removals += removed;
+        }
+        return new Bulk(removals, null);
     }
 
     /**
@@ -340,7 +483,10 @@ final class Mutations<K, V> {
                 keys.removeAll(undeleted);
             }
         }
-        Long batched = removeInOneBatch(keys);
+        Long batched = removeDecidedInOneBatch(keys);
+        if (batched == null) {
+            batched = removeInOneBatch(keys);
+        }
         if (batched != null) {
             return new Bulk(batched, writerFailure);
         }

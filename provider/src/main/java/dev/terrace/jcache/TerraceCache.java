@@ -357,7 +357,14 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
     @Override
     public void removeAll() {
         requireOpen();
-        removeKeys(reads.liveKeys());
+        long start = statistics.start();
+        Mutations.Bulk bulk = mutations.removeEvery();
+        if (bulk == null) {
+            removeKeys(reads.liveKeys());
+            return;
+        }
+        statistics.recordRemovals(bulk.written());
+        statistics.recordRemoveTime(start);
     }
 
     private void removeKeys(Set<K> keys) {

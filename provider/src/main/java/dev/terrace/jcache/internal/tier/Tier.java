@@ -121,6 +121,28 @@ public interface Tier<K> extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not decide puts itself");
     }
 
+    /**
+     * Makes every put of {@code puts} as {@link #putDecided} makes one, in as few round trips as the tier can
+     * (Redis: one script call per shard page, one round trip per node), and returns what each key held before (a
+     * key that held nothing is left out). The puts share one instant and one expiry decision and bring back no
+     * value. Not atomic as a whole. Only where {@link #decidesPuts}; elsewhere throws {@code
+     * UnsupportedOperationException}.
+     */
+    default Map<K, DecidedPut.Found> putAllDecided(Map<K, DecidedPut> puts) {
+        throw new UnsupportedOperationException(name() + " does not decide puts itself");
+    }
+
+    /**
+     * Removes the entry of each of {@code keys} without reading it first, in as few round trips as the tier can,
+     * and returns what each key held before (a key that held nothing is left out; values not brought back): an
+     * entry whose {@link DecidedPut.Found#expiresAt} is not after {@code now} had expired, and its removal is
+     * reported as such to other processes. Not atomic as a whole. Only where {@link #decidesPuts}; elsewhere
+     * throws {@code UnsupportedOperationException}.
+     */
+    default Map<K, DecidedPut.Found> removeAllDecided(Collection<? extends K> keys, long now) {
+        throw new UnsupportedOperationException(name() + " does not decide removals itself");
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 

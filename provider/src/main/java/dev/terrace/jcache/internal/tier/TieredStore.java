@@ -632,6 +632,71 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
+     * Makes every put of {@code puts} in the authority as {@link #putDecided} makes one, as one batch ({@link
+     * Tier#putAllDecided}; Redis: one script call per shard page, one round trip per node, no read before it), then
+     * brings the near copies in line with the results as {@link #computeAll} does. Returns what each key held
+     * before (left out: nothing), or {@code null} where the caller should make the puts otherwise: a caller inside
+     * a change the near tiers decide while the authority is away (which holds a stripe). Where the authority cannot
+     * be reached, throws its {@link TierUnavailableException} once every key's change is counted as unknown and its
+     * near copies are gone, so that the caller makes the changes one by one, under the policy of a change.
+     */
+    public Map<K, DecidedPut.Found> putAllDecided(Map<K, DecidedPut> puts) {
+        if (holdsAnyStripe()) {
+            return null;
+        }
+        List<K> keys = new ArrayList<>(puts.keySet());
+        long[] seen = changesOf(keys);
+        long drops = authorityDrops.get();
+        Map<K, DecidedPut.Found> found;
+        try {
+            found = authority.putAllDecided(puts);
+        } catch (TierUnavailableException e) {
+            keys.forEach(this::changeFailed);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            keys.forEach(this::changeFailed);
+            throw failures.changeFailed(e, false);
+        }
+        if (!nearTiers.isEmpty()) {
+            Map<K, TierEntry> results = new LinkedHashMap<>();
+            puts.forEach((key, put) -> results.put(key, put.result(found.get(key))));
+            changedAll(keys, results, seen, drops);
+        }
+        return found;
+    }
+
+    /**
+     * Removes {@code keys} from the authority without reading them first, as one batch ({@link
+     * Tier#removeAllDecided}; Redis: one script call per shard page, one round trip per node), then drops their
+     * near copies as {@link #computeAll} does. Returns what each key held before (left out: nothing; values not
+     * brought back), or {@code null} as {@link #putAllDecided} does; fails as it does.
+     */
+    public Map<K, DecidedPut.Found> removeAllDecided(Collection<? extends K> keys, long now) {
+        if (holdsAnyStripe()) {
+            return null;
+        }
+        List<K> order = new ArrayList<>(keys);
+        long[] seen = changesOf(order);
+        long drops = authorityDrops.get();
+        Map<K, DecidedPut.Found> found;
+        try {
+            found = authority.removeAllDecided(order, now);
+        } catch (TierUnavailableException e) {
+            order.forEach(this::changeFailed);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            order.forEach(this::changeFailed);
+            throw failures.changeFailed(e, false);
+        }
+        if (!nearTiers.isEmpty()) {
+            Map<K, TierEntry> results = new LinkedHashMap<>();
+            order.forEach(key -> results.put(key, null));
+            changedAll(order, results, seen, drops);
+        }
+        return found;
+    }
+
+    /**
      * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
      * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an
      * earlier run, so the caller knows what every entry in it was made under. Elsewhere does nothing and

@@ -100,6 +100,45 @@ class BatchClusterTest {
     }
 
     @Test
+    void putAllAndRemoveAllSpanningShardsReadNothingBeforeWriting() throws IOException {
+        try (CacheManager manager = manager("redis")) {
+            Cache<String, String> cache = manager.createCache(
+                    "decided", new MutableConfiguration<String, String>().setStatisticsEnabled(true));
+            cache.putAll(entries(150, "old"));
+
+            List<Map<String, Long>> beforePut = stats();
+            cache.putAll(entries(300, "v"));
+            List<Map<String, Long>> afterPut = stats();
+            assertThat(cache.getAll(entries(300, "v").keySet())).isEqualTo(entries(300, "v"));
+            List<Map<String, Long>> beforeRemove = stats();
+            cache.removeAll();
+            List<Map<String, Long>> afterRemove = stats();
+
+            long logged = 0;
+            long removalsLogged = 0;
+            for (int m = 0; m < beforePut.size(); m++) {
+                assertThat(delta(beforePut.get(m), afterPut.get(m), "mget"))
+                        .as("no read before the puts on master %d", m)
+                        .isZero();
+                assertThat(delta(beforeRemove.get(m), afterRemove.get(m), "mget"))
+                        .as("no read before the removals on master %d", m)
+                        .isZero();
+                logged += delta(beforePut.get(m), afterPut.get(m), "xadd");
+                removalsLogged += delta(beforeRemove.get(m), afterRemove.get(m), "xadd");
+            }
+            assertThat(logged).as("one log record per put, in its shard").isEqualTo(300);
+            assertThat(removalsLogged)
+                    .as("one log record per removal, in its shard")
+                    .isEqualTo(300);
+            assertThat(cache.iterator().hasNext()).isFalse();
+            dev.terrace.jcache.TerraceCache<?, ?> terrace = cache.unwrap(dev.terrace.jcache.TerraceCache.class);
+            assertThat(terrace.statistics().getCachePuts()).isEqualTo(450);
+            assertThat(terrace.statistics().getCacheRemovals()).isEqualTo(300);
+            manager.destroyCache("decided");
+        }
+    }
+
+    @Test
     void anotherProcessSeesBatchWritesAcrossShards() {
         try (CacheManager first = manager("heap+redis");
                 CacheManager second = manager("heap+redis")) {

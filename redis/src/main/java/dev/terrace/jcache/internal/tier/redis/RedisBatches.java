@@ -6,7 +6,9 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
+import dev.terrace.jcache.internal.tier.DecidedPut;
 import dev.terrace.jcache.internal.tier.TierEntry;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -14,6 +16,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
+import javax.cache.event.EventType;
 
 /**
  * The batch operations of a {@link RedisTier}: many entries read or changed with one script call per shard
@@ -34,6 +37,10 @@ final class RedisBatches<K> {
     private static final String READ_SCRIPT = RedisTier.script("redis-read-batch.lua");
     private static final String WRITE_SCRIPT = RedisTier.script("redis-write-batch.lua");
     private static final byte[] OPTIMISTIC = {'1'};
+    private static final byte[] DECIDED_PUTS = {'p'};
+    private static final byte[] DECIDED_REMOVALS = {'r'};
+    private static final byte[] NOTHING = new byte[0];
+    private static final long LOCKED = -2;
 
     private final RedisTier<K> tier;
     private final RedissonClient client;
@@ -117,6 +124,171 @@ final class RedisBatches<K> {
             }
         }
         return results;
+    }
+
+    /**
+     * Makes each put of {@code puts} as {@link RedisTier#putDecided} makes one, reading nothing first: one call of
+     * {@code redis-write-batch.lua} in its decided-put mode per shard page, all in one pipeline, which picks each
+     * entry's creation or update by whether it is live at the put's instant, and writes, sequences, logs and
+     * announces it. An entry locked by a change that runs user code is put alone afterwards, as {@link
+     * RedisTier#putDecided} puts it (waiting for the lock). The puts share one instant and one expiry decision
+     * (they are one {@code putAll}); returns what each key held before (left out: nothing).
+     */
+    Map<K, DecidedPut.Found> putAllDecided(Map<K, DecidedPut> puts) {
+        List<K> order = new ArrayList<>(puts.keySet());
+        DecidedPut first = puts.get(order.get(0));
+        List<byte[]> encoded = new ArrayList<>(order.size());
+        List<byte[]> payloads = new ArrayList<>(order.size());
+        for (K key : order) {
+            DecidedPut put = puts.get(key);
+            if (put.now() != first.now()
+                    || put.createdExpiresAt() != first.createdExpiresAt()
+                    || put.updatedExpiresAt() != first.updatedExpiresAt()
+                    || put.bringsValue()) {
+                throw new IllegalArgumentException(
+                        "the puts of a batch share one instant and one expiry, and bring" + " back no value");
+            }
+            encoded.add(codec.encodeKey(key));
+            payloads.add(codec.encodeValue(put.value()));
+        }
+        long created = tier.cappedExpiry(first.createdExpiresAt());
+        boolean keep = first.updatedExpiresAt() == DecidedPut.KEEP;
+        long updated = keep ? 0 : tier.cappedExpiry(first.updatedExpiresAt());
+        byte[][] common = {
+            ascii(Long.toString(first.now())),
+            longBytes(created),
+            ascii(Long.toString(RedisTier.reclaimInstant(created))),
+            keep ? NOTHING : longBytes(updated),
+            ascii(Long.toString(keep ? 0 : RedisTier.reclaimInstant(updated)))
+        };
+        Object[][] found = decided(
+                encoded,
+                DECIDED_PUTS,
+                shard -> new byte[][] {
+                    common[0],
+                    common[1],
+                    common[2],
+                    common[3],
+                    common[4],
+                    Announcement.changeHead(tier.origin(), shard, EventType.CREATED),
+                    Announcement.changeHead(tier.origin(), shard, EventType.UPDATED)
+                },
+                (args, index) -> {
+                    args.add(encoded.get(index));
+                    args.add(payloads.get(index));
+                    args.add(longBytes(RedisTier.newVersion()));
+                });
+        Map<K, DecidedPut.Found> results = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            K key = order.get(i);
+            if (((Number) found[i][0]).longValue() == LOCKED) {
+                DecidedPut.Found before = tier.putDecided(key, puts.get(key));
+                if (before != null) {
+                    results.put(key, before);
+                }
+            } else if (found[i][1] instanceof byte[] header && header.length >= 16) {
+                results.put(key, new DecidedPut.Found(ByteBuffer.wrap(header).getLong(8), null));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Removes the entry of each of {@code keys}, reading nothing first: one call of {@code redis-write-batch.lua}
+     * in its decided-removal mode per shard page, all in one pipeline, which deletes, sequences, logs and announces
+     * each entry it finds (as {@code REMOVED} with the old value, or {@code EXPIRED} when it had expired at {@code
+     * now}). An entry locked by a change that runs user code is removed alone afterwards, under its lock. Returns
+     * what each key held before (left out: nothing), its value not brought back.
+     */
+    Map<K, DecidedPut.Found> removeAllDecided(Collection<? extends K> keys, long now) {
+        List<K> order = new ArrayList<>(keys);
+        List<byte[]> encoded = new ArrayList<>(order.size());
+        for (K key : order) {
+            encoded.add(codec.encodeKey(key));
+        }
+        byte[] instant = ascii(Long.toString(now));
+        Object[][] found = decided(
+                encoded,
+                DECIDED_REMOVALS,
+                shard -> new byte[][] {
+                    instant,
+                    Announcement.changeHead(tier.origin(), shard, EventType.REMOVED),
+                    Announcement.changeHead(tier.origin(), shard, EventType.EXPIRED)
+                },
+                (args, index) -> args.add(encoded.get(index)));
+        Map<K, DecidedPut.Found> results = new LinkedHashMap<>();
+        for (int i = 0; i < order.size(); i++) {
+            K key = order.get(i);
+            if (((Number) found[i][0]).longValue() == LOCKED) {
+                DecidedPut.Found[] before = {null};
+                tier.compute(key, current -> {
+                    before[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), null);
+                    return null;
+                });
+                if (before[0] != null) {
+                    results.put(key, before[0]);
+                }
+            } else if (found[i][1] instanceof byte[] header && header.length >= 16) {
+                results.put(key, new DecidedPut.Found(ByteBuffer.wrap(header).getLong(8), null));
+            }
+        }
+        return results;
+    }
+
+    /**
+     * Runs {@code redis-write-batch.lua} in a decided {@code mode} for the entries {@code encoded}: one call per
+     * shard page, with the arguments {@code pageArgs} gives for the page's shard, then {@code entryArgs} adds for
+     * each entry. Returns the script's two items of each entry, in the order of {@code encoded}.
+     */
+    private Object[][] decided(
+            List<byte[]> encoded,
+            byte[] mode,
+            java.util.function.IntFunction<byte[][]> pageArgs,
+            java.util.function.ObjIntConsumer<List<Object>> entryArgs) {
+        Map<Integer, List<Integer>> byShard = byShard(encoded.size(), i -> layout.shardOf(encoded.get(i)));
+        List<List<Integer>> pages = pages(byShard);
+        byte[] logLengthBytes = ascii(Integer.toString(logLength));
+        byte[] channel = ascii(layout.channel());
+        List<Object> replies = run(pages, page -> {
+            int shard = layout.shardOf(encoded.get(page.get(0)));
+            String prefix = layout.prefix(shard);
+            List<Object> keys = new ArrayList<>(3 + 2 * page.size());
+            keys.add(prefix + "seq");
+            keys.add(prefix + "log");
+            keys.add(prefix + "epoch");
+            byte[][] shared = pageArgs.apply(shard);
+            List<Object> args = new ArrayList<>(5 + shared.length + 3 * page.size());
+            args.add(originBytes);
+            args.add(logLengthBytes);
+            args.add(ascii(RedisTier.newEpoch()));
+            args.add(channel);
+            args.add(mode);
+            args.addAll(List.of((Object[]) shared));
+            for (int index : page) {
+                String name = layout.entryName(encoded.get(index));
+                keys.add(name);
+                keys.add(tier.lockOf(name));
+                entryArgs.accept(args, index);
+            }
+            return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
+        });
+        Object[][] found = new Object[encoded.size()][];
+        for (int p = 0; p < pages.size(); p++) {
+            List<?> values = (List<?>) replies.get(p);
+            List<Integer> page = pages.get(p);
+            if (values == null || values.size() != 2 * page.size()) {
+                throw new IllegalStateException("Redis answered a batch of " + page.size() + " changes with "
+                        + (values == null ? "nothing" : values.size() + " items") + "; their outcome is unknown");
+            }
+            for (int i = 0; i < page.size(); i++) {
+                found[page.get(i)] = new Object[] {values.get(2 * i), values.get(2 * i + 1)};
+            }
+        }
+        return found;
+    }
+
+    private static byte[] longBytes(long value) {
+        return ByteBuffer.allocate(8).putLong(value).array();
     }
 
     /** The stored bytes of each encoded key, in order ({@code null}: absent): one read script per shard page. */

@@ -600,6 +600,60 @@ public final class RedisTier<K> implements SharedTier<K> {
         });
     }
 
+    /**
+     * Makes every put of {@code puts} as {@link #putDecided} makes one, with one call of {@code
+     * redis-write-batch.lua} per shard page and one round trip per node (see {@link RedisBatches#putAllDecided}).
+     */
+    @Override
+    public Map<K, DecidedPut.Found> putAllDecided(Map<K, DecidedPut> puts) {
+        requireSameShards();
+        LOCKED_CHANGE_FAILED.remove();
+        if (puts.isEmpty()) {
+            return Map.of();
+        }
+        return health.call(() -> batches.putAllDecided(puts));
+    }
+
+    /**
+     * Removes the entries of {@code keys} without reading them first, with one call of {@code
+     * redis-write-batch.lua} per shard page and one round trip per node (see {@link
+     * RedisBatches#removeAllDecided}).
+     */
+    @Override
+    public Map<K, DecidedPut.Found> removeAllDecided(Collection<? extends K> keys, long now) {
+        requireSameShards();
+        LOCKED_CHANGE_FAILED.remove();
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        return health.call(() -> batches.removeAllDecided(keys, now));
+    }
+
+    /** The process that makes this tier's changes, as announcements name it. */
+    UUID origin() {
+        return origin;
+    }
+
+    /** {@code expiresAt} within the tier's TTL cap ({@link #withTtl}), for {@link RedisBatches}. */
+    long cappedExpiry(long expiresAt) {
+        return capped(expiresAt);
+    }
+
+    /** When Redis may drop an entry that expires at {@code expiresAt} (0: never), for {@link RedisBatches}. */
+    static long reclaimInstant(long expiresAt) {
+        return reclaimAt(expiresAt);
+    }
+
+    /** A new entry version: 8 random bytes, never all zero. */
+    static long newVersion() {
+        return nonZeroRandom();
+    }
+
+    /** The lock of entry {@code entryName}, for {@link RedisBatches}. */
+    String lockOf(String entryName) {
+        return lockName(entryName);
+    }
+
     /** Runs {@code redis-write.lua} in its decided-put mode (see the script for its arguments and reply). */
     private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
         int shard = layout.shardOf(keyBytes);
