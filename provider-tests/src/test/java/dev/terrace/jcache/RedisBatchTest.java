@@ -84,7 +84,7 @@ class RedisBatchTest {
     }
 
     @Test
-    void getAllOf100KeysIsOneReadScriptAndNoGetPerKey() throws IOException {
+    void getAllOf100KeysIsOneMgetAndNoGetPerKey() throws IOException {
         Cache<String, String> cache = manager("redis").createCache("reads", new MutableConfiguration<String, String>());
         Map<String, String> entries = entries(100, "v");
         cache.putAll(entries);
@@ -96,12 +96,12 @@ class RedisBatchTest {
 
         assertThat(read).isEqualTo(entries);
         assertThat(delta(before, after, "get"))
-                .as("no GET per key: the batch reads with one MGET inside one script")
+                .as("no GET per key: the batch reads with one MGET")
                 .isZero();
         assertThat(delta(before, after, "mget")).as("one MGET for the 100 keys").isEqualTo(1);
         assertThat(scriptCalls(before, after))
-                .as("one read script call, besides the coherence log's polls")
-                .isBetween(1L, 1L + POLLS);
+                .as("a plain MGET, no script (whose reply Lua would convert twice), besides the coherence log's polls")
+                .isBetween(0L, (long) POLLS);
     }
 
     @Test
@@ -216,8 +216,8 @@ class RedisBatchTest {
                 .as("no GET per entry (a few from the cache's upkeep while the walk runs)")
                 .isLessThanOrEqualTo(POLLS);
         assertThat(delta(before, after, "mget"))
-                .as("one read per page of 256 keys")
-                .isEqualTo(4);
+                .as("one read per page of 1,000 keys, as many as one SCAN lists")
+                .isBetween(1L, 2L);
         assertThat(delta(before, after, "scan"))
                 .as("SCAN in pages of 1,000 names")
                 .isLessThanOrEqualTo(3);

@@ -3,6 +3,8 @@ package dev.terrace.jcache.internal.tier.redis;
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.shaded.redisson.api.BatchOptions;
 import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
+import dev.terrace.jcache.internal.shaded.redisson.api.RBuckets;
+import dev.terrace.jcache.internal.shaded.redisson.api.RFuture;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
@@ -15,13 +17,18 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 import javax.cache.event.EventType;
 
 /**
- * The batch operations of a {@link RedisTier}: many entries read or changed with one script call per shard
- * (page), and the calls of every shard sent together as one pipeline per node ({@link RBatch}), so a batch costs
- * one round trip per node instead of one or two per key.
+ * The batch operations of a {@link RedisTier}: many entries read with one {@code MGET} per shard (page), or changed
+ * with one script call per shard (page), and the calls of every shard sent together (writes as one pipeline per
+ * node, {@link RBatch}), so a batch costs one round trip per node instead of one or two per key.
+ *
+ * <p>A batch of puts or removals that needs nothing but what the authority finds ({@link #putAllDecided}, {@link
+ * #removeAllDecided}) reads nothing first: the script decides each entry itself, as {@code redis-write.lua}'s
+ * decided put does one.
  *
  * <p>A batch of changes reads the entries, decides each from what it read, and writes them with {@code
  * redis-write-batch.lua}, which fences, sequences, logs and announces each change exactly as {@code
@@ -34,7 +41,6 @@ final class RedisBatches<K> {
     /** The most entries one script call reads or writes: Lua's {@code unpack} and the server's latency bound it. */
     static final int PAGE = 500;
 
-    private static final String READ_SCRIPT = RedisTier.script("redis-read-batch.lua");
     private static final String WRITE_SCRIPT = RedisTier.script("redis-write-batch.lua");
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] DECIDED_PUTS = {'p'};
@@ -291,25 +297,47 @@ final class RedisBatches<K> {
         return ByteBuffer.allocate(8).putLong(value).array();
     }
 
-    /** The stored bytes of each encoded key, in order ({@code null}: absent): one read script per shard page. */
+    /**
+     * The stored bytes of each encoded key, in order ({@code null}: absent): one {@code MGET} per shard page (its
+     * keys share one slot), the pages sent at once. A plain {@code MGET}, not a script: a script's reply is converted
+     * to Lua and back, which costs the server more than the {@code MGET} itself for a page of values. The
+     * connection reads from masters only ({@code ReadMode.MASTER}), as every Terrace read.
+     */
     private byte[][] read(List<byte[]> encoded) {
         byte[][] stored = new byte[encoded.size()][];
         Map<Integer, List<Integer>> byShard = byShard(encoded.size(), i -> layout.shardOf(encoded.get(i)));
         List<List<Integer>> pages = pages(byShard);
-        List<Object> replies = run(pages, page -> {
-            List<Object> names = new ArrayList<>(page.size());
-            for (int index : page) {
-                names.add(layout.entryName(encoded.get(index)));
+        List<String[]> names = new ArrayList<>(pages.size());
+        for (List<Integer> page : pages) {
+            String[] pageNames = new String[page.size()];
+            for (int i = 0; i < pageNames.length; i++) {
+                pageNames[i] = layout.entryName(encoded.get(page.get(i)));
             }
-            // READ_WRITE, as every Terrace read: to the master, with EVALSHA, which servers before 7 also know.
-            return new Call(RScript.Mode.READ_WRITE, READ_SCRIPT, names, List.of());
-        });
+            names.add(pageNames);
+        }
+        RBuckets buckets = client.getBuckets(ByteArrayCodec.INSTANCE);
+        List<Map<String, byte[]>> replies = new ArrayList<>(pages.size());
+        if (pages.size() == 1) {
+            replies.add(buckets.get(names.get(0)));
+        } else {
+            List<RFuture<Map<String, byte[]>>> futures = new ArrayList<>(pages.size());
+            for (String[] pageNames : names) {
+                futures.add(buckets.getAsync(pageNames));
+            }
+            for (RFuture<Map<String, byte[]>> future : futures) {
+                try {
+                    replies.add(future.toCompletableFuture().join());
+                } catch (CompletionException e) {
+                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+                }
+            }
+        }
         for (int p = 0; p < pages.size(); p++) {
-            List<?> values = (List<?>) replies.get(p);
+            Map<String, byte[]> values = replies.get(p);
             List<Integer> page = pages.get(p);
+            String[] pageNames = names.get(p);
             for (int i = 0; i < page.size(); i++) {
-                Object value = i < values.size() ? values.get(i) : null;
-                stored[page.get(i)] = value instanceof byte[] bytes ? bytes : null;
+                stored[page.get(i)] = values.get(pageNames[i]);
             }
         }
         return stored;

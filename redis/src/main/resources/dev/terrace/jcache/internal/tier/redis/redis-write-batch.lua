@@ -65,13 +65,22 @@ local function prepare()
   ready = true
 end
 
--- Takes the next sequence number, then logs and announces the change of the entry with key bytes k.
+-- Takes the next sequence number, then logs and announces the change of the entry with key bytes k. The shard's
+-- sequence key is written once, by finish(): should the script fail part way, the log then holds numbers past it,
+-- and the next change starts a new epoch (above), so that every process drops the near copies it cannot prove.
 local function announce(k, head, tail)
   seq = seq + 1
-  redis.call('SET', KEYS[1], seq)
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'o', ARGV[1], 'k', k)
   redis.call('PUBLISH', ARGV[4], head .. epoch .. string.format('%020d', seq) .. tail)
   return seq
+end
+
+-- Records the last sequence number taken, and returns the results.
+local function finish()
+  if ready then
+    redis.call('SET', KEYS[1], seq)
+  end
+  return results
 end
 
 if mode == 'p' then
@@ -117,7 +126,7 @@ if mode == 'p' then
       results[2 * i + 2] = current and string.sub(current, 1, 16) or ''
     end
   end
-  return results
+  return finish()
 end
 
 if mode == 'r' then
@@ -147,7 +156,7 @@ if mode == 'r' then
       end
     end
   end
-  return results
+  return finish()
 end
 
 for i = 0, count - 1 do
@@ -185,4 +194,4 @@ for i = 0, count - 1 do
     results[i + 1] = announce(ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
   end
 end
-return results
+return finish()
