@@ -338,6 +338,48 @@ class RedisBatchTest {
     }
 
     @Test
+    void removeAllWithoutWriterCountsLiveEntriesAndAnnouncesExpiredOnesAsExpired() {
+        MutableClock clock = new MutableClock(
+                System.currentTimeMillis() + Duration.ofHours(1).toMillis());
+        List<String> heard = new CopyOnWriteArrayList<>();
+        MutableConfiguration<String, String> expiring = new MutableConfiguration<String, String>()
+                .setStatisticsEnabled(true)
+                .setExpiryPolicyFactory(
+                        CreatedExpiryPolicy.factoryOf(new javax.cache.expiry.Duration(TimeUnit.SECONDS, 60)));
+        Cache<String, String> cache = manager("redis", "terrace.clock", clock).createCache("lapsed", expiring);
+        manager("heap+redis", "terrace.clock", clock)
+                .createCache(
+                        "lapsed",
+                        new MutableConfiguration<>(expiring)
+                                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                        () -> new Recorder(heard), null, true, false)));
+        Map<String, String> early = entries(10, "early");
+        Map<String, String> late = new LinkedHashMap<>();
+        for (int i = 10; i < 20; i++) {
+            late.put("k" + i, "late" + i);
+        }
+        cache.putAll(early);
+        clock.advance(Duration.ofSeconds(30));
+        cache.putAll(late);
+        clock.advance(Duration.ofSeconds(40));
+
+        cache.removeAll();
+
+        assertThat(cache.unwrap(TerraceCache.class).statistics().getCacheRemovals())
+                .as("only the 10 entries live at the removal count as removed")
+                .isEqualTo(10);
+        await().atMost(10, TimeUnit.SECONDS)
+                .untilAsserted(() -> assertThat(heard)
+                        .as("the other process hears the 10 expired entries as EXPIRED, the 10 live ones as REMOVED")
+                        .contains("EXPIRED k3 (was early3)", "REMOVED k13 (was late13)")
+                        .filteredOn(event -> event.startsWith("EXPIRED") || event.startsWith("REMOVED"))
+                        .hasSize(20));
+        assertThat(heard)
+                .filteredOn(event -> event.startsWith("REMOVED k3 ") || event.startsWith("EXPIRED k13 "))
+                .isEmpty();
+    }
+
+    @Test
     void removeAllWithoutWriterDropsAnotherProcessesNearCopiesAndItsListenerHearsEachRemoval() {
         List<String> heard = new CopyOnWriteArrayList<>();
         Cache<String, String> writer =
@@ -395,6 +437,7 @@ class RedisBatchTest {
     private static final class Recorder
             implements CacheEntryCreatedListener<String, String>,
                     CacheEntryRemovedListener<String, String>,
+                    javax.cache.event.CacheEntryExpiredListener<String, String>,
                     javax.cache.event.CacheEntryUpdatedListener<String, String> {
         private final List<String> heard;
 
@@ -416,6 +459,11 @@ class RedisBatchTest {
         @Override
         public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
             events.forEach(e -> heard.add("REMOVED " + e.getKey() + " (was " + e.getOldValue() + ")"));
+        }
+
+        @Override
+        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
+            events.forEach(e -> heard.add("EXPIRED " + e.getKey() + " (was " + e.getOldValue() + ")"));
         }
     }
 

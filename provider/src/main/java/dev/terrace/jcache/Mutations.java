@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -401,7 +402,8 @@ final class Mutations<K, V> {
         long removals = 0;
         Iterator<K> keys = core.store.keys();
         while (keys.hasNext()) {
-            List<K> page = new ArrayList<>(REMOVAL_PAGE);
+            // A set: a scan of Redis may list a key twice, and each live entry counts as removed once.
+            Set<K> page = new LinkedHashSet<>();
             while (page.size() < REMOVAL_PAGE && keys.hasNext()) {
                 page.add(keys.next());
             }
