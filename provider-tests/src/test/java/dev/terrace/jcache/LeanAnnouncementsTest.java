@@ -57,9 +57,14 @@ class LeanAnnouncementsTest {
     }
 
     private CacheManager process() {
+        return process(1);
+    }
+
+    private CacheManager process(int shards) {
         Properties settings = new Properties();
         settings.setProperty("terrace.stack", "heap+redis");
         settings.setProperty("terrace.l3.address", server.address());
+        settings.setProperty("terrace.l3.shards", Integer.toString(shards));
         // Another class loader gives another manager, with its own Redis connection and origin, for the same URI.
         ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
         CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:lean"), loader, settings);
@@ -195,6 +200,37 @@ class LeanAnnouncementsTest {
         assertThat(kind(messages.get(3))).as("a listener again").isEqualTo(OLD_VALUE_LEFT_OUT);
         assertThat(kind(messages.get(4))).as("the listening cache closed").isEqualTo(VALUES_LEFT_OUT);
         assertThat(messages.get(4).length).isLessThan(KEY_ONLY);
+    }
+
+    @Test
+    void eachShardOfACacheKeepsItsOwnInterest() throws IOException {
+        Cache<String, String> writer = process(4).createCache("lean", plain());
+        Cache<String, String> listening = process(4).createCache("lean", plain());
+        ChannelTap tap = tap();
+        MutableCacheEntryListenerConfiguration<String, String> values = listener(false);
+
+        listening.registerCacheEntryListener(values);
+        Map<String, String> batch = new java.util.HashMap<>();
+        for (int i = 0; i < 20; i++) {
+            writer.put("one-" + i, BIG); // spread over the 4 shards, one script call each
+            batch.put("batch-" + i, BIG);
+        }
+        writer.putAll(batch); // one batch script call per shard
+        List<byte[]> withListener = awaitMessages(tap, 40);
+        listening.deregisterCacheEntryListener(values);
+        tap.clear();
+        for (int i = 0; i < 20; i++) {
+            writer.put("one-" + i, BIG + 1);
+        }
+        List<byte[]> withoutListener = awaitMessages(tap, 20);
+
+        assertThat(withListener)
+                .as("every shard's writes read that shard's interest: the listener wants values")
+                .allSatisfy(m -> assertThat(m.length).isGreaterThan(BIG.length()));
+        assertThat(withoutListener)
+                .as("the interest was withdrawn from every shard")
+                .allSatisfy(m -> assertThat(m.length).isLessThan(KEY_ONLY));
+        await().atMost(BOUND).untilAsserted(() -> assertThat(heard).hasSize(40));
     }
 
     @Test

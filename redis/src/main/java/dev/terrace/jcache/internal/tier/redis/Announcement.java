@@ -49,7 +49,7 @@ record Announcement(
     private static final int SEQ_DIGITS = 20;
     private static final byte CHANGED = 1;
     private static final byte CLEARED = 2;
-    /** A change whose values the script left out (see {@code lean} in {@code redis-write.lua}). */
+    /** A change whose values the script left out (see {@code announcement} in {@code redis-write.lua}). */
     private static final byte CHANGED_WITHOUT_VALUES = 3;
     /** A change whose old value the script left out. */
     private static final byte CHANGED_WITHOUT_OLD_VALUE = 4;

@@ -5,7 +5,6 @@ import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
-import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
@@ -40,7 +39,7 @@ final class ListenerInterest {
     private static final Logger LOG = LoggerFactory.getLogger(ListenerInterest.class);
     private static final String SCRIPT = RedisTier.script("redis-interest.lua");
     /** Renewed three times per lease, so that two renewals can fail before the lease runs out. */
-    private static final long RENEW_MILLIS = LEASE.toMillis() / 3;
+    private static final long RENEW_NANOS = LEASE.toNanos() / 3;
 
     /** What the listeners want, as the interest set's member suffix; {@code ""}: nothing (no listener). */
     private static final String NOTHING = "";
@@ -53,23 +52,22 @@ final class ListenerInterest {
     private final ShardLayout layout;
     private final String process;
     private final String cacheName;
-    private final Clock clock;
 
     private String wanted = NOTHING;
     /** Whether Redis may hold a member of this process (written, or not known to be withdrawn). */
     private boolean recorded;
 
+    /** When the interest was last written or tried ({@link System#nanoTime}: the lease runs in real time). */
     private long renewedAt;
+
     private boolean refusalLogged;
 
-    ListenerInterest(
-            RedissonClient client, RedisHealth health, ShardLayout layout, UUID origin, String cacheName, Clock clock) {
+    ListenerInterest(RedissonClient client, RedisHealth health, ShardLayout layout, UUID origin, String cacheName) {
         this.client = client;
         this.health = health;
         this.layout = layout;
         this.process = origin.toString().replace("-", "");
         this.cacheName = cacheName;
-        this.clock = clock;
     }
 
     /** The interest set of the shard whose keys start with {@code prefix}. */
@@ -92,7 +90,7 @@ final class ListenerInterest {
 
     /** Renews the lease when a third of it has passed; called every second. */
     synchronized void renewIfDue() {
-        if (!wanted.equals(NOTHING) && clock.millis() - renewedAt >= RENEW_MILLIS) {
+        if (!wanted.equals(NOTHING) && System.nanoTime() - renewedAt >= RENEW_NANOS) {
             write();
         }
     }
@@ -113,10 +111,11 @@ final class ListenerInterest {
     }
 
     private void write() {
+        // A refused write is tried again at the next renewal, not every second.
+        renewedAt = System.nanoTime();
         try {
             health.run(this::writeEveryShard);
             recorded = !wanted.equals(NOTHING);
-            renewedAt = clock.millis();
             refusalLogged = false;
         } catch (TierUnavailableException e) {
             recorded = true;

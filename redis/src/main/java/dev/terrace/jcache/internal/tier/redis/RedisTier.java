@@ -164,7 +164,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.keyspace = new KeyspaceWatch(client, connection.settings(), layout, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
         this.batches = new RedisBatches<>(this, client, layout, codec, originBytes, logLength);
-        this.interest = new ListenerInterest(client, health, layout, origin, cacheName, clock);
+        this.interest = new ListenerInterest(client, health, layout, origin, cacheName);
         if (!health.isDown()) {
             try {
                 health.run(this::checkShards);
