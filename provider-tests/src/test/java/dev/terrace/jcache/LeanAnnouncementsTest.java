@@ -286,6 +286,25 @@ class LeanAnnouncementsTest {
         await().atMost(BOUND).untilAsserted(() -> assertThat(heard).isNotEmpty());
     }
 
+    @Test
+    void aListenerRegisteredWhileRedisIsDownIsRegisteredAndItsInterestRecordedWhenRedisIsBack() {
+        Cache<String, String> writer = process().createCache("lean", plain());
+        Cache<String, String> listening = process().createCache("lean", plain());
+
+        server.kill();
+        listening.registerCacheEntryListener(listener(false)); // no exception: registered here
+        assertThat(listening.getConfiguration(MutableConfiguration.class).getCacheEntryListenerConfigurations())
+                .hasSize(1);
+        server.restart();
+
+        await().atMost(Duration.ofSeconds(40)).ignoreExceptions().untilAsserted(() -> {
+            writer.put("k", "v" + heard.size());
+            assertThat(heard)
+                    .as("the interest was recorded once Redis was back, and values travel")
+                    .isNotEmpty();
+        });
+    }
+
     /** Records each event as "TYPE key=length of value (was length of old value)". */
     private static final class Recorder
             implements CacheEntryCreatedListener<String, String>,
