@@ -1,9 +1,10 @@
--- The announcement of a change: its head, then middle (epoch and sequence number), then of its tail (the key,
--- the new value, the old value, each length-prefixed) only what some process's listeners want, as the cache's
--- listener interest records it (KEYS[6]; see ListenerInterest.java): members '<process>:v' (values) and
--- '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its lease runs out.
--- With no live member: the key alone, and the head's kind 3; with none that wants old values: the key and the
--- new value, and kind 4; else the whole tail. A change that is no event (kind byte 18 zero) has no values.
+-- The announcement of a change: its head, then middle (epoch and sequence number), then of its tail (the
+-- key, the new value, the old value, each length-prefixed) only what some process's listeners want, as the
+-- cache's listener interest records it (KEYS[6]; see ListenerInterest.java): members '<process>:v'
+-- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its
+-- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
+-- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
+-- type, byte 18, zero) has no values to leave out.
 local function announcement(interest, head, middle, tail)
   if string.byte(head, 18) == 0 then
     return head .. middle .. tail
