@@ -18,6 +18,7 @@ import dev.terrace.jcache.internal.management.MBeans;
 import dev.terrace.jcache.internal.management.TerraceCacheMXBean;
 import dev.terrace.jcache.internal.management.TerraceStatistics;
 import dev.terrace.jcache.internal.management.TierStatistics;
+import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.management.TierStatisticsMXBean;
 import java.time.Clock;
@@ -118,6 +119,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                                 oldValue == null ? null : copier.fromStored(oldValue));
                     }
                 });
+        if (store.authority() instanceof SharedTier<K> shared) {
+            // Other processes announce the values of their changes only while listeners somewhere want them.
+            events.reportInterestTo(shared::listeners);
+        }
         this.dependencies = manager.settings().files().enabled()
                 ? DependencyWiring.open(this, manager, name, store, codec, executor, this::core)
                 : null;

@@ -177,6 +177,7 @@ final class RedisBatches<K> {
                 args.add(write.head());
                 args.add(write.tail());
             }
+            keys.add(ListenerInterest.name(prefix));
             return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
         });
         for (int p = 0; p < pages.size(); p++) {

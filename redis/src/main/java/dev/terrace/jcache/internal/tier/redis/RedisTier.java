@@ -112,6 +112,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final KeyspaceWatch keyspace;
     private final RedisBatches<K> batches;
     private final LockReleases releases;
+    private final ListenerInterest interest;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -163,6 +164,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.keyspace = new KeyspaceWatch(client, connection.settings(), layout, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
         this.batches = new RedisBatches<>(this, client, layout, codec, originBytes, logLength);
+        this.interest = new ListenerInterest(client, health, layout, origin, cacheName);
         if (!health.isDown()) {
             try {
                 health.run(this::checkShards);
@@ -257,7 +259,10 @@ public final class RedisTier<K> implements SharedTier<K> {
                     public void changed(Announcement announcement) {
                         K key = (K) codec.decodeKey(announcement.key());
                         invalidations.changed(key);
-                        if (announcement.type() != null) {
+                        // Values left out: no process had a listener when the change was made, so none of this
+                        // process's listeners, registered since, hears it (see ListenerInterest). An old value
+                        // left out comes as null, and goes only to listeners that do not require old values.
+                        if (announcement.type() != null && announcement.left() != Announcement.VALUES_LEFT_OUT) {
                             invalidations.event(
                                     announcement.type(),
                                     key,
@@ -278,6 +283,12 @@ public final class RedisTier<K> implements SharedTier<K> {
                     }
                 });
         health.onRecovery(() -> coherence.execute(this::recover));
+        // Redis may have lost the interest, or its lease ran out while Redis could not be reached.
+        health.onRecovery(() -> coherence.execute(() -> {
+            if (!closed) {
+                interest.rewrite();
+            }
+        }));
         boolean caughtUp = await(coherence.submit(() -> {
             if (health.isDown() || !shardsAgree()) {
                 return false;
@@ -323,6 +334,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         try {
             if (!health.isDown() && refusal == null) {
                 health.run(log::poll);
+                interest.renewIfDue();
                 if (evictions.evictedSinceLastCall()) {
                     invalidations.unknown();
                 }
@@ -615,7 +627,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                         RScript.Mode.READ_WRITE,
                         WRITE_SCRIPT,
                         RScript.ReturnType.LIST,
-                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
+                        List.of(
+                                name,
+                                prefix + "seq",
+                                prefix + "log",
+                                prefix + "epoch",
+                                lockName(name),
+                                ListenerInterest.name(prefix)),
                         ANY_VERSION,
                         payload,
                         ascii("0"),
@@ -760,7 +778,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                         RScript.Mode.READ_WRITE,
                         WRITE_SCRIPT,
                         RScript.ReturnType.LONG,
-                        List.of(write.name(), prefix + "seq", prefix + "log", prefix + "epoch", write.lockName()),
+                        List.of(
+                                write.name(),
+                                prefix + "seq",
+                                prefix + "log",
+                                prefix + "epoch",
+                                write.lockName(),
+                                ListenerInterest.name(prefix)),
                         write.version(),
                         write.stored(),
                         ascii(Long.toString(write.reclaimAt())),
@@ -906,9 +930,18 @@ public final class RedisTier<K> implements SharedTier<K> {
         });
     }
 
+    /** Records in Redis what this process's listeners want (see {@link ListenerInterest}); never fails. */
+    @Override
+    public void listeners(boolean values, boolean oldValues) {
+        if (!closed) {
+            interest.want(values, oldValues);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        interest.withdraw();
         if (upkeep != null) {
             upkeep.cancel(false);
             CoherenceLog closing = log;

@@ -1,3 +1,33 @@
+-- The announcement of a change: its head, then middle (epoch and sequence number), then of its tail (the
+-- key, the new value, the old value, each length-prefixed) only what some process's listeners want, as the
+-- cache's listener interest records it (KEYS[6]; see ListenerInterest.java): members '<process>:v'
+-- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its
+-- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
+-- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
+-- type, byte 18, zero) has no values to leave out.
+local function announcement(interest, head, middle, tail)
+  if string.byte(head, 18) == 0 then
+    return head .. middle .. tail
+  end
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  for _, member in ipairs(wanted) do
+    if string.sub(member, -2) == ':o' then
+      return head .. middle .. tail
+    end
+  end
+  local keyEnd = 4 + struct.unpack('>i4', tail)
+  if #wanted == 0 then
+    return string.sub(head, 1, 16) .. '\3' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, keyEnd)
+  end
+  local newEnd = keyEnd + 4 + math.max(struct.unpack('>i4', tail, keyEnd + 1), 0)
+  if struct.unpack('>i4', tail, newEnd + 1) < 0 then
+    return head .. middle .. tail
+  end
+  return string.sub(head, 1, 16) .. '\4' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, newEnd)
+    .. struct.pack('>i4', -1)
+end
 -- Changes one entry, and logs and announces the change, in one atomic step: everything that can fail is
 -- checked before the first write, because Redis does not roll a script back.
 --
@@ -98,7 +128,7 @@ else
   redis.call('SET', KEYS[1], stored)
 end
 redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
-redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
+redis.call('PUBLISH', ARGV[8], announcement(KEYS[6], head, epoch .. string.format('%020d', seq), tail))
 if decided then
   if current then
     if ARGV[19] == '1' then
