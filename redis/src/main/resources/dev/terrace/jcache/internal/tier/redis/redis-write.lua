@@ -62,31 +62,29 @@ elseif ARGV[11] == '1' then
 elseif current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
   return -1
 end
-local epoch = false
-if redis.call('TYPE', KEYS[4])['ok'] == 'string' then
-  epoch = redis.call('GET', KEYS[4])
-end
-local seq = nil
-if redis.call('TYPE', KEYS[2])['ok'] == 'string' then
-  seq = tonumber(redis.call('GET', KEYS[2]))
-end
-local top = 0
-local logType = redis.call('TYPE', KEYS[3])['ok']
-if logType == 'stream' then
-  local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
-  if last[1] then
-    top = tonumber(string.match(last[1][1], '^(%d+)'))
+-- The control keys are read with one MGET, which answers nil for a key that is missing or not a string. The log's
+-- top is not read: XADD refuses an id at or below the log's last one (and a log that is not a stream), which is
+-- exactly the case of a sequence that went backwards, so the record is tried first, as the first write, and that
+-- refusal starts the new epoch instead.
+local control = redis.call('MGET', KEYS[4], KEYS[2])
+local epoch, seq = control[1], tonumber(control[2])
+local logged = false
+if epoch and seq and seq >= 0 and seq == math.floor(seq) then
+  seq = seq + 1
+  local refusal = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])['err']
+  -- Any other refusal (out of memory, a read-only replica) fails the script before its first write.
+  if refusal and not (string.find(refusal, 'WRONGTYPE', 1, true) or string.find(refusal, 'equal or smaller', 1, true)) then
+    return redis.error_reply(refusal)
   end
-elseif logType ~= 'none' then
-  top = nil
+  logged = not refusal
 end
-if (not epoch) or (not seq) or (not top) or seq < top or seq ~= math.floor(seq) then
+if not logged then
   redis.call('DEL', KEYS[3])
   epoch = ARGV[7]
   redis.call('SET', KEYS[4], epoch)
-  seq = 0
+  seq = 1
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
 end
-seq = seq + 1
 redis.call('SET', KEYS[2], seq)
 if stored == '' then
   redis.call('DEL', KEYS[1])
@@ -97,7 +95,6 @@ elseif reclaimAt < 0 then
 else
   redis.call('SET', KEYS[1], stored)
 end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
 redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
 if decided then
   if current then
