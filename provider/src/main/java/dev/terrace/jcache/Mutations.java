@@ -3,6 +3,7 @@ package dev.terrace.jcache;
 import dev.terrace.jcache.internal.event.EventDispatcher;
 import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.tier.DecidedPut;
+import dev.terrace.jcache.internal.tier.DecidedWrite;
 import dev.terrace.jcache.internal.tier.Remapping;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
@@ -147,6 +148,19 @@ final class Mutations<K, V> {
             // was there when the call looked, which is all the answer says.
             return Change.KEPT_LIVE;
         }
+        if (core.decidesPutsInOneStep(true)) {
+            long now = core.clock.millis();
+            long created = core.expiry.forCreation(now);
+            if (created > now) {
+                Change decided = inOneStep(
+                        storedKey, new DecidedWrite(DecidedWrite.Kind.PUT_IF_ABSENT, stored, now, created, 0, false));
+                if (decided != null) {
+                    // Written where the key held no live entry; otherwise the live entry was left as it is.
+                    decided.written = decided.previous == null;
+                    return decided;
+                }
+            }
+        }
         return change(storedKey, new Change() {
             @Override
             TierEntry step(TierEntry current) {
@@ -172,7 +186,59 @@ final class Mutations<K, V> {
 
     /** Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. */
     Change replace(K key, V value) {
+        return replace(key, value, true);
+    }
+
+    /**
+     * Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. Without
+     * {@code wantsPrevious} the result's {@link Change#previous} may hold a value that was not read.
+     */
+    Change replace(K key, V value, boolean wantsPrevious) {
+        if (core.decidesPutsInOneStep(true)) {
+            long now = core.clock.millis();
+            long updated = core.expiry.forUpdate(now);
+            if (updated == ExpiryCalculator.UNCHANGED || updated > now) {
+                Change decided = inOneStep(
+                        core.copier.copyKey(key),
+                        new DecidedWrite(
+                                DecidedWrite.Kind.REPLACE,
+                                core.copier.toStored(value),
+                                now,
+                                0,
+                                updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                                wantsPrevious));
+                if (decided != null) {
+                    decided.written = decided.previous != null;
+                    return decided;
+                }
+            }
+        }
         return ifLive(key, replacement(key, value));
+    }
+
+    /**
+     * Makes {@code write} with one step of the store, as {@link #putInOneStep} makes a put (same conditions: {@link
+     * CacheCore#decidesPutsInOneStep}), and reports the live entry the authority found at the write's instant as
+     * the previous one, its value {@link #NOT_READ} unless the write brought it. Returns {@code null}, having
+     * changed nothing, where the authority cannot be reached: the caller then makes the write as a compute.
+     */
+    private Change inOneStep(K storedKey, DecidedWrite write) {
+        DecidedPut.Found found;
+        try {
+            found = core.store.writeDecided(storedKey, write);
+        } catch (TierUnavailableException e) {
+            return null;
+        }
+        Change change = new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a write decided in one step has no step");
+            }
+        };
+        if (write.isLive(found)) {
+            change.previous = new TierEntry(found.value() == null ? NOT_READ : found.value(), found.expiresAt());
+        }
+        return change;
     }
 
     /**
@@ -190,6 +256,23 @@ final class Mutations<K, V> {
      */
     Change remove(K key, boolean writeThrough) {
         return change(key, removing(key, writeThrough));
+    }
+
+    /**
+     * Removes the entry of {@code key} as {@link #remove(Object, boolean)} does, with one step of the store where
+     * it decides writes itself ({@link CacheCore#decidesPutsInOneStep}). Without {@code wantsPrevious} the result's
+     * {@link Change#previous} may hold a value that was not read.
+     */
+    Change remove(K key, boolean writeThrough, boolean wantsPrevious) {
+        if (core.decidesPutsInOneStep(writeThrough)) {
+            Change decided = inOneStep(
+                    core.copier.copyKey(key),
+                    new DecidedWrite(DecidedWrite.Kind.REMOVE, null, core.clock.millis(), 0, 0, wantsPrevious));
+            if (decided != null) {
+                return decided;
+            }
+        }
+        return remove(key, writeThrough);
     }
 
     /** The change a removal makes. */

@@ -121,6 +121,16 @@ public interface Tier<K> extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not decide puts itself");
     }
 
+    /**
+     * Makes {@code write} atomically, as {@link #putDecided} makes a put: the tier chooses its outcome by whether
+     * the key holds an entry and whether it is live at {@link DecidedWrite#now}, and returns what the key held
+     * before ({@code null}: nothing). Only where {@link #decidesPuts}; elsewhere throws {@code
+     * UnsupportedOperationException}.
+     */
+    default DecidedPut.Found writeDecided(K key, DecidedWrite write) {
+        throw new UnsupportedOperationException(name() + " does not decide writes itself");
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 

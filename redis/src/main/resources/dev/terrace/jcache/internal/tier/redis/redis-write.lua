@@ -10,7 +10,7 @@
 -- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
 -- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
 -- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '1' for an optimistic change, made without
--- the entry's lock; 'p' for a decided put (below).
+-- the entry's lock; 'p' for a decided put, 'a', 'r' or 'd' for the other decided writes (below).
 --
 -- Returns the change's sequence number, or without changing anything: -1 when the entry is no longer the
 -- version the caller read (for a locked change: the lock's lease ran out and another process changed it; for
@@ -27,17 +27,43 @@
 -- entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when
 -- none, {-2} while the entry is locked.
 --
+-- The other decided writes take the same arguments and reply, with 0 as the sequence where they write nothing:
+-- 'a' (put if absent) makes the put's creation where the entry is absent or expired, and writes nothing where it
+-- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
+-- EXPIRED), writes nothing where it is absent; 'd' (remove) deletes the entry, announced as REMOVED where it is
+-- live, EXPIRED where not, and writes nothing where it is absent. ARGV[20]: the REMOVED head, ARGV[21]: the
+-- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value).
+--
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
 -- empty log, so that every process drops the near copies it can no longer prove.
 local current = redis.call('GET', KEYS[1])
 local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
-local decided = ARGV[11] == 'p'
+local mode = ARGV[11]
+local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd'
+-- The reply of a decided write: its sequence number (0: nothing written), and the entry it found.
+local function found(seq)
+  if current then
+    if ARGV[19] == '1' then
+      return {seq, current}
+    end
+    return {seq, string.sub(current, 1, 16)}
+  end
+  return {seq}
+end
 if decided then
   if redis.call('EXISTS', KEYS[5]) == 1 then
     return {-2}
   end
-  if current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12]) then
+  local live = current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12])
+  if (mode == 'a' and live) or (not current and (mode == 'r' or mode == 'd')) then
+    return found(0)
+  end
+  if mode == 'd' or (mode == 'r' and not live) then
+    stored = ''
+    head = live and ARGV[20] or ARGV[21]
+    tail = ARGV[22] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+  elseif live then
     local expiry = ARGV[16]
     reclaimAt = tonumber(ARGV[17])
     if expiry == '' then
@@ -97,12 +123,6 @@ else
 end
 redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
 if decided then
-  if current then
-    if ARGV[19] == '1' then
-      return {seq, current}
-    end
-    return {seq, string.sub(current, 1, 16)}
-  end
-  return {seq}
+  return found(seq)
 end
 return seq
