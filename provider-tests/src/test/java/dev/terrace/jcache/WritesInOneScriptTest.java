@@ -31,6 +31,7 @@ import javax.cache.event.CacheEntryEvent;
 import javax.cache.event.CacheEntryExpiredListener;
 import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.event.CacheEntryUpdatedListener;
+import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -85,7 +86,8 @@ class WritesInOneScriptTest {
                 "getAndRemove", i -> cache.getAndRemove("k" + i),
                 "replace", i -> cache.replace("k" + i, "r" + i),
                 "getAndReplace", i -> cache.getAndReplace("k" + i, "r" + i),
-                "putIfAbsent", i -> cache.putIfAbsent("k" + i, "p" + i));
+                "putIfAbsent", i -> cache.putIfAbsent("k" + i, "p" + i),
+                "replaceIfHolds", i -> cache.replace("k" + i, "v" + i, "r" + i));
         for (Map.Entry<String, Function<Integer, Object>> write : writes.entrySet()) {
             for (int i = 0; i < 5; i++) {
                 cache.put("k" + i, "v" + i);
@@ -141,11 +143,11 @@ class WritesInOneScriptTest {
         List<String> seen = new ArrayList<>();
         cache.put("old", "o");
         clock.advance(Duration.ofSeconds(40));
-        for (String key : List.of("a", "b", "c", "d", "e", "f")) {
+        for (String key : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i")) {
             cache.put(key, key + "0");
         }
         clock.advance(Duration.ofSeconds(30));
-        // "old" has expired now; a to f are live until 100 s.
+        // Under ModifiedExpiryPolicy: "old" has expired now; a to i are live until 100 s.
         seen.add("putIfAbsent live " + cache.putIfAbsent("a", "a1"));
         seen.add("putIfAbsent absent " + cache.putIfAbsent("x", "x1"));
         seen.add("putIfAbsent expired " + cache.putIfAbsent("old", "o1"));
@@ -157,17 +159,21 @@ class WritesInOneScriptTest {
         seen.add("remove absent " + cache.remove("w"));
         seen.add("getAndRemove live " + cache.getAndRemove("e"));
         seen.add("getAndRemove absent " + cache.getAndRemove("v"));
+        seen.add("replace holding " + cache.replace("g", "g0", "g1"));
+        seen.add("replace holding another " + cache.replace("h", "h9", "h1"));
+        seen.add("replace holding absent " + cache.replace("u", "u0", "u1"));
         clock.advance(Duration.ofSeconds(40));
         // At 110 s: a, f expired (written at 40 s); b, c, x, old renewed at 70 s, live until 130 s.
         seen.add("replace expired " + cache.replace("f", "f1"));
         seen.add("getAndRemove expired " + cache.getAndRemove("a"));
         seen.add("getAndReplace renewed " + cache.getAndReplace("b", "b2"));
         seen.add("remove renewed " + cache.remove("x"));
+        seen.add("replace holding expired " + cache.replace("i", "i0", "i1"));
         clock.advance(Duration.ofSeconds(25));
         // At 135 s: c and old expired; b renewed at 110 s.
         seen.add("remove expired " + cache.remove("c"));
         seen.add("putIfAbsent expired again " + cache.putIfAbsent("old", "o2"));
-        for (String key : List.of("a", "b", "c", "d", "e", "f", "old", "x", "y", "z")) {
+        for (String key : List.of("a", "b", "c", "d", "e", "f", "g", "h", "i", "old", "u", "x", "y", "z")) {
             seen.add(key + " = " + cache.get(key));
         }
         TerraceCache<?, ?> terrace = cache.unwrap(TerraceCache.class);
@@ -216,12 +222,13 @@ class WritesInOneScriptTest {
     }
 
     @Test
-    void onACusterTheWritesAreDecidedInTheEntrysShard() {
-        try (RedisCluster cluster = RedisCluster.start(3)) {
-            Cache<String, String> near = clusterManager(cluster, "heap+redis")
-                    .createCache("spread", new MutableConfiguration<String, String>());
+    void onAClusterTheWritesAreDecidedInTheEntrysShard() {
+        try (RedisCluster cluster = RedisCluster.start(3);
+                CacheManager nearManager = clusterManager(cluster, "heap+redis");
+                CacheManager plainManager = clusterManager(cluster, "redis")) {
+            Cache<String, String> near = nearManager.createCache("spread", new MutableConfiguration<String, String>());
             Cache<String, String> plain =
-                    clusterManager(cluster, "redis").createCache("spread", new MutableConfiguration<String, String>());
+                    plainManager.createCache("spread", new MutableConfiguration<String, String>());
             for (int i = 0; i < 20; i++) {
                 near.put("k" + i, "v" + i);
             }
@@ -257,10 +264,7 @@ class WritesInOneScriptTest {
         settings.setProperty("terrace.l3.mode", "cluster");
         settings.setProperty("terrace.l3.nodes", cluster.nodes());
         ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager =
-                Caches.provider().getCacheManager(URI.create("terrace:one-write-cluster"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return Caches.provider().getCacheManager(URI.create("terrace:one-write-cluster"), loader, settings);
     }
 
     private static MutableConfiguration<String, String> expiring(Class<?> policy) {
@@ -270,7 +274,9 @@ class WritesInOneScriptTest {
                 .setExpiryPolicyFactory(
                         policy == CreatedExpiryPolicy.class
                                 ? CreatedExpiryPolicy.factoryOf(minute)
-                                : ModifiedExpiryPolicy.factoryOf(minute));
+                                : policy == AccessedExpiryPolicy.class
+                                        ? AccessedExpiryPolicy.factoryOf(minute)
+                                        : ModifiedExpiryPolicy.factoryOf(minute));
     }
 
     /** Records what a listener hears, as text. */

@@ -153,10 +153,9 @@ final class Mutations<K, V> {
             long created = core.expiry.forCreation(now);
             if (created > now) {
                 Change decided = inOneStep(
-                        storedKey, new DecidedWrite(DecidedWrite.Kind.PUT_IF_ABSENT, stored, now, created, 0, false));
+                        storedKey,
+                        new DecidedWrite(DecidedWrite.Kind.PUT_IF_ABSENT, stored, now, created, 0, false, null));
                 if (decided != null) {
-                    // Written where the key held no live entry; otherwise the live entry was left as it is.
-                    decided.written = decided.previous == null;
                     return decided;
                 }
             }
@@ -206,8 +205,10 @@ final class Mutations<K, V> {
                                 now,
                                 0,
                                 updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
-                                wantsPrevious));
+                                wantsPrevious,
+                                null));
                 if (decided != null) {
+                    // Written also where an expired entry was removed, which is no replace.
                     decided.written = decided.previous != null;
                     return decided;
                 }
@@ -223,12 +224,13 @@ final class Mutations<K, V> {
      * changed nothing, where the authority cannot be reached: the caller then makes the write as a compute.
      */
     private Change inOneStep(K storedKey, DecidedWrite write) {
-        DecidedPut.Found found;
+        DecidedWrite.Outcome outcome;
         try {
-            found = core.store.writeDecided(storedKey, write);
+            outcome = core.store.writeDecided(storedKey, write);
         } catch (TierUnavailableException e) {
             return null;
         }
+        DecidedPut.Found found = outcome.found();
         Change change = new Change() {
             @Override
             TierEntry step(TierEntry current) {
@@ -238,6 +240,7 @@ final class Mutations<K, V> {
         if (write.isLive(found)) {
             change.previous = new TierEntry(found.value() == null ? NOT_READ : found.value(), found.expiresAt());
         }
+        change.written = outcome.written();
         return change;
     }
 
@@ -246,7 +249,67 @@ final class Mutations<K, V> {
      * entry that holds another value counts as accessed.
      */
     Change replace(K key, V oldValue, V newValue) {
+        if (core.decidesPutsInOneStep(true) && bytesDecideEquality(oldValue)) {
+            Change decided = replaceInOneStep(key, oldValue, newValue);
+            if (decided != null) {
+                return decided;
+            }
+        }
         return ifLive(key, ifHolds(oldValue, replacement(key, newValue)));
+    }
+
+    /**
+     * Makes {@link #replace(Object, Object, Object)} with one step of the store, where the authority compares the
+     * stored bytes: equal bytes replace the live entry. A live entry whose bytes differ is left as it is where its
+     * value is not equal either and an access changes no expiry; otherwise (equal values of unequal bytes, an
+     * access expiry to store) returns {@code null}, having changed nothing, and the caller makes the replace as a
+     * compute.
+     */
+    private Change replaceInOneStep(K key, V oldValue, V newValue) {
+        long now = core.clock.millis();
+        long updated = core.expiry.forUpdate(now);
+        if (updated != ExpiryCalculator.UNCHANGED && updated <= now) {
+            return null;
+        }
+        DecidedWrite write = new DecidedWrite(
+                DecidedWrite.Kind.REPLACE_IF_HOLDS,
+                core.copier.toStored(newValue),
+                now,
+                0,
+                updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                true,
+                core.copier.toStored(oldValue));
+        Change decided = inOneStep(core.copier.copyKey(key), write);
+        if (decided == null) {
+            return null;
+        }
+        if (decided.written) {
+            // A live entry replaced, or an expired one removed.
+            decided.written = decided.previous != null;
+            return decided;
+        }
+        if (decided.previous != null
+                && (core.holds(decided.previous, oldValue)
+                        || core.expiry.forAccess(now) != ExpiryCalculator.UNCHANGED)) {
+            return null;
+        }
+        return decided;
+    }
+
+    /**
+     * Whether equal values of {@code value}'s type have equal stored bytes and unequal ones unequal bytes, so that
+     * the authority may compare bytes where JCache compares with {@code equals}: the JDK's immutable value types
+     * (and byte arrays, which JCache compares by content here).
+     */
+    private static boolean bytesDecideEquality(Object value) {
+        return value instanceof String
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof Character
+                || value instanceof Boolean
+                || value instanceof byte[];
     }
 
     /**
@@ -267,8 +330,10 @@ final class Mutations<K, V> {
         if (core.decidesPutsInOneStep(writeThrough)) {
             Change decided = inOneStep(
                     core.copier.copyKey(key),
-                    new DecidedWrite(DecidedWrite.Kind.REMOVE, null, core.clock.millis(), 0, 0, wantsPrevious));
+                    new DecidedWrite(DecidedWrite.Kind.REMOVE, null, core.clock.millis(), 0, 0, wantsPrevious, null));
             if (decided != null) {
+                // Reported by the entry removed, as a removal's step reports it.
+                decided.written = false;
                 return decided;
             }
         }

@@ -123,11 +123,12 @@ public interface Tier<K> extends AutoCloseable {
 
     /**
      * Makes {@code write} atomically, as {@link #putDecided} makes a put: the tier chooses its outcome by whether
-     * the key holds an entry and whether it is live at {@link DecidedWrite#now}, and returns what the key held
-     * before ({@code null}: nothing). Only where {@link #decidesPuts}; elsewhere throws {@code
-     * UnsupportedOperationException}.
+     * the key holds an entry, whether it is live at {@link DecidedWrite#now} (and for a {@link
+     * DecidedWrite.Kind#REPLACE_IF_HOLDS}, whether its stored bytes are those of the value expected), and returns
+     * what the key held before and whether it changed the key. Only where {@link #decidesPuts}; elsewhere throws
+     * {@code UnsupportedOperationException}.
      */
-    default DecidedPut.Found writeDecided(K key, DecidedWrite write) {
+    default DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
         throw new UnsupportedOperationException(name() + " does not decide writes itself");
     }
 

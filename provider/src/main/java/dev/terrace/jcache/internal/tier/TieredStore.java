@@ -635,14 +635,14 @@ public final class TieredStore<K> implements AutoCloseable {
      * Makes {@code write} in the authority in one step ({@link Tier#writeDecided}), then brings the near copies in
      * line with its result as {@link #putDecided} does; a write that changed nothing (a live entry kept by a
      * put-if-absent, no entry to replace or remove) leaves them as they are. Returns what the key held before
-     * ({@code null}: nothing); fails as {@link #putDecided} fails.
+     * and whether it changed the key; fails as {@link #putDecided} fails.
      */
-    public DecidedPut.Found writeDecided(K key, DecidedWrite write) {
+    public DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
         long seen = stripeOf(key).changes();
         long drops = authorityDrops.get();
-        DecidedPut.Found found;
+        DecidedWrite.Outcome outcome;
         try {
-            found = authority.writeDecided(key, write);
+            outcome = authority.writeDecided(key, write);
         } catch (TierUnavailableException e) {
             changeFailed(key);
             throw e;
@@ -650,10 +650,10 @@ public final class TieredStore<K> implements AutoCloseable {
             changeFailed(key);
             throw failures.changeFailed(e, false);
         }
-        if (write.changes(found)) {
-            changed(key, write.result(found), seen, drops);
+        if (outcome.written()) {
+            changed(key, write.result(outcome.found()), seen, drops);
         }
-        return found;
+        return outcome;
     }
 
     /**

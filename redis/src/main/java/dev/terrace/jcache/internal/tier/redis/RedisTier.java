@@ -88,6 +88,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] DECIDED_PUT_IF_ABSENT = {'a'};
     private static final byte[] DECIDED_REPLACE = {'r'};
     private static final byte[] DECIDED_REMOVE = {'d'};
+    private static final byte[] DECIDED_REPLACE_IF_HOLDS = {'c'};
     private static final long LOCKED = -2;
     private static final int OPTIMISTIC_ATTEMPTS = 8;
     /** The default of {@link #withLockWait}. */
@@ -607,12 +608,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                 put.now(),
                 put.createdExpiresAt(),
                 put.updatedExpiresAt(),
-                put.bringsValue());
+                put.bringsValue(),
+                null);
     }
 
     /**
      * Runs {@code redis-write.lua} in the decided mode {@code mode} (see the script for its arguments and reply);
-     * {@code value} is {@code null} for a removal.
+     * {@code value} is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
      */
     private List<Object> writeDecided(
             byte[] keyBytes,
@@ -621,17 +623,18 @@ public final class RedisTier<K> implements SharedTier<K> {
             long now,
             long createdExpiresAt,
             long updatedExpiresAt,
-            boolean bringsValue) {
+            boolean bringsValue,
+            Object expected) {
         int shard = layout.shardOf(keyBytes);
         String name = layout.entryName(keyBytes);
         String prefix = layout.prefix(shard);
         byte[] payload = value == null ? NO_VERSION : codec.encodeValue(value);
-        boolean creates = mode != DECIDED_REMOVE && mode != DECIDED_REPLACE;
+        boolean creates = mode == DECIDED_PUT || mode == DECIDED_PUT_IF_ABSENT;
         boolean updates = mode != DECIDED_REMOVE && mode != DECIDED_PUT_IF_ABSENT;
         long created = creates ? capped(createdExpiresAt) : 0;
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
-        boolean deletes = mode == DECIDED_REMOVE || mode == DECIDED_REPLACE;
+        boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
         byte[] deletionTail = NO_VERSION;
         if (deletes) {
             byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
@@ -667,7 +670,8 @@ public final class RedisTier<K> implements SharedTier<K> {
                         bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC,
                         deletes ? Announcement.changeHead(origin, shard, EventType.REMOVED) : NO_VERSION,
                         deletes ? Announcement.changeHead(origin, shard, EventType.EXPIRED) : NO_VERSION,
-                        deletionTail);
+                        deletionTail,
+                        expected == null ? NO_VERSION : codec.encodeValue(expected));
     }
 
     /**
@@ -677,13 +681,14 @@ public final class RedisTier<K> implements SharedTier<K> {
      * locked by a change that runs user code is waited for as a locked change waits, then written under the lock.
      */
     @Override
-    public DecidedPut.Found writeDecided(K key, DecidedWrite write) {
+    public DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
         requireSameShards();
         LOCKED_CHANGE_FAILED.remove();
         byte[] mode = switch (write.kind()) {
             case PUT_IF_ABSENT -> DECIDED_PUT_IF_ABSENT;
             case REPLACE -> DECIDED_REPLACE;
             case REMOVE -> DECIDED_REMOVE;
+            case REPLACE_IF_HOLDS -> DECIDED_REPLACE_IF_HOLDS;
         };
         return health.call(() -> {
             List<Object> reply = writeDecided(
@@ -693,16 +698,20 @@ public final class RedisTier<K> implements SharedTier<K> {
                     write.now(),
                     write.createdExpiresAt(),
                     write.updatedExpiresAt(),
-                    write.bringsValue());
-            if (((Number) reply.get(0)).longValue() == LOCKED) {
+                    write.bringsValue(),
+                    write.expected());
+            long seq = ((Number) reply.get(0)).longValue();
+            if (seq == LOCKED) {
                 DecidedPut.Found[] found = {null};
+                boolean[] written = {false};
                 computeLocked(key, current -> {
                     found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
-                    return write.changes(found[0]) ? write.result(found[0]) : current;
+                    written[0] = write.changes(found[0]);
+                    return written[0] ? write.result(found[0]) : current;
                 });
-                return found[0];
+                return new DecidedWrite.Outcome(found[0], written[0]);
             }
-            return found(reply, write.bringsValue());
+            return new DecidedWrite.Outcome(found(reply, write.bringsValue()), seq > 0);
         });
     }
 

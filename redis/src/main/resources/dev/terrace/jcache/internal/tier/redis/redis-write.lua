@@ -32,7 +32,8 @@
 -- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
 -- EXPIRED), writes nothing where it is absent; 'd' (remove) deletes the entry, announced as REMOVED where it is
 -- live, EXPIRED where not, and writes nothing where it is absent. ARGV[20]: the REMOVED head, ARGV[21]: the
--- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value).
+-- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value). 'c' (replace if it holds)
+-- is 'r' where the live entry's payload is ARGV[23], byte for byte, and writes nothing where it holds another.
 --
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
@@ -40,7 +41,7 @@
 local current = redis.call('GET', KEYS[1])
 local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
 local mode = ARGV[11]
-local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd'
+local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
 -- The reply of a decided write: its sequence number (0: nothing written), and the entry it found.
 local function found(seq)
   if current then
@@ -56,10 +57,11 @@ if decided then
     return {-2}
   end
   local live = current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12])
-  if (mode == 'a' and live) or (not current and (mode == 'r' or mode == 'd')) then
+  if (mode == 'a' and live) or (not current and mode ~= 'p' and mode ~= 'a')
+      or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[23]) then
     return found(0)
   end
-  if mode == 'd' or (mode == 'r' and not live) then
+  if mode == 'd' or (not live and (mode == 'r' or mode == 'c')) then
     stored = ''
     head = live and ARGV[20] or ARGV[21]
     tail = ARGV[22] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
