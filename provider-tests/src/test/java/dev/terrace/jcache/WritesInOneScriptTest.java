@@ -20,6 +20,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import javax.cache.Cache;
@@ -219,6 +223,45 @@ class WritesInOneScriptTest {
                     .as("the removal of an entry expired at its instant announced as an expiry")
                     .containsExactly("CREATED gone=g", "EXPIRED gone (was g)");
         });
+    }
+
+    @Test
+    void aWriteOnAnEntryLockedByAnEntryProcessorElsewhereWaitsForItAndSeesItsValue() throws Exception {
+        Cache<String, String> processing =
+                manager("redis").createCache("locked", new MutableConfiguration<String, String>());
+        Cache<String, String> removing =
+                manager("redis").createCache("locked", new MutableConfiguration<String, String>());
+        processing.put("k", "a");
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> processor = pool.submit(() -> processing.invoke("k", (entry, arguments) -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                entry.setValue("b");
+                return null;
+            }));
+            await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> !server.command("KEYS *lock:*").equals("*0"));
+            Future<String> removal = pool.submit(() -> removing.getAndRemove("k"));
+            // The removal found the entry locked and waits for its lock.
+            await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> !server.command("PUBSUB CHANNELS redisson_lock__channel*")
+                            .equals("*0"));
+            release.countDown();
+
+            processor.get(10, TimeUnit.SECONDS);
+            assertThat(removal.get(10, TimeUnit.SECONDS))
+                    .as("the removal was made after the entry processor's change, under the lock")
+                    .isEqualTo("b");
+            assertThat(processing.get("k")).isNull();
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     @Test
