@@ -282,7 +282,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKey(key);
         long start = statistics.start();
-        Mutations.Change change = mutations.remove(key, true);
+        Mutations.Change change = mutations.remove(key, true, false);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordRemoveTime(start);
         return change.previous != null;
@@ -305,7 +305,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKey(key);
         long start = statistics.start();
-        Mutations.Change change = mutations.remove(key, true);
+        Mutations.Change change = mutations.remove(key, true, true);
         recordHit(change.previous != null);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordGetTime(start);
@@ -332,7 +332,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.replace(key, value);
+        Mutations.Change change = mutations.replace(key, value, false);
         recordHit(change.written);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);
