@@ -3,6 +3,7 @@ package dev.terrace.jcache;
 import dev.terrace.jcache.internal.event.EventDispatcher;
 import dev.terrace.jcache.internal.expiry.ExpiryCalculator;
 import dev.terrace.jcache.internal.tier.DecidedPut;
+import dev.terrace.jcache.internal.tier.DecidedWrite;
 import dev.terrace.jcache.internal.tier.Remapping;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
@@ -151,6 +152,18 @@ final class Mutations<K, V> {
             // was there when the call looked, which is all the answer says.
             return Change.KEPT_LIVE;
         }
+        if (core.decidesPutsInOneStep(true)) {
+            long now = core.clock.millis();
+            long created = core.expiry.forCreation(now);
+            if (created > now) {
+                Change decided = inOneStep(
+                        storedKey,
+                        new DecidedWrite(DecidedWrite.Kind.PUT_IF_ABSENT, stored, now, created, 0, false, null));
+                if (decided != null) {
+                    return decided;
+                }
+            }
+        }
         return change(storedKey, new Change() {
             @Override
             TierEntry step(TierEntry current) {
@@ -176,7 +189,63 @@ final class Mutations<K, V> {
 
     /** Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. */
     Change replace(K key, V value) {
+        return replace(key, value, true);
+    }
+
+    /**
+     * Replaces the live entry of {@code key} with {@code value}; does nothing when the key holds none. Without
+     * {@code wantsPrevious} the result's {@link Change#previous} may hold a value that was not read.
+     */
+    Change replace(K key, V value, boolean wantsPrevious) {
+        if (core.decidesPutsInOneStep(true)) {
+            long now = core.clock.millis();
+            long updated = core.expiry.forUpdate(now);
+            if (updated == ExpiryCalculator.UNCHANGED || updated > now) {
+                Change decided = inOneStep(
+                        core.copier.copyKey(key),
+                        new DecidedWrite(
+                                DecidedWrite.Kind.REPLACE,
+                                core.copier.toStored(value),
+                                now,
+                                0,
+                                updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                                wantsPrevious,
+                                null));
+                if (decided != null) {
+                    // Written also where an expired entry was removed, which is no replace.
+                    decided.written = decided.previous != null;
+                    return decided;
+                }
+            }
+        }
         return ifLive(key, replacement(key, value));
+    }
+
+    /**
+     * Makes {@code write} with one step of the store, as {@link #putInOneStep} makes a put (same conditions: {@link
+     * CacheCore#decidesPutsInOneStep}), and reports the live entry the authority found at the write's instant as
+     * the previous one, its value {@link #NOT_READ} unless the write brought it. Returns {@code null}, having
+     * changed nothing, where the authority cannot be reached: the caller then makes the write as a compute.
+     */
+    private Change inOneStep(K storedKey, DecidedWrite write) {
+        DecidedWrite.Outcome outcome;
+        try {
+            outcome = core.store.writeDecided(storedKey, write);
+        } catch (TierUnavailableException e) {
+            return null;
+        }
+        DecidedPut.Found found = outcome.found();
+        Change change = new Change() {
+            @Override
+            TierEntry step(TierEntry current) {
+                throw new IllegalStateException("a write decided in one step has no step");
+            }
+        };
+        if (write.isLive(found)) {
+            change.previous = new TierEntry(found.value() == null ? NOT_READ : found.value(), found.expiresAt());
+        }
+        change.written = outcome.written();
+        return change;
     }
 
     /**
@@ -184,7 +253,67 @@ final class Mutations<K, V> {
      * entry that holds another value counts as accessed.
      */
     Change replace(K key, V oldValue, V newValue) {
+        if (core.decidesPutsInOneStep(true) && bytesDecideEquality(oldValue)) {
+            Change decided = replaceInOneStep(key, oldValue, newValue);
+            if (decided != null) {
+                return decided;
+            }
+        }
         return ifLive(key, ifHolds(oldValue, replacement(key, newValue)));
+    }
+
+    /**
+     * Makes {@link #replace(Object, Object, Object)} with one step of the store, where the authority compares the
+     * stored bytes: equal bytes replace the live entry. A live entry whose bytes differ is left as it is where its
+     * value is not equal either and an access changes no expiry; otherwise (equal values of unequal bytes, an
+     * access expiry to store) returns {@code null}, having changed nothing, and the caller makes the replace as a
+     * compute.
+     */
+    private Change replaceInOneStep(K key, V oldValue, V newValue) {
+        long now = core.clock.millis();
+        long updated = core.expiry.forUpdate(now);
+        if (updated != ExpiryCalculator.UNCHANGED && updated <= now) {
+            return null;
+        }
+        DecidedWrite write = new DecidedWrite(
+                DecidedWrite.Kind.REPLACE_IF_HOLDS,
+                core.copier.toStored(newValue),
+                now,
+                0,
+                updated == ExpiryCalculator.UNCHANGED ? DecidedPut.KEEP : updated,
+                true,
+                core.copier.toStored(oldValue));
+        Change decided = inOneStep(core.copier.copyKey(key), write);
+        if (decided == null) {
+            return null;
+        }
+        if (decided.written) {
+            // A live entry replaced, or an expired one removed.
+            decided.written = decided.previous != null;
+            return decided;
+        }
+        if (decided.previous != null
+                && (core.holds(decided.previous, oldValue)
+                        || core.expiry.forAccess(now) != ExpiryCalculator.UNCHANGED)) {
+            return null;
+        }
+        return decided;
+    }
+
+    /**
+     * Whether equal values of {@code value}'s type have equal stored bytes and unequal ones unequal bytes, so that
+     * the authority may compare bytes where JCache compares with {@code equals}: the JDK's immutable value types
+     * (and byte arrays, which JCache compares by content here).
+     */
+    private static boolean bytesDecideEquality(Object value) {
+        return value instanceof String
+                || value instanceof Integer
+                || value instanceof Long
+                || value instanceof Short
+                || value instanceof Byte
+                || value instanceof Character
+                || value instanceof Boolean
+                || value instanceof byte[];
     }
 
     /**
@@ -194,6 +323,25 @@ final class Mutations<K, V> {
      */
     Change remove(K key, boolean writeThrough) {
         return change(key, removing(key, writeThrough));
+    }
+
+    /**
+     * Removes the entry of {@code key} as {@link #remove(Object, boolean)} does, with one step of the store where
+     * it decides writes itself ({@link CacheCore#decidesPutsInOneStep}). Without {@code wantsPrevious} the result's
+     * {@link Change#previous} may hold a value that was not read.
+     */
+    Change remove(K key, boolean writeThrough, boolean wantsPrevious) {
+        if (core.decidesPutsInOneStep(writeThrough)) {
+            Change decided = inOneStep(
+                    core.copier.copyKey(key),
+                    new DecidedWrite(DecidedWrite.Kind.REMOVE, null, core.clock.millis(), 0, 0, wantsPrevious, null));
+            if (decided != null) {
+                // Reported by the entry removed, as a removal's step reports it.
+                decided.written = false;
+                return decided;
+            }
+        }
+        return remove(key, writeThrough);
     }
 
     /** The change a removal makes. */

@@ -18,6 +18,7 @@ import dev.terrace.jcache.internal.management.MBeans;
 import dev.terrace.jcache.internal.management.TerraceCacheMXBean;
 import dev.terrace.jcache.internal.management.TerraceStatistics;
 import dev.terrace.jcache.internal.management.TierStatistics;
+import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.management.TierStatisticsMXBean;
 import java.time.Clock;
@@ -118,6 +119,10 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
                                 oldValue == null ? null : copier.fromStored(oldValue));
                     }
                 });
+        if (store.authority() instanceof SharedTier<K> shared) {
+            // Other processes announce the values of their changes only while listeners somewhere want them.
+            events.reportInterestTo(shared::listeners);
+        }
         this.dependencies = manager.settings().files().enabled()
                 ? DependencyWiring.open(this, manager, name, store, codec, executor, this::core)
                 : null;
@@ -277,7 +282,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKey(key);
         long start = statistics.start();
-        Mutations.Change change = mutations.remove(key, true);
+        Mutations.Change change = mutations.remove(key, true, false);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordRemoveTime(start);
         return change.previous != null;
@@ -300,7 +305,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireKey(key);
         long start = statistics.start();
-        Mutations.Change change = mutations.remove(key, true);
+        Mutations.Change change = mutations.remove(key, true, true);
         recordHit(change.previous != null);
         statistics.recordRemovals(change.previous != null ? 1 : 0);
         statistics.recordGetTime(start);
@@ -327,7 +332,7 @@ public final class TerraceCache<K, V> implements Cache<K, V> {
         requireOpen();
         requireEntry(key, value);
         long start = statistics.start();
-        Mutations.Change change = mutations.replace(key, value);
+        Mutations.Change change = mutations.replace(key, value, false);
         recordHit(change.written);
         statistics.recordPuts(change.written ? 1 : 0);
         statistics.recordPutTime(start);

@@ -24,12 +24,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.Caching;
+import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
+import javax.cache.event.CacheEntryCreatedListener;
 import javax.cache.processor.EntryProcessor;
 import javax.cache.processor.MutableEntry;
 import org.junit.jupiter.api.AfterEach;
@@ -103,11 +106,25 @@ class AclLeastPrivilegeTest {
         try (CacheManager one = process("shared");
                 CacheManager two = processSameUri()) {
             Cache<String, Integer> mine = one.createCache("counts", new MutableConfiguration<>());
-            Cache<String, Integer> theirs = two.createCache("counts", new MutableConfiguration<>());
+            // A listener that requires old values: its interest is recorded in Redis, and values are announced.
+            List<String> heard = new CopyOnWriteArrayList<>();
+            Cache<String, Integer> theirs = two.createCache(
+                    "counts",
+                    new MutableConfiguration<String, Integer>()
+                            .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                    () -> (CacheEntryCreatedListener<String, Integer>)
+                                            events -> events.forEach(e -> heard.add(e.getKey() + "=" + e.getValue())),
+                                    null,
+                                    true,
+                                    false)));
 
             mine.put("a", 1);
             mine.put("b", 2);
             assertThat(mine.get("a")).isEqualTo(1);
+            await().atMost(Duration.ofSeconds(10))
+                    .untilAsserted(() -> assertThat(heard)
+                            .as("the other manager's listener heard the values")
+                            .contains("a=1", "b=2"));
             assertThat(theirs.get("a"))
                     .as("read through Redis by the other manager")
                     .isEqualTo(1);

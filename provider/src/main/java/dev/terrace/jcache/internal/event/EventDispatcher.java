@@ -31,6 +31,17 @@ public final class EventDispatcher<K, V> {
     private final Executor executor;
     private final List<ListenerRegistration<K, V>> registrations = new CopyOnWriteArrayList<>();
     private final ThreadLocal<List<Pending<K, V>>> pending = ThreadLocal.withInitial(ArrayList::new);
+    private Interest interest = (values, oldValues) -> {};
+
+    /** Told what the registered listeners want of changes made in other processes. */
+    @FunctionalInterface
+    public interface Interest {
+        /**
+         * @param values whether any listener is registered
+         * @param oldValues whether one of them requires old values
+         */
+        void listeners(boolean values, boolean oldValues);
+    }
 
     public EventDispatcher(Cache<K, V> source, Executor executor) {
         this.source = source;
@@ -40,6 +51,25 @@ public final class EventDispatcher<K, V> {
     /** Whether any listener is registered; operations skip building events when none is. */
     public boolean hasListeners() {
         return !registrations.isEmpty();
+    }
+
+    /**
+     * Tells {@code interest} what the listeners want now, and again whenever a registration changes it, before
+     * the registration returns (see {@code SharedTier.listeners}).
+     */
+    public synchronized void reportInterestTo(Interest interest) {
+        this.interest = interest;
+        if (!registrations.isEmpty()) {
+            reportInterest();
+        }
+    }
+
+    private void reportInterest() {
+        boolean oldValues = false;
+        for (ListenerRegistration<K, V> registration : registrations) {
+            oldValues |= registration.isOldValueRequired();
+        }
+        interest.listeners(!registrations.isEmpty(), oldValues);
     }
 
     /**
@@ -54,6 +84,7 @@ public final class EventDispatcher<K, V> {
             }
         }
         registrations.add(new ListenerRegistration<>(configuration));
+        reportInterest();
     }
 
     /** Removes the listener registered with {@code configuration}, closing it; unknown ones are ignored. */
@@ -62,6 +93,7 @@ public final class EventDispatcher<K, V> {
             if (registration.configuration.equals(configuration)) {
                 registrations.remove(registration);
                 registration.close();
+                reportInterest();
                 return;
             }
         }
@@ -111,12 +143,17 @@ public final class EventDispatcher<K, V> {
     }
 
     /**
-     * Delivers an event that no caller waits for (an expiry the heap tier found on its own), to every
-     * listener on the executor. Safe to call while holding the key.
+     * Delivers an event that no caller waits for (an expiry the heap tier found on its own, a change another
+     * process made), to every listener on the executor. Safe to call while holding the key.
+     *
+     * <p>An {@code UPDATED}, {@code REMOVED} or {@code EXPIRED} event without its old value is one whose old value
+     * another process left out of its announcement (no listener wanted old values when it made the change): it
+     * goes only to listeners that do not require old values.
      */
     public void publishDetached(EventType type, K key, V value, V oldValue) {
+        boolean oldValueLeftOut = oldValue == null && type != EventType.CREATED;
         for (ListenerRegistration<K, V> registration : registrations) {
-            if (registration.handles(type)) {
+            if (registration.handles(type) && !(oldValueLeftOut && registration.isOldValueRequired())) {
                 deliverLater(reserve(registration, type, key, value, oldValue, null));
             }
         }
@@ -178,7 +215,11 @@ public final class EventDispatcher<K, V> {
         for (ListenerRegistration<K, V> registration : registrations) {
             registration.close();
         }
+        boolean had = !registrations.isEmpty();
         registrations.clear();
+        if (had) {
+            reportInterest();
+        }
     }
 
     private Pending<K, V> reserve(

@@ -13,6 +13,16 @@ public interface SharedTier<K> extends Tier<K> {
      */
     void subscribe(Invalidations<K> invalidations);
 
+    /**
+     * Tells the tier what this process's listeners want of changes made in other processes, whenever that
+     * changes (a listener registered or deregistered, the cache closed), before the registration returns: {@code
+     * values} when any listener is registered, {@code oldValues} when one of them requires old values. A tier may
+     * then leave out of its announcements the values no process wants; an event whose old value was left out
+     * comes to {@link Invalidations#event} with a {@code null} old value. Never fails: what cannot be recorded now
+     * is recorded when the tier is reachable again.
+     */
+    default void listeners(boolean values, boolean oldValues) {}
+
     /** What the near tiers and listeners of this process hear about changes made elsewhere. */
     interface Invalidations<K> {
         /** {@code key} changed elsewhere: drop near copies. */
@@ -23,7 +33,8 @@ public interface SharedTier<K> extends Tier<K> {
 
         /**
          * Another process changed {@code key}: {@code type} is {@code CREATED}, {@code UPDATED}, {@code REMOVED}
-         * or {@code EXPIRED}; the values are in stored form, {@code null} where there is none.
+         * or {@code EXPIRED}; the values are in stored form, {@code null} where there is none, or where the old
+         * value was left out because no listener wanted it (see {@link SharedTier#listeners}).
          */
         default void event(EventType type, K key, Object newValue, Object oldValue) {}
     }

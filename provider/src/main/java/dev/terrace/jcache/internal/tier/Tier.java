@@ -143,6 +143,17 @@ public interface Tier<K> extends AutoCloseable {
         throw new UnsupportedOperationException(name() + " does not decide removals itself");
     }
 
+    /**
+     * Makes {@code write} atomically, as {@link #putDecided} makes a put: the tier chooses its outcome by whether
+     * the key holds an entry, whether it is live at {@link DecidedWrite#now} (and for a {@link
+     * DecidedWrite.Kind#REPLACE_IF_HOLDS}, whether its stored bytes are those of the value expected), and returns
+     * what the key held before and whether it changed the key. Only where {@link #decidesPuts}; elsewhere throws
+     * {@code UnsupportedOperationException}.
+     */
+    default DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
+        throw new UnsupportedOperationException(name() + " does not decide writes itself");
+    }
+
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
 

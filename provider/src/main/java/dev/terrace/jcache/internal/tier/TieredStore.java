@@ -697,6 +697,31 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
+     * Makes {@code write} in the authority in one step ({@link Tier#writeDecided}), then brings the near copies in
+     * line with its result as {@link #putDecided} does; a write that changed nothing (a live entry kept by a
+     * put-if-absent, no entry to replace or remove) leaves them as they are. Returns what the key held before
+     * and whether it changed the key; fails as {@link #putDecided} fails.
+     */
+    public DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
+        long seen = stripeOf(key).changes();
+        long drops = authorityDrops.get();
+        DecidedWrite.Outcome outcome;
+        try {
+            outcome = authority.writeDecided(key, write);
+        } catch (TierUnavailableException e) {
+            changeFailed(key);
+            throw e;
+        } catch (RuntimeException | Error e) {
+            changeFailed(key);
+            throw failures.changeFailed(e, false);
+        }
+        if (outcome.written()) {
+            changed(key, write.result(outcome.found()), seen, drops);
+        }
+        return outcome;
+    }
+
+    /**
      * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
      * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an
      * earlier run, so the caller knows what every entry in it was made under. Elsewhere does nothing and

@@ -8,19 +8,40 @@ import javax.cache.event.EventType;
 
 /**
  * What a change to a cache in Redis announces to every process on the cache's channel: who made it, in which
- * shard, epoch and sequence number, the key, and for changes that are JCache events the type and values.
+ * shard, epoch and sequence number, the key, and for changes that are JCache events the type and the values that
+ * some process's listeners want.
  *
  * <p>The Lua script that makes the change sends the announcement, so it always agrees with the data; the
- * script fills in the epoch and the sequence number between a head and a tail built here.
+ * script fills in the epoch and the sequence number between a head and a tail built here. Right before it
+ * announces, the script trims the tail to what the processes' recorded {@link ListenerInterest interest} asks
+ * for: with no listener anywhere, the key alone (the head's kind then says {@link #VALUES_LEFT_OUT}); with
+ * listeners of which none wants old values, the key and the new value ({@link #OLD_VALUE_LEFT_OUT}); else all.
  *
  * @param shard the shard whose sequence and log the change took (see {@link ShardLayout})
  * @param key the encoded key, {@code null} when the whole cache was cleared
  * @param type the event, {@code null} when the change is none (a clear, or an expiry change alone)
  * @param newValue the encoded new value, when the change is an event that has one
  * @param oldValue the encoded old value, when the change is an event that has one
+ * @param left what the script left out: {@link #NOTHING_LEFT_OUT}, {@link #OLD_VALUE_LEFT_OUT} or {@link
+ *     #VALUES_LEFT_OUT}
  */
 record Announcement(
-        UUID origin, int shard, String epoch, long seq, byte[] key, EventType type, byte[] newValue, byte[] oldValue) {
+        UUID origin,
+        int shard,
+        String epoch,
+        long seq,
+        byte[] key,
+        EventType type,
+        byte[] newValue,
+        byte[] oldValue,
+        int left) {
+
+    /** The announcement carries the values of its event as the change had them. */
+    static final int NOTHING_LEFT_OUT = 0;
+    /** The old value was left out: no process had a listener that wants old values. */
+    static final int OLD_VALUE_LEFT_OUT = 1;
+    /** Both values were left out: no process had a listener. */
+    static final int VALUES_LEFT_OUT = 2;
 
     /** Length of an epoch's name, as the scripts store it. */
     static final int EPOCH_LENGTH = 16;
@@ -28,6 +49,11 @@ record Announcement(
     private static final int SEQ_DIGITS = 20;
     private static final byte CHANGED = 1;
     private static final byte CLEARED = 2;
+    /** A change whose values the script left out (see {@code announcement} in {@code redis-write.lua}). */
+    private static final byte CHANGED_WITHOUT_VALUES = 3;
+    /** A change whose old value the script left out. */
+    private static final byte CHANGED_WITHOUT_OLD_VALUE = 4;
+
     private static final byte NO_EVENT = 0;
 
     /** Whether every entry of the cache was removed. */
@@ -83,11 +109,15 @@ record Announcement(
         String epoch = ascii(buffer, EPOCH_LENGTH);
         long seq = Long.parseLong(ascii(buffer, SEQ_DIGITS));
         if (kind == CLEARED) {
-            return new Announcement(origin, shard, epoch, seq, null, null, null, null);
+            return new Announcement(origin, shard, epoch, seq, null, null, null, null, NOTHING_LEFT_OUT);
         }
         byte[] key = bytes(buffer);
         EventType type = eventType == NO_EVENT ? null : EventType.values()[eventType - 1];
-        return new Announcement(origin, shard, epoch, seq, key, type, bytes(buffer), bytes(buffer));
+        if (kind == CHANGED_WITHOUT_VALUES) {
+            return new Announcement(origin, shard, epoch, seq, key, type, null, null, VALUES_LEFT_OUT);
+        }
+        int left = kind == CHANGED_WITHOUT_OLD_VALUE ? OLD_VALUE_LEFT_OUT : NOTHING_LEFT_OUT;
+        return new Announcement(origin, shard, epoch, seq, key, type, bytes(buffer), bytes(buffer), left);
     }
 
     private static byte[] head(UUID origin, int shard, byte kind, EventType type) {

@@ -276,6 +276,7 @@ final class RedisBatches<K> {
                 keys.add(tier.lockOf(name));
                 entryArgs.accept(args, index);
             }
+            keys.add(ListenerInterest.name(prefix));
             return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
         });
         Object[][] found = new Object[encoded.size()][];
@@ -377,6 +378,7 @@ final class RedisBatches<K> {
                 args.add(write.head());
                 args.add(write.tail());
             }
+            keys.add(ListenerInterest.name(prefix));
             return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
         });
         for (int p = 0; p < pages.size(); p++) {

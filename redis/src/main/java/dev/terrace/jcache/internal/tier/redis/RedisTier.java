@@ -11,6 +11,7 @@ import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.spi.SharedTier;
 import dev.terrace.jcache.internal.tier.DecidedPut;
+import dev.terrace.jcache.internal.tier.DecidedWrite;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import java.io.IOException;
@@ -84,6 +85,10 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
     private static final byte[] DECIDED_PUT = {'p'};
+    private static final byte[] DECIDED_PUT_IF_ABSENT = {'a'};
+    private static final byte[] DECIDED_REPLACE = {'r'};
+    private static final byte[] DECIDED_REMOVE = {'d'};
+    private static final byte[] DECIDED_REPLACE_IF_HOLDS = {'c'};
     private static final long LOCKED = -2;
     private static final int OPTIMISTIC_ATTEMPTS = 8;
     /** The default of {@link #withLockWait}. */
@@ -112,6 +117,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final KeyspaceWatch keyspace;
     private final RedisBatches<K> batches;
     private final LockReleases releases;
+    private final ListenerInterest interest;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
@@ -163,6 +169,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.keyspace = new KeyspaceWatch(client, connection.settings(), layout, cacheName);
         this.evictions = new EvictionWatch(client, connection.settings().mode(), health.description(), cacheName);
         this.batches = new RedisBatches<>(this, client, layout, codec, originBytes, logLength);
+        this.interest = new ListenerInterest(client, health, layout, origin, cacheName);
         if (!health.isDown()) {
             try {
                 health.run(this::checkShards);
@@ -257,7 +264,10 @@ public final class RedisTier<K> implements SharedTier<K> {
                     public void changed(Announcement announcement) {
                         K key = (K) codec.decodeKey(announcement.key());
                         invalidations.changed(key);
-                        if (announcement.type() != null) {
+                        // Values left out: no process had a listener when the change was made, so none of this
+                        // process's listeners, registered since, hears it (see ListenerInterest). An old value
+                        // left out comes as null, and goes only to listeners that do not require old values.
+                        if (announcement.type() != null && announcement.left() != Announcement.VALUES_LEFT_OUT) {
                             invalidations.event(
                                     announcement.type(),
                                     key,
@@ -278,6 +288,12 @@ public final class RedisTier<K> implements SharedTier<K> {
                     }
                 });
         health.onRecovery(() -> coherence.execute(this::recover));
+        // Redis may have lost the interest, or its lease ran out while Redis could not be reached.
+        health.onRecovery(() -> coherence.execute(() -> {
+            if (!closed) {
+                interest.rewrite();
+            }
+        }));
         boolean caughtUp = await(coherence.submit(() -> {
             if (health.isDown() || !shardsAgree()) {
                 return false;
@@ -323,6 +339,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         try {
             if (!health.isDown() && refusal == null) {
                 health.run(log::poll);
+                interest.renewIfDue();
                 if (evictions.evictedSinceLastCall()) {
                     invalidations.unknown();
                 }
@@ -590,13 +607,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
                 return found[0];
             }
-            if (reply.size() < 2) {
-                return null;
-            }
-            byte[] found = (byte[]) reply.get(1);
-            return new DecidedPut.Found(
-                    ByteBuffer.wrap(found).getLong(8),
-                    put.bringsValue() ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);
+            return found(reply, put.bringsValue());
         });
     }
 
@@ -656,20 +667,58 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     /** Runs {@code redis-write.lua} in its decided-put mode (see the script for its arguments and reply). */
     private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
+        return writeDecided(
+                keyBytes,
+                DECIDED_PUT,
+                put.value(),
+                put.now(),
+                put.createdExpiresAt(),
+                put.updatedExpiresAt(),
+                put.bringsValue(),
+                null);
+    }
+
+    /**
+     * Runs {@code redis-write.lua} in the decided mode {@code mode} (see the script for its arguments and reply);
+     * {@code value} is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
+     */
+    private List<Object> writeDecided(
+            byte[] keyBytes,
+            byte[] mode,
+            Object value,
+            long now,
+            long createdExpiresAt,
+            long updatedExpiresAt,
+            boolean bringsValue,
+            Object expected) {
         int shard = layout.shardOf(keyBytes);
         String name = layout.entryName(keyBytes);
         String prefix = layout.prefix(shard);
-        byte[] payload = codec.encodeValue(put.value());
-        long created = capped(put.createdExpiresAt());
-        boolean keep = put.updatedExpiresAt() == DecidedPut.KEEP;
-        long updated = keep ? 0 : capped(put.updatedExpiresAt());
+        byte[] payload = value == null ? NO_VERSION : codec.encodeValue(value);
+        boolean creates = mode == DECIDED_PUT || mode == DECIDED_PUT_IF_ABSENT;
+        boolean updates = mode != DECIDED_REMOVE && mode != DECIDED_PUT_IF_ABSENT;
+        long created = creates ? capped(createdExpiresAt) : 0;
+        boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
+        long updated = keep ? 0 : capped(updatedExpiresAt);
+        boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
+        byte[] deletionTail = NO_VERSION;
+        if (deletes) {
+            byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
+            deletionTail = Arrays.copyOf(tail, tail.length - 4);
+        }
         return client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
                         name,
                         RScript.Mode.READ_WRITE,
                         WRITE_SCRIPT,
                         RScript.ReturnType.LIST,
-                        List.of(name, prefix + "seq", prefix + "log", prefix + "epoch", lockName(name)),
+                        List.of(
+                                name,
+                                prefix + "seq",
+                                prefix + "log",
+                                prefix + "epoch",
+                                lockName(name),
+                                ListenerInterest.name(prefix)),
                         ANY_VERSION,
                         payload,
                         ascii("0"),
@@ -680,17 +729,73 @@ public final class RedisTier<K> implements SharedTier<K> {
                         ascii(layout.channel()),
                         Announcement.changeHead(origin, shard, EventType.CREATED),
                         Announcement.tailBeforeOldValue(keyBytes, payload),
-                        DECIDED_PUT,
-                        ascii(Long.toString(put.now())),
+                        mode,
+                        ascii(Long.toString(now)),
                         ByteBuffer.allocate(8).putLong(nonZeroRandom()).array(),
                         ByteBuffer.allocate(8).putLong(created).array(),
-                        ascii(Long.toString(reclaimAt(created))),
+                        ascii(Long.toString(creates ? reclaimAt(created) : 0)),
                         keep
                                 ? NO_VERSION
                                 : ByteBuffer.allocate(8).putLong(updated).array(),
                         ascii(Long.toString(keep ? 0 : reclaimAt(updated))),
                         Announcement.changeHead(origin, shard, EventType.UPDATED),
-                        put.bringsValue() ? OPTIMISTIC : NOT_OPTIMISTIC);
+                        bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC,
+                        deletes ? Announcement.changeHead(origin, shard, EventType.REMOVED) : NO_VERSION,
+                        deletes ? Announcement.changeHead(origin, shard, EventType.EXPIRED) : NO_VERSION,
+                        deletionTail,
+                        expected == null ? NO_VERSION : codec.encodeValue(expected));
+    }
+
+    /**
+     * Makes {@code write} with one call of {@code redis-write.lua} in a decided mode, reading nothing first, as
+     * {@link #putDecided} makes a put: the script picks the outcome by whether the entry is there and live at the
+     * write's instant, and writes, sequences, logs and announces it as any change, or writes nothing. An entry
+     * locked by a change that runs user code is waited for as a locked change waits, then written under the lock.
+     */
+    @Override
+    public DecidedWrite.Outcome writeDecided(K key, DecidedWrite write) {
+        requireSameShards();
+        LOCKED_CHANGE_FAILED.remove();
+        byte[] mode = switch (write.kind()) {
+            case PUT_IF_ABSENT -> DECIDED_PUT_IF_ABSENT;
+            case REPLACE -> DECIDED_REPLACE;
+            case REMOVE -> DECIDED_REMOVE;
+            case REPLACE_IF_HOLDS -> DECIDED_REPLACE_IF_HOLDS;
+        };
+        return health.call(() -> {
+            List<Object> reply = writeDecided(
+                    codec.encodeKey(key),
+                    mode,
+                    write.value(),
+                    write.now(),
+                    write.createdExpiresAt(),
+                    write.updatedExpiresAt(),
+                    write.bringsValue(),
+                    write.expected());
+            long seq = ((Number) reply.get(0)).longValue();
+            if (seq == LOCKED) {
+                DecidedPut.Found[] found = {null};
+                boolean[] written = {false};
+                computeLocked(key, current -> {
+                    found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
+                    written[0] = write.changes(found[0]);
+                    return written[0] ? write.result(found[0]) : current;
+                });
+                return new DecidedWrite.Outcome(found[0], written[0]);
+            }
+            return new DecidedWrite.Outcome(found(reply, write.bringsValue()), seq > 0);
+        });
+    }
+
+    /** The entry a decided write's reply says the script found, {@code null} for none. */
+    private DecidedPut.Found found(List<Object> reply, boolean bringsValue) {
+        if (reply.size() < 2) {
+            return null;
+        }
+        byte[] found = (byte[]) reply.get(1);
+        return new DecidedPut.Found(
+                ByteBuffer.wrap(found).getLong(8),
+                bringsValue ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);
     }
 
     /** {@code expiresAt} within the tier's TTL cap, if it has one ({@link #withTtl}). */
@@ -814,7 +919,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                         RScript.Mode.READ_WRITE,
                         WRITE_SCRIPT,
                         RScript.ReturnType.LONG,
-                        List.of(write.name(), prefix + "seq", prefix + "log", prefix + "epoch", write.lockName()),
+                        List.of(
+                                write.name(),
+                                prefix + "seq",
+                                prefix + "log",
+                                prefix + "epoch",
+                                write.lockName(),
+                                ListenerInterest.name(prefix)),
                         write.version(),
                         write.stored(),
                         ascii(Long.toString(write.reclaimAt())),
@@ -960,9 +1071,18 @@ public final class RedisTier<K> implements SharedTier<K> {
         });
     }
 
+    /** Records in Redis what this process's listeners want (see {@link ListenerInterest}); never fails. */
+    @Override
+    public void listeners(boolean values, boolean oldValues) {
+        if (!closed) {
+            interest.want(values, oldValues);
+        }
+    }
+
     @Override
     public void close() {
         closed = true;
+        interest.withdraw();
         if (upkeep != null) {
             upkeep.cancel(false);
             CoherenceLog closing = log;

@@ -1,3 +1,33 @@
+-- The announcement of a change: its head, then middle (epoch and sequence number), then of its tail (the
+-- key, the new value, the old value, each length-prefixed) only what some process's listeners want, as the
+-- cache's listener interest records it (the last key, KEYS[#KEYS]; see ListenerInterest.java): members '<process>:v'
+-- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its
+-- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
+-- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
+-- type, byte 18, zero) has no values to leave out.
+local function announcement(interest, head, middle, tail)
+  if string.byte(head, 18) == 0 then
+    return head .. middle .. tail
+  end
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  for _, member in ipairs(wanted) do
+    if string.sub(member, -2) == ':o' then
+      return head .. middle .. tail
+    end
+  end
+  local keyEnd = 4 + struct.unpack('>i4', tail)
+  if #wanted == 0 then
+    return string.sub(head, 1, 16) .. '\3' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, keyEnd)
+  end
+  local newEnd = keyEnd + 4 + math.max(struct.unpack('>i4', tail, keyEnd + 1), 0)
+  if struct.unpack('>i4', tail, newEnd + 1) < 0 then
+    return head .. middle .. tail
+  end
+  return string.sub(head, 1, 16) .. '\4' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, newEnd)
+    .. struct.pack('>i4', -1)
+end
 -- Changes several entries of one shard, each exactly as redis-write.lua changes one: the same version check (or
 -- the same decision of a decided put), the same next sequence number, the same log record and the same
 -- announcement per change, so that other processes cannot tell a batch from the same changes made one by one. An
@@ -5,8 +35,8 @@
 -- for an entry is checked before its first write, because Redis does not roll a script back.
 --
 -- KEYS[1]: the shard's sequence; KEYS[2]: the shard's invalidation log (a stream); KEYS[3]: the shard's epoch;
--- then for each entry i (from 0): KEYS[4 + 2i]: the entry, KEYS[5 + 2i]: the entry's lock. Keys after the last
--- pair (an odd one out) are not entries.
+-- then for each entry i (from 0): KEYS[4 + 2i]: the entry, KEYS[5 + 2i]: the entry's lock; last, KEYS[#KEYS]: the
+-- shard's listener interest (see announcement above).
 -- ARGV[1]: the writing process (16 bytes); ARGV[2]: how many log records to keep (about); ARGV[3]: an epoch to
 -- start (16 characters) when the data set has none; ARGV[4]: the channel; ARGV[5]: the mode, then what it takes:
 --
@@ -71,7 +101,7 @@ end
 local function announce(k, head, tail)
   seq = seq + 1
   redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'o', ARGV[1], 'k', k)
-  redis.call('PUBLISH', ARGV[4], head .. epoch .. string.format('%020d', seq) .. tail)
+  redis.call('PUBLISH', ARGV[4], announcement(KEYS[#KEYS], head, epoch .. string.format('%020d', seq), tail))
   return seq
 end
 

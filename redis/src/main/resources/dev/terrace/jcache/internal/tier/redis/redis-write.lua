@@ -1,3 +1,33 @@
+-- The announcement of a change: its head, then middle (epoch and sequence number), then of its tail (the
+-- key, the new value, the old value, each length-prefixed) only what some process's listeners want, as the
+-- cache's listener interest records it (KEYS[6]; see ListenerInterest.java): members '<process>:v'
+-- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its
+-- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
+-- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
+-- type, byte 18, zero) has no values to leave out.
+local function announcement(interest, head, middle, tail)
+  if string.byte(head, 18) == 0 then
+    return head .. middle .. tail
+  end
+  local time = redis.call('TIME')
+  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  for _, member in ipairs(wanted) do
+    if string.sub(member, -2) == ':o' then
+      return head .. middle .. tail
+    end
+  end
+  local keyEnd = 4 + struct.unpack('>i4', tail)
+  if #wanted == 0 then
+    return string.sub(head, 1, 16) .. '\3' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, keyEnd)
+  end
+  local newEnd = keyEnd + 4 + math.max(struct.unpack('>i4', tail, keyEnd + 1), 0)
+  if struct.unpack('>i4', tail, newEnd + 1) < 0 then
+    return head .. middle .. tail
+  end
+  return string.sub(head, 1, 16) .. '\4' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, newEnd)
+    .. struct.pack('>i4', -1)
+end
 -- Changes one entry, and logs and announces the change, in one atomic step: everything that can fail is
 -- checked before the first write, because Redis does not roll a script back.
 --
@@ -10,7 +40,7 @@
 -- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
 -- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
 -- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '1' for an optimistic change, made without
--- the entry's lock; 'p' for a decided put (below).
+-- the entry's lock; 'p' for a decided put, 'a', 'r' or 'd' for the other decided writes (below).
 --
 -- Returns the change's sequence number, or without changing anything: -1 when the entry is no longer the
 -- version the caller read (for a locked change: the lock's lease ran out and another process changed it; for
@@ -27,17 +57,45 @@
 -- entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when
 -- none, {-2} while the entry is locked.
 --
+-- The other decided writes take the same arguments and reply, with 0 as the sequence where they write nothing:
+-- 'a' (put if absent) makes the put's creation where the entry is absent or expired, and writes nothing where it
+-- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
+-- EXPIRED), writes nothing where it is absent; 'd' (remove) deletes the entry, announced as REMOVED where it is
+-- live, EXPIRED where not, and writes nothing where it is absent. ARGV[20]: the REMOVED head, ARGV[21]: the
+-- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value). 'c' (replace if it holds)
+-- is 'r' where the live entry's payload is ARGV[23], byte for byte, and writes nothing where it holds another.
+--
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
 -- empty log, so that every process drops the near copies it can no longer prove.
 local current = redis.call('GET', KEYS[1])
 local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
-local decided = ARGV[11] == 'p'
+local mode = ARGV[11]
+local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
+-- The reply of a decided write: its sequence number (0: nothing written), and the entry it found.
+local function found(seq)
+  if current then
+    if ARGV[19] == '1' then
+      return {seq, current}
+    end
+    return {seq, string.sub(current, 1, 16)}
+  end
+  return {seq}
+end
 if decided then
   if redis.call('EXISTS', KEYS[5]) == 1 then
     return {-2}
   end
-  if current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12]) then
+  local live = current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12])
+  if (mode == 'a' and live) or (not current and mode ~= 'p' and mode ~= 'a')
+      or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[23]) then
+    return found(0)
+  end
+  if mode == 'd' or (not live and (mode == 'r' or mode == 'c')) then
+    stored = ''
+    head = live and ARGV[20] or ARGV[21]
+    tail = ARGV[22] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+  elseif live then
     local expiry = ARGV[16]
     reclaimAt = tonumber(ARGV[17])
     if expiry == '' then
@@ -62,31 +120,29 @@ elseif ARGV[11] == '1' then
 elseif current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
   return -1
 end
-local epoch = false
-if redis.call('TYPE', KEYS[4])['ok'] == 'string' then
-  epoch = redis.call('GET', KEYS[4])
-end
-local seq = nil
-if redis.call('TYPE', KEYS[2])['ok'] == 'string' then
-  seq = tonumber(redis.call('GET', KEYS[2]))
-end
-local top = 0
-local logType = redis.call('TYPE', KEYS[3])['ok']
-if logType == 'stream' then
-  local last = redis.call('XREVRANGE', KEYS[3], '+', '-', 'COUNT', 1)
-  if last[1] then
-    top = tonumber(string.match(last[1][1], '^(%d+)'))
+-- The control keys are read with one MGET, which answers nil for a key that is missing or not a string. The log's
+-- top is not read: XADD refuses an id at or below the log's last one (and a log that is not a stream), which is
+-- exactly the case of a sequence that went backwards, so the record is tried first, as the first write, and that
+-- refusal starts the new epoch instead.
+local control = redis.call('MGET', KEYS[4], KEYS[2])
+local epoch, seq = control[1], tonumber(control[2])
+local logged = false
+if epoch and seq and seq >= 0 and seq == math.floor(seq) then
+  seq = seq + 1
+  local refusal = redis.pcall('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])['err']
+  -- Any other refusal (out of memory, a read-only replica) fails the script before its first write.
+  if refusal and not (string.find(refusal, 'WRONGTYPE', 1, true) or string.find(refusal, 'equal or smaller', 1, true)) then
+    return redis.error_reply(refusal)
   end
-elseif logType ~= 'none' then
-  top = nil
+  logged = not refusal
 end
-if (not epoch) or (not seq) or (not top) or seq < top or seq ~= math.floor(seq) then
+if not logged then
   redis.call('DEL', KEYS[3])
   epoch = ARGV[7]
   redis.call('SET', KEYS[4], epoch)
-  seq = 0
+  seq = 1
+  redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
 end
-seq = seq + 1
 redis.call('SET', KEYS[2], seq)
 if stored == '' then
   redis.call('DEL', KEYS[1])
@@ -97,15 +153,8 @@ elseif reclaimAt < 0 then
 else
   redis.call('SET', KEYS[1], stored)
 end
-redis.call('XADD', KEYS[3], 'MAXLEN', '~', ARGV[6], seq .. '-0', 'o', ARGV[4], 'k', ARGV[5])
-redis.call('PUBLISH', ARGV[8], head .. epoch .. string.format('%020d', seq) .. tail)
+redis.call('PUBLISH', ARGV[8], announcement(KEYS[6], head, epoch .. string.format('%020d', seq), tail))
 if decided then
-  if current then
-    if ARGV[19] == '1' then
-      return {seq, current}
-    end
-    return {seq, string.sub(current, 1, 16)}
-  end
-  return {seq}
+  return found(seq)
 end
 return seq
