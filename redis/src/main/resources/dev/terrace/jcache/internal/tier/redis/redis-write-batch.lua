@@ -4,21 +4,29 @@
 -- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its
 -- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
 -- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
--- type, byte 18, zero) has no values to leave out.
+-- type, byte 18, zero) has no values to leave out. The interest is read once per call of this script (Redis runs
+-- the script as one step, so every change of the batch sees the same interest).
+local wants = nil
 local function announcement(interest, head, middle, tail)
   if string.byte(head, 18) == 0 then
     return head .. middle .. tail
   end
-  local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
-  for _, member in ipairs(wanted) do
-    if string.sub(member, -2) == ':o' then
-      return head .. middle .. tail
+  if wants == nil then
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+    wants = #wanted == 0 and 'none' or 'values'
+    for _, member in ipairs(wanted) do
+      if string.sub(member, -2) == ':o' then
+        wants = 'all'
+      end
     end
   end
+  if wants == 'all' then
+    return head .. middle .. tail
+  end
   local keyEnd = 4 + struct.unpack('>i4', tail)
-  if #wanted == 0 then
+  if wants == 'none' then
     return string.sub(head, 1, 16) .. '\3' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, keyEnd)
   end
   local newEnd = keyEnd + 4 + math.max(struct.unpack('>i4', tail, keyEnd + 1), 0)
