@@ -7,6 +7,7 @@ import dev.terrace.jcache.internal.tier.TierListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
+import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import org.slf4j.Logger;
@@ -27,8 +28,16 @@ final class Compactor<K> {
 
     // The tier's logger, not this class's: operators follow the disk store under the one name.
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
-    /** Below this size the journal is left alone however much of it is dead, to keep compactions rare. */
+    /**
+     * Below this size, or a sixteenth of the bound if that is more, the journal is left alone however much of
+     * it is dead, to keep compactions rare: a compaction rewrites every live entry, so a store holding far less
+     * than its bound would otherwise rewrite all of it every few thousand writes. A sixteenth of the bound is
+     * well within the journal's share of it (twice the budget for live data: half the bound).
+     */
     private static final long MIN_JOURNAL_BYTES = 1 << 20;
+
+    /** Up to this many entries, a compaction lists the live records' sequence numbers (8 bytes each) first. */
+    private static final int MAX_LISTED = 4_000_000;
 
     private final Tier<K> tier;
     private final StoreDirectory directory;
@@ -39,6 +48,9 @@ final class Compactor<K> {
     private final AtomicLong liveBytes;
 
     private final long liveBudget;
+    /** The journal size below which no compaction is due for dead records alone. */
+    private final long minJournalBytes;
+
     private final LongAdder evictions = new LongAdder();
 
     Compactor(
@@ -56,6 +68,7 @@ final class Compactor<K> {
         this.clock = clock;
         this.listener = listener;
         this.liveBudget = Math.max(64 * 1024, maxBytes / 4);
+        this.minJournalBytes = Math.max(MIN_JOURNAL_BYTES, maxBytes / 16);
     }
 
     /**
@@ -81,7 +94,7 @@ final class Compactor<K> {
 
     /** Whether a store with {@code live} bytes of live data and a journal of {@code journalBytes} needs compacting. */
     boolean isDue(long live, long journalBytes) {
-        return live > liveBudget || journalBytes > Math.max(MIN_JOURNAL_BYTES, 2 * live);
+        return live > liveBudget || journalBytes > Math.max(minJournalBytes, 2 * live);
     }
 
     /** The bytes of the oldest live entries to evict so that {@code live} bytes fit the budget with room to spare. */
@@ -96,12 +109,14 @@ final class Compactor<K> {
      */
     void compact(Journal journal, Index index, long evictBytes) throws IOException {
         long now = clock.millis();
-        journal.force();
-        long oversized = evictBytes > 0 ? oversizedBytes(journal, index) : 0;
+        // The records that wrote the values held now: every other record is dead, known without a lookup (the
+        // lookups of the dead records were most of a compaction). A sequence number names one record.
+        long[] live = index.writtenBy(MAX_LISTED);
+        long oversized = evictBytes > 0 ? oversizedBytes(journal, index, live) : 0;
         long[] evicted = {0, 0, 0}; // all, ordinary, too large
         try (Journal.Rewrite rewrite = journal.startRewrite()) {
             journal.reader().scan(record -> {
-                if (record.type() != Journal.PUT) {
+                if (record.type() != Journal.PUT || isDead(live, record)) {
                     return;
                 }
                 byte[] stored = index.get(record.key());
@@ -143,10 +158,12 @@ final class Compactor<K> {
     }
 
     /** The bytes of the live entries too large to ever fit the budget, which are evicted before any other. */
-    private long oversizedBytes(Journal journal, Index index) throws IOException {
+    private long oversizedBytes(Journal journal, Index index, long[] live) throws IOException {
         long[] oversized = {0};
         journal.reader().scan(record -> {
-            if (record.type() == Journal.PUT && record.key().length + (long) record.value().length > liveBudget) {
+            if (record.type() == Journal.PUT
+                    && record.key().length + (long) record.value().length > liveBudget
+                    && !isDead(live, record)) {
                 byte[] stored = index.get(record.key());
                 if (StoredValue.isWrittenBy(stored, record.seq())) {
                     oversized[0] += StoredValue.footprint(record.key(), stored);
@@ -154,6 +171,14 @@ final class Compactor<K> {
             }
         });
         return oversized[0];
+    }
+
+    /**
+     * Whether {@code record} wrote none of the values held now, by the sorted sequence numbers {@code live} of
+     * those that did; {@code false} (look it up) when they could not be listed.
+     */
+    private static boolean isDead(long[] live, Journal.Entry record) {
+        return live != null && Arrays.binarySearch(live, record.seq()) < 0;
     }
 
     @SuppressWarnings("unchecked")

@@ -10,7 +10,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -203,7 +202,27 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
      */
     @Override
     public void put(K key, TierEntry entry) {
-        putAll(Collections.singletonMap(key, entry));
+        requireOpen();
+        TierEntry next = capped(Objects.requireNonNull(entry, "entry"));
+        byte[] keyBytes = codec.encodeKey(Objects.requireNonNull(key, "key"));
+        byte[] payload = checkedPayload(keyBytes, next);
+        // As putAll of one entry, without the arrays and the stripe set a batch needs.
+        Index current = lockedIndex();
+        ReentrantLock stripe = stripes[stripeOf(keyBytes)];
+        stripe.lock();
+        try {
+            journal.append(putRecord(current, keyBytes, next.expiresAt(), payload));
+        } catch (IOException e) {
+            throw notWritten(e);
+        } catch (Index.Failure e) {
+            // The journal holds no trace of the failed entry: it was cut back.
+            failed(current, e);
+            throw unusable(e);
+        } finally {
+            stripe.unlock();
+            compaction.readLock().unlock();
+        }
+        compactIfNeeded();
     }
 
     /**
@@ -397,6 +416,11 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     /** The journal's number of {@code write} calls for appends so far, for tests that count them. */
     long journalWrites() {
         return journal.writeCalls();
+    }
+
+    /** The journal's size in bytes (its records, not the space claimed after them), for tests. */
+    long journalBytes() {
+        return journal.size();
     }
 
     @Override

@@ -3,6 +3,7 @@ package dev.terrace.jcache.internal.tier.disk;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.Iterator;
 import java.util.NoSuchElementException;
 import java.util.concurrent.locks.StampedLock;
@@ -107,6 +108,30 @@ final class Index implements AutoCloseable {
         guard(() -> {
             map.clear();
             return null;
+        });
+    }
+
+    /**
+     * The sequence numbers of the journal records that wrote the values held now, sorted; {@code null} when
+     * the index holds more than {@code limit} entries (the caller then looks each key up instead).
+     */
+    long[] writtenBy(int limit) {
+        return guard(() -> {
+            long count = map.sizeLong();
+            if (count > limit) {
+                return null;
+            }
+            long[] seqs = new long[(int) count];
+            int n = 0;
+            for (byte[] stored : map.values()) {
+                if (n == seqs.length) {
+                    return null;
+                }
+                seqs[n++] = StoredValue.seqOf(stored);
+            }
+            long[] found = n == seqs.length ? seqs : Arrays.copyOf(seqs, n);
+            Arrays.sort(found);
+            return found;
         });
     }
 

@@ -2,6 +2,7 @@ package dev.terrace.jcache.internal.tier.disk;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
+import java.nio.MappedByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.file.Files;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.util.List;
+import java.util.Locale;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import javax.cache.CacheException;
@@ -19,10 +21,20 @@ import javax.cache.CacheException;
  * be rebuilt from it; MapDB is the fast index over the same data.
  *
  * <p>A record is {@code [int length][int crc32c][payload]}, the payload {@code [type][seq][expiresAt]
- * [int keyLength][key][value]}. An append is one positioned write: once it returns, the record survives the
- * death of the process (it is in the operating system's page cache); with {@code fsync} it also survives the
- * loss of the machine. An append that fails (a full device) is cut back, so the journal never holds a torn
- * record before later ones.
+ * [int keyLength][key][value]}. Once an append returns, the record survives the death of the process (it is
+ * in the operating system's page cache); with {@code fsync} it also survives the loss of the machine. An
+ * append that fails (a full device) is cut back, so the journal never holds a torn record before later ones.
+ *
+ * <p>Without {@code fsync}, appends are copied into a shared memory mapping of the file rather than written
+ * with a system call each: a store into a {@code MAP_SHARED} mapping is in the page cache at once, so it
+ * survives {@code kill -9} exactly as a {@code write} does. Storing into a mapped page the file has no block
+ * for would end in a bus error (a full device, a sparse file), so the space is first claimed with ordinary
+ * {@code write}s of zeros (64 KiB to 1 MiB at a time), which fail with an {@link IOException} on
+ * a full device; only claimed space is ever mapped. The file may therefore end in zeros after a crash: a
+ * replay reads them as a tail that holds no record ({@link JournalReader#zeros}), and a clean close cuts them
+ * off. Every cut (a failed append, a repair, a compaction) drops the mapping, so nothing is ever stored into a
+ * page the file no longer has. With {@code fsync} every append is a {@code write} and a {@code force}, as the
+ * force dominates anyway.
  *
  * <p>The journal is also the store's lock: the process that appends to it holds an operating-system lock on
  * the file itself, so no other process can open the store while it is in use, whatever happens to the other
@@ -53,6 +65,22 @@ final class Journal implements AutoCloseable {
 
     private static final int BUFFER_START = 64 * 1024;
 
+    /**
+     * The least space claimed (written as zeros) and mapped at a time for appends without {@code fsync}; a
+     * larger journal claims a sixteenth of its size, up to {@link #RESERVE_MAX} (a claim and its mapping are a
+     * few system calls, and the claimed space counts against the store's bound).
+     */
+    static final int RESERVE_BYTES = 64 * 1024;
+
+    static final int RESERVE_MAX = 1 << 20;
+
+    /** Windows refuses to cut, rename over or delete a file while it is mapped: appends are written there. */
+    private static final boolean MAPPING_WORKS =
+            !System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+
+    /** A compaction's write buffer: a rewrite writes its records this many bytes at a time. */
+    private static final int REWRITE_BUFFER = 1 << 20;
+
     private final Path path;
     private final boolean fsync;
     private final GroupCommit commits = new GroupCommit();
@@ -61,6 +89,18 @@ final class Journal implements AutoCloseable {
     private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_START);
 
     private long writeCalls;
+    private long channelWrites;
+    /** Whether appends are stored into a mapping of claimed space (without {@code fsync}). */
+    private final boolean mapped;
+    /** The file's length: {@link #size} plus the claimed space after it, which holds zeros. */
+    private long fileLength;
+    /** The mapping appends are stored into, over claimed space from {@link #mapStart}; {@code null}: none. */
+    private MappedByteBuffer mapping;
+
+    private long mapStart;
+    /** Zeros to claim space with; direct, so the JDK copies nothing per write. */
+    private ByteBuffer zeros;
+
     private FileChannel channel;
     private FileLock lock;
     private long size;
@@ -74,6 +114,8 @@ final class Journal implements AutoCloseable {
         this.channel = channel;
         this.lock = lock;
         this.size = channel.size();
+        this.fileLength = size;
+        this.mapped = !fsync && MAPPING_WORKS;
     }
 
     /**
@@ -100,6 +142,7 @@ final class Journal implements AutoCloseable {
             writeHeader(channel);
             channel.force(true);
             journal.size = HEADER_BYTES;
+            journal.fileLength = HEADER_BYTES;
         }
         return journal;
     }
@@ -193,9 +236,20 @@ final class Journal implements AutoCloseable {
         return commit.result();
     }
 
-    /** The {@code write} calls appends have made so far, for tests and benchmarks that count them. */
+    /**
+     * The hand-overs of appended records to the operating system so far (each a {@code write} call, or one copy
+     * into the mapping), for tests and benchmarks that count them.
+     */
     synchronized long writeCalls() {
         return writeCalls;
+    }
+
+    /**
+     * The {@code FileChannel.write} calls appends have made so far (claiming space aside): without {@code
+     * fsync} appends are stored into a mapping instead, so this stays far below {@link #writeCalls()}.
+     */
+    synchronized long channelWrites() {
+        return channelWrites;
     }
 
     /** The group commit this journal's appends go through, for tests and benchmarks that watch it. */
@@ -289,10 +343,64 @@ final class Journal implements AutoCloseable {
             return position;
         }
         writeCalls++;
+        int length = source.remaining();
+        if (mapped && source == buffer && store(source, position)) {
+            return position + length;
+        }
+        channelWrites++;
         while (source.hasRemaining()) {
             position += channel.write(source, position);
         }
+        fileLength = Math.max(fileLength, position);
         return position;
+    }
+
+    /**
+     * Copies {@code source} into the mapping at {@code position}, claiming and mapping more space first if
+     * needed. Returns {@code false}, having stored nothing, when it cannot (a record larger than a claim, a
+     * device too full to claim a whole stretch, a mapping refused): the caller then writes it as before, and
+     * a full device fails that write with an {@link IOException}.
+     */
+    private boolean store(ByteBuffer source, long position) throws IOException {
+        int length = source.remaining();
+        if (length > RESERVE_BYTES) {
+            return false;
+        }
+        if (mapping == null || position < mapStart || position + length > mapStart + mapping.capacity()) {
+            mapping = null;
+            long end = position + Math.max(RESERVE_BYTES, Math.min(RESERVE_MAX, position / 16));
+            try {
+                claim(end);
+                mapping = channel.map(FileChannel.MapMode.READ_WRITE, position, end - position);
+            } catch (IOException | RuntimeException e) {
+                // A part of the claim may have been written: the file's length is what the file says.
+                fileLength = Math.max(size, channel.size());
+                return false;
+            }
+            mapStart = position;
+        }
+        try {
+            mapping.put((int) (position - mapStart), source, source.position(), length);
+        } catch (InternalError e) {
+            // A bus error: someone cut the file under the mapping. Nothing of this batch is acknowledged.
+            mapping = null;
+            throw new IOException("The journal " + path.toAbsolutePath() + " was cut while it was mapped", e);
+        }
+        source.position(source.limit());
+        return true;
+    }
+
+    /** Writes zeros from the file's end to {@code end}, so every block up to it belongs to the file. */
+    private void claim(long end) throws IOException {
+        if (zeros == null) {
+            zeros = ByteBuffer.allocateDirect(RESERVE_BYTES);
+        }
+        while (fileLength < end) {
+            zeros.clear().limit((int) Math.min(RESERVE_BYTES, end - fileLength));
+            while (zeros.hasRemaining()) {
+                fileLength += channel.write(zeros, fileLength);
+            }
+        }
     }
 
     private void growOrBypass(int bytes) {
@@ -315,11 +423,6 @@ final class Journal implements AutoCloseable {
         crc.update(buffer);
         buffer.limit(buffer.capacity());
         buffer.putInt(recordStart + 4, (int) crc.getValue());
-    }
-
-    /** Forces what was appended to the device. */
-    synchronized void force() throws IOException {
-        channel.force(false);
     }
 
     /** A reader over the journal as it is now, through the journal's own descriptor. */
@@ -373,12 +476,19 @@ final class Journal implements AutoCloseable {
      * locked before it is moved into place, so the store stays locked throughout.
      */
     synchronized void install(Rewrite rewrite) throws IOException {
-        rewrite.channel.force(true);
+        rewrite.flush();
+        if (fsync) {
+            // Without fsync nothing is promised past the death of the process, which the rename alone survives;
+            // a device flush per compaction was most of what a compaction cost.
+            rewrite.channel.force(true);
+        }
         Files.move(rewrite.target, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         FileChannel old = channel;
         channel = rewrite.channel;
         lock = rewrite.lock;
         size = rewrite.size;
+        fileLength = size;
+        mapping = null;
         tornTail = false;
         rewrite.installed = true;
         old.close();
@@ -395,11 +505,13 @@ final class Journal implements AutoCloseable {
     public synchronized void close() throws IOException {
         if (channel.isOpen()) {
             try {
-                if (tornTail) {
+                if (tornTail || fileLength > size) {
+                    // A torn append, or claimed space holding no record yet: a clean journal ends at its last record.
                     cutBack(size);
                 }
                 channel.force(true);
             } finally {
+                mapping = null;
                 if (lock.isValid()) {
                     lock.release();
                 }
@@ -435,12 +547,48 @@ final class Journal implements AutoCloseable {
             }
             this.lock = taken;
             this.size = HEADER_BYTES;
+            this.written = HEADER_BYTES;
         }
 
+        /** Records are gathered here and written a buffer-full at a time (a write per record cost most of it). */
+        private final ByteBuffer pending = ByteBuffer.allocateDirect(REWRITE_BUFFER);
+        /** Where {@link #pending} goes in the file. */
+        private long written;
+
+        private long writeCalls;
+
         void append(Entry entry) throws IOException {
-            ByteBuffer buffer = encode(entry);
-            while (buffer.hasRemaining()) {
-                size += channel.write(buffer, size);
+            ByteBuffer record = encode(entry);
+            if (record.remaining() > pending.remaining()) {
+                flush();
+            }
+            if (record.remaining() > pending.capacity()) {
+                write(record);
+            } else {
+                pending.put(record);
+            }
+            size += entry.bytes();
+        }
+
+        /** Writes what was appended so far. */
+        void flush() throws IOException {
+            pending.flip();
+            write(pending);
+            pending.clear();
+        }
+
+        /** The {@code write} calls this rewrite made, for tests that count them. */
+        long writeCalls() {
+            return writeCalls;
+        }
+
+        private void write(ByteBuffer source) throws IOException {
+            if (!source.hasRemaining()) {
+                return;
+            }
+            writeCalls++;
+            while (source.hasRemaining()) {
+                written += channel.write(source, written);
             }
         }
 
@@ -463,7 +611,10 @@ final class Journal implements AutoCloseable {
 
     private void cutBack(long end) throws IOException {
         tornTail = true;
+        // Nothing may be stored into the mapping once the file is shorter than it.
+        mapping = null;
         channel.truncate(end);
+        fileLength = end;
         if (fsync) {
             channel.force(false);
         }

@@ -137,6 +137,24 @@ final class JournalReader {
         return new Journal.Entry(type, seq, expiresAt, key, value);
     }
 
+    /**
+     * Whether every byte from {@code from} to the journal's end is zero: space an append without {@code fsync}
+     * claimed (see {@link Journal}) and no record reached, which a crash leaves at the end of the file.
+     */
+    boolean zeros(long from) throws IOException {
+        for (long position = from; position < end; ) {
+            int length = (int) Math.min(WINDOW, end - position);
+            ByteBuffer part = read(position, length);
+            for (int i = 0; i < length; i++) {
+                if (part.get(i) != 0) {
+                    return false;
+                }
+            }
+            position += length;
+        }
+        return true;
+    }
+
     /** {@code length} bytes at {@code position}, which must lie within the journal. */
     private ByteBuffer read(long position, int length) throws IOException {
         if (length > WINDOW) {

@@ -97,7 +97,8 @@ final class StoreOpener {
         long journalBytes = journal.size();
         long[] liveBytes = {0};
         long[] dropped = {0};
-        JournalReader.Scan scan = journal.reader().scan(new JournalReader.Visitor() {
+        JournalReader reader = journal.reader();
+        JournalReader.Scan scan = reader.scan(new JournalReader.Visitor() {
             @Override
             public void record(Journal.Entry record) {
                 if (record.type() == Journal.PUT) {
@@ -126,6 +127,16 @@ final class StoreOpener {
             return new Rebuilt(index, liveBytes[0], 0);
         }
         Path journalFile = directory.journalFile().toAbsolutePath();
+        if (scan.damagedStretches() == 0 && !cleanEnd && !resized && reader.zeros(scan.goodEnd())) {
+            // Space claimed for appends that no record reached before the process ended: nothing was lost.
+            journal.cutTo(scan.goodEnd());
+            LOG.info(
+                    "Disk store journal {}: cut {} bytes of space claimed for appends after {} intact records",
+                    journalFile,
+                    scan.tailBytes(),
+                    scan.records());
+            return new Rebuilt(index, liveBytes[0], 0);
+        }
         if (scan.damagedStretches() == 0 && !cleanEnd && !resized) {
             journal.cutTo(scan.goodEnd());
             LOG.warn(

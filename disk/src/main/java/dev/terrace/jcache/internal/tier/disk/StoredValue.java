@@ -46,6 +46,13 @@ final class StoredValue {
                 && ByteBuffer.wrap(stored).getLong(4) == seq;
     }
 
+    /** The sequence number {@code stored} records, or -1 when it is too short to hold one. */
+    static long seqOf(byte[] stored) {
+        return stored != null && stored.length >= HEADER
+                ? ByteBuffer.wrap(stored).getLong(4)
+                : -1;
+    }
+
     /** The entry an intact {@code stored} value holds; throws whatever {@code codec} throws on a bad value. */
     static TierEntry decode(Codec codec, byte[] stored) {
         long expiresAt = ByteBuffer.wrap(stored).getLong(12);
