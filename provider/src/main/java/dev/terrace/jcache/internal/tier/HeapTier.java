@@ -96,6 +96,12 @@ public final class HeapTier<K> implements Tier<K> {
         return "heap";
     }
 
+    /** Every entry here was made by this process's cache, under its one expiry policy. */
+    @Override
+    public boolean takesBlindPuts() {
+        return true;
+    }
+
     /** The most entries this tier holds. */
     public long maxEntries() {
         return maxEntries;

@@ -168,6 +168,16 @@ public interface Tier<K> extends AutoCloseable {
     void close();
 
     /**
+     * Whether {@link #put} of an eternal entry leaves what a compute of the same put under the eternal expiry
+     * policy would: every entry this tier holds is eternal, or was made by this cache under that policy, so no
+     * update needs the entry it replaces. A put that needs no old value (no writer, listener, file dependency or
+     * statistic of it) may then skip the read. By default not.
+     */
+    default boolean takesBlindPuts() {
+        return false;
+    }
+
+    /**
      * Whether other processes share this tier's entries (Redis). A change computed on a shared tier holds a
      * lock that every process respects, so work done inside {@link #compute} (such as loading a missing
      * value) is done once across all of them.

@@ -722,20 +722,33 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /**
-     * Stores {@code entry} for {@code key} without reading what the key held, where the store is a lone heap
-     * tier: it decides alone (no near copies to keep in line, no other process), and it holds nothing from an
-     * earlier run, so the caller knows what every entry in it was made under. Elsewhere does nothing and
-     * returns {@code false}: the caller computes the change instead.
+     * Stores {@code entry} for {@code key} without reading what the key held, where the authority is local and
+     * takes blind puts ({@link Tier#takesBlindPuts}: a heap tier, which holds nothing from an earlier run, or a
+     * disk tier that holds no entry that expires), so the caller knows what every entry in it was made under. The
+     * near copies are brought in line as after any change here. Elsewhere (a shared authority, which other
+     * processes change too) does nothing and returns {@code false}: the caller computes the change instead.
      */
     public boolean putWithoutReading(K key, TierEntry entry) {
-        if (!nearTiers.isEmpty() || !(authority instanceof HeapTier)) {
+        if (authority.isShared() || !authority.takesBlindPuts()) {
             return false;
         }
+        if (nearTiers.isEmpty()) {
+            try {
+                authority.put(key, entry);
+            } catch (RuntimeException | Error e) {
+                throw failures.changeFailed(e, false);
+            }
+            return true;
+        }
+        long seen = stripeOf(key).changes();
+        long drops = authorityDrops.get();
         try {
             authority.put(key, entry);
         } catch (RuntimeException | Error e) {
+            changeFailed(key);
             throw failures.changeFailed(e, false);
         }
+        changed(key, entry, seen, drops);
         return true;
     }
 

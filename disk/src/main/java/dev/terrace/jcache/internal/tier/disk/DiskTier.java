@@ -81,6 +81,13 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     private final ReentrantReadWriteLock compaction = new ReentrantReadWriteLock();
     private final ReentrantLock[] stripes = new ReentrantLock[STRIPES];
     private final AtomicLong liveBytes = new AtomicLong();
+    /**
+     * Whether the store may hold an entry that expires: one did when it was opened (or its index last rebuilt),
+     * or one was written since. Stays set until {@link #clear}: a cache under the eternal policy never writes one,
+     * so it tells only of entries an earlier run left behind (see {@link #takesBlindPuts}).
+     */
+    private volatile boolean mayHoldExpiring;
+
     private final Compactor<K> compactor;
     private volatile Index index;
     /** Set when the index failed; the next operation rebuilds it from the journal first. */
@@ -147,6 +154,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         index = opened.index();
         journal = opened.journal();
         liveBytes.set(opened.liveBytes());
+        mayHoldExpiring = opened.finiteEntries() > 0;
         try {
             directory.markInUse();
         } catch (IOException | RuntimeException e) {
@@ -200,6 +208,16 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
      * Stores {@code entry} without reading what the key held first: the index's own answer (the value it
      * replaced) is all the size bound needs.
      */
+    /**
+     * Whether a put of an eternal entry may be stored without reading the key's entry first: the tier caps no
+     * lifetime ({@code terrace.l2.ttl-seconds}) and holds no entry that expires, so an update under the eternal
+     * policy (which keeps the entry's instant) leaves the same entry a blind put does.
+     */
+    @Override
+    public boolean takesBlindPuts() {
+        return options.ttl().isZero() && !mayHoldExpiring;
+    }
+
     @Override
     public void put(K key, TierEntry entry) {
         requireOpen();
@@ -358,6 +376,9 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
 
     /** The journal record that stores {@code payload} for the key, and puts it in the index once written. */
     private Journal.Append putRecord(Index current, byte[] keyBytes, long expiresAt, byte[] payload) {
+        if (expiresAt != TierEntry.ETERNAL) {
+            mayHoldExpiring = true;
+        }
         return new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
             byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
             byte[] replaced = current.put(keyBytes, stored);
@@ -568,6 +589,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
                 index.clear();
             }
             liveBytes.set(0);
+            mayHoldExpiring = false;
         } catch (IOException e) {
             throw new CacheException(
                     "Cannot clear the disk store " + directory.directory().toAbsolutePath() + ": " + e, e);
@@ -663,6 +685,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         StoreOpener.Rebuilt rebuilt = StoreOpener.rebuild(directory, journal, true);
         index = rebuilt.index();
         liveBytes.set(rebuilt.liveBytes());
+        mayHoldExpiring = mayHoldExpiring || rebuilt.finiteEntries() > 0;
         indexBroken = false;
         LOG.warn(
                 "Disk store index {} rebuilt from the journal: {} entries",

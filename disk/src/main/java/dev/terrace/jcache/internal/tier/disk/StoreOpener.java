@@ -35,10 +35,13 @@ final class StoreOpener {
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
 
     /** An opened store: its index, its journal open for appending, and the live bytes of its entries. */
-    record Opened(Index index, Journal journal, long liveBytes) {}
+    record Opened(Index index, Journal journal, long liveBytes, long finiteEntries) {}
 
-    /** A rebuilt index and the live bytes of its entries. */
-    record Rebuilt(Index index, long liveBytes, long dropped) {}
+    /**
+     * A rebuilt index, the live bytes of its entries, how many entries were dropped as damaged, and how many of
+     * its entries expire (hold another instant than {@code TierEntry.ETERNAL}).
+     */
+    record Rebuilt(Index index, long liveBytes, long dropped, long finiteEntries) {}
 
     private StoreOpener() {}
 
@@ -60,7 +63,7 @@ final class StoreOpener {
                         directory.directory().toAbsolutePath());
             }
             Rebuilt rebuilt = build(directory, journal, clean, clean ? cleanState.journalBytes() : -1);
-            return new Opened(rebuilt.index(), journal, rebuilt.liveBytes());
+            return new Opened(rebuilt.index(), journal, rebuilt.liveBytes(), rebuilt.finiteEntries());
         } catch (IOException | RuntimeException | Error e) {
             try {
                 journal.close();
@@ -96,6 +99,7 @@ final class StoreOpener {
             throws IOException {
         long journalBytes = journal.size();
         long[] liveBytes = {0};
+        long[] finite = {0};
         long[] dropped = {0};
         JournalReader reader = journal.reader();
         JournalReader.Scan scan = reader.scan(new JournalReader.Visitor() {
@@ -106,9 +110,11 @@ final class StoreOpener {
                     byte[] previous = index.put(record.key(), value);
                     liveBytes[0] +=
                             StoredValue.footprint(record.key(), value) - StoredValue.footprint(record.key(), previous);
+                    finite[0] += StoredValue.finite(value) - StoredValue.finite(previous);
                 } else {
                     byte[] previous = index.remove(record.key());
                     liveBytes[0] -= StoredValue.footprint(record.key(), previous);
+                    finite[0] -= StoredValue.finite(previous);
                 }
             }
 
@@ -118,13 +124,14 @@ final class StoreOpener {
                 dropped[0] += index.size();
                 index.clear();
                 liveBytes[0] = 0;
+                finite[0] = 0;
             }
         });
         journal.continueAfter(scan.maxSeq());
         // A journal cut (or grown) at a record boundary since its clean shutdown reads as intact; its size tells.
         boolean resized = closedBytes >= 0 && journalBytes != closedBytes;
         if (scan.intact() && !resized) {
-            return new Rebuilt(index, liveBytes[0], 0);
+            return new Rebuilt(index, liveBytes[0], 0, finite[0]);
         }
         Path journalFile = directory.journalFile().toAbsolutePath();
         if (scan.damagedStretches() == 0 && !cleanEnd && !resized && reader.zeros(scan.goodEnd())) {
@@ -135,7 +142,7 @@ final class StoreOpener {
                     journalFile,
                     scan.tailBytes(),
                     scan.records());
-            return new Rebuilt(index, liveBytes[0], 0);
+            return new Rebuilt(index, liveBytes[0], 0, finite[0]);
         }
         if (scan.damagedStretches() == 0 && !cleanEnd && !resized) {
             journal.cutTo(scan.goodEnd());
@@ -144,7 +151,7 @@ final class StoreOpener {
                     journalFile,
                     scan.tailBytes(),
                     scan.records());
-            return new Rebuilt(index, liveBytes[0], 0);
+            return new Rebuilt(index, liveBytes[0], 0, finite[0]);
         }
         long keepFrom = scan.lastDamageEnd();
         if ((scan.tailBytes() > 0 && cleanEnd) || resized) {
@@ -152,6 +159,7 @@ final class StoreOpener {
             dropped[0] += index.size();
             index.clear();
             liveBytes[0] = 0;
+            finite[0] = 0;
             keepFrom = scan.goodEnd();
         }
         Path aside = directory.asideName(directory.journalFile());
@@ -172,6 +180,6 @@ final class StoreOpener {
                 dropped[0],
                 index.size(),
                 aside);
-        return new Rebuilt(index, liveBytes[0], dropped[0]);
+        return new Rebuilt(index, liveBytes[0], dropped[0], finite[0]);
     }
 }

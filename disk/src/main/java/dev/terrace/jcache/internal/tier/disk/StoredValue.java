@@ -59,6 +59,15 @@ final class StoredValue {
         return new TierEntry(codec.decodeValue(stored, HEADER, stored.length - HEADER), expiresAt);
     }
 
+    /** 1 when {@code stored} holds an entry that expires (an instant other than {@link TierEntry#ETERNAL}), else 0. */
+    static int finite(byte[] stored) {
+        return stored != null
+                        && stored.length >= HEADER
+                        && ByteBuffer.wrap(stored).getLong(12) != TierEntry.ETERNAL
+                ? 1
+                : 0;
+    }
+
     /** The bytes an entry takes as the size bound counts them; 0 for a {@code null} (absent) value. */
     static long footprint(byte[] keyBytes, byte[] stored) {
         return stored == null ? 0 : keyBytes.length + stored.length + ENTRY_OVERHEAD;
