@@ -162,6 +162,18 @@ final class TierFailures<K> {
     }
 
     /**
+     * The authority could not be reached for a change it may have applied already: an earlier attempt of the same
+     * change in one step ({@code putDecided}, {@code writeDecided}) was sent and failed without an answer, and this
+     * attempt, made as a compute, was refused. The caller learns that the change may or may not be stored.
+     */
+    TierUnavailableException earlierAttemptUnconfirmed(TierUnavailableException failure) {
+        return new TierUnavailableException(
+                failure.getMessage() + "; an earlier attempt of this change was sent and not answered: it may or may"
+                        + " not be stored there; this process's near copies of the key were dropped",
+                failure);
+    }
+
+    /**
      * The authority could not be reached before the remapping of a change ran, and does not take deferred
      * changes: the change was not applied anywhere.
      */

@@ -3,10 +3,12 @@ package dev.terrace.jcache.internal.tier;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import org.slf4j.Logger;
@@ -36,6 +38,12 @@ public final class TieredStore<K> implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
     private static final int STRIPES = 256;
+    /**
+     * The keys whose change in one step ({@link #putDecided}, {@link #writeDecided}) failed in this thread after
+     * it was sent to the authority, which may have applied it: the compute the caller falls back to reports a
+     * refusal of such a change as unconfirmed, not as not applied.
+     */
+    private static final ThreadLocal<Set<Object>> SENT_UNANSWERED = ThreadLocal.withInitial(HashSet::new);
 
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
@@ -420,7 +428,12 @@ public final class TieredStore<K> implements AutoCloseable {
         }
         changeFailed(key);
         if (failure instanceof TierUnavailableException unavailable) {
-            return run.decided() ? failures.decidedChangeUnconfirmed(unavailable) : failures.changeRefused(unavailable);
+            if (run.decided()) {
+                return failures.decidedChangeUnconfirmed(unavailable);
+            }
+            return SENT_UNANSWERED.get().remove(key)
+                    ? failures.earlierAttemptUnconfirmed(unavailable)
+                    : failures.changeRefused(unavailable);
         }
         return failures.changeFailed(failure, run.decided());
     }
@@ -622,6 +635,7 @@ public final class TieredStore<K> implements AutoCloseable {
             found = authority.putDecided(key, put);
         } catch (TierUnavailableException e) {
             changeFailed(key);
+            noteIfSent(key, e);
             throw e;
         } catch (RuntimeException | Error e) {
             changeFailed(key);
@@ -710,6 +724,7 @@ public final class TieredStore<K> implements AutoCloseable {
             outcome = authority.writeDecided(key, write);
         } catch (TierUnavailableException e) {
             changeFailed(key);
+            noteIfSent(key, e);
             throw e;
         } catch (RuntimeException | Error e) {
             changeFailed(key);
@@ -719,6 +734,19 @@ public final class TieredStore<K> implements AutoCloseable {
             changed(key, write.result(outcome.found()), seen, drops);
         }
         return outcome;
+    }
+
+    /**
+     * Notes {@code key} as a change in one step the authority may have applied, when {@code failure} came from a call
+     * that reached for it (one with a cause; an authority already known to be away fails without one, having been
+     * sent nothing). Clears what an earlier call of this thread noted otherwise.
+     */
+    private static void noteIfSent(Object key, TierUnavailableException failure) {
+        Set<Object> sent = SENT_UNANSWERED.get();
+        sent.clear();
+        if (failure.getCause() != null) {
+            sent.add(key);
+        }
     }
 
     /**
