@@ -10,7 +10,9 @@ import dev.terrace.jcache.internal.tier.TierListener;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import dev.terrace.jcache.internal.tier.TieredStore;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.UnaryOperator;
 import org.junit.jupiter.api.Test;
 
@@ -52,6 +54,17 @@ class DecidedPutLostReplyTest {
         }
 
         @Override
+        public Map<String, DecidedPut.Found> putAllDecided(Map<String, DecidedPut> puts) {
+            if (down) {
+                throw new TierUnavailableException("authority away, nothing sent", null);
+            }
+            puts.forEach((key, put) -> delegate.put(key, put.result(null)));
+            down = true;
+            throw new TierUnavailableException(
+                    "authority unreachable", new IllegalStateException("connection closed before the reply"));
+        }
+
+        @Override
         public TierEntry compute(String key, UnaryOperator<TierEntry> remapping) {
             throw new TierUnavailableException("authority away, nothing sent", null);
         }
@@ -76,6 +89,24 @@ class DecidedPutLostReplyTest {
                 .isInstanceOf(TierUnavailableException.class)
                 .hasMessageContaining("may or may not be stored")
                 .hasMessageNotContaining("the change was not applied");
+    }
+
+    @Test
+    void aBatchOfPutsWhoseReplyWasLostLeavesEachFallbackPutUnconfirmed() {
+        LostReplyAuthority authority = new LostReplyAuthority();
+        TieredStore<String> store = new TieredStore<>(List.of(authority));
+        Map<String, DecidedPut> puts = new LinkedHashMap<>();
+        puts.put("a", put("1"));
+        puts.put("b", put("2"));
+
+        assertThatThrownBy(() -> store.putAllDecided(puts)).isInstanceOf(TierUnavailableException.class);
+        for (String key : puts.keySet()) {
+            // The caller puts them one by one: each one step refused with nothing sent, then a refused compute.
+            assertThatThrownBy(() -> store.putDecided(key, put("again"))).isInstanceOf(TierUnavailableException.class);
+            assertThatThrownBy(() -> store.compute(key, current -> new TierEntry("again", TierEntry.ETERNAL)))
+                    .as("key %s: its batch may have been applied", key)
+                    .hasMessageContaining("may or may not be stored");
+        }
     }
 
     @Test

@@ -666,6 +666,7 @@ public final class TieredStore<K> implements AutoCloseable {
             found = authority.putAllDecided(puts);
         } catch (TierUnavailableException e) {
             keys.forEach(this::changeFailed);
+            keys.forEach(key -> noteIfSent(key, e));
             throw e;
         } catch (RuntimeException | Error e) {
             keys.forEach(this::changeFailed);
@@ -697,6 +698,7 @@ public final class TieredStore<K> implements AutoCloseable {
             found = authority.removeAllDecided(order, now);
         } catch (TierUnavailableException e) {
             order.forEach(this::changeFailed);
+            order.forEach(key -> noteIfSent(key, e));
             throw e;
         } catch (RuntimeException | Error e) {
             order.forEach(this::changeFailed);
@@ -739,13 +741,11 @@ public final class TieredStore<K> implements AutoCloseable {
     /**
      * Notes {@code key} as a change in one step the authority may have applied, when {@code failure} came from a call
      * that reached for it (one with a cause; an authority already known to be away fails without one, having been
-     * sent nothing). Clears what an earlier call of this thread noted otherwise.
+     * sent nothing). The note lasts until a refused compute of the key in this thread reports it.
      */
     private static void noteIfSent(Object key, TierUnavailableException failure) {
-        Set<Object> sent = SENT_UNANSWERED.get();
-        sent.clear();
         if (failure.getCause() != null) {
-            sent.add(key);
+            SENT_UNANSWERED.get().add(key);
         }
     }
 
