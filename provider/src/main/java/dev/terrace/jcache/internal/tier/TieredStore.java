@@ -39,11 +39,11 @@ public final class TieredStore<K> implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(TieredStore.class);
     private static final int STRIPES = 256;
     /**
-     * The keys whose change in one step ({@link #putDecided}, {@link #writeDecided}) failed in this thread after
-     * it was sent to the authority, which may have applied it: the compute the caller falls back to reports a
-     * refusal of such a change as unconfirmed, not as not applied.
+     * The keys of this store whose change in one step ({@link #putDecided}, {@link #writeDecided}, their batches) failed
+     * in a thread after it was sent to the authority, which may have applied it: the compute that thread falls back to
+     * reports a refusal of such a change as unconfirmed, not as not applied.
      */
-    private static final ThreadLocal<Set<Object>> SENT_UNANSWERED = ThreadLocal.withInitial(HashSet::new);
+    private final ThreadLocal<Set<Object>> sentUnanswered = ThreadLocal.withInitial(HashSet::new);
 
     private final List<Tier<K>> tiers;
     private final Tier<K> authority;
@@ -431,7 +431,7 @@ public final class TieredStore<K> implements AutoCloseable {
             if (run.decided()) {
                 return failures.decidedChangeUnconfirmed(unavailable);
             }
-            return SENT_UNANSWERED.get().remove(key)
+            return sentUnanswered.get().remove(key)
                     ? failures.earlierAttemptUnconfirmed(unavailable)
                     : failures.changeRefused(unavailable);
         }
@@ -743,9 +743,9 @@ public final class TieredStore<K> implements AutoCloseable {
      * that reached for it (one with a cause; an authority already known to be away fails without one, having been
      * sent nothing). The note lasts until a refused compute of the key in this thread reports it.
      */
-    private static void noteIfSent(Object key, TierUnavailableException failure) {
+    private void noteIfSent(Object key, TierUnavailableException failure) {
         if (failure.getCause() != null) {
-            SENT_UNANSWERED.get().add(key);
+            sentUnanswered.get().add(key);
         }
     }
 
