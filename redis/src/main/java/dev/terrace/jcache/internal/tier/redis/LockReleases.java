@@ -1,11 +1,13 @@
 package dev.terrace.jcache.internal.tier.redis;
 
-import dev.terrace.jcache.internal.shaded.redisson.api.RLock;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -15,7 +17,9 @@ import org.slf4j.LoggerFactory;
  * connection loses it too. Such a lock would stay until its lease runs out (about 30 seconds), and every change of
  * its key, in every process, would wait for it and fail meanwhile. Instead the release is tried again every
  * {@value #RETRY_MILLIS} ms, in the name of the thread that held the lock, until Redis takes it, the lock is gone
- * (its lease ran out, Redis lost it), or the lease would have run out anyway.
+ * (its lease ran out, Redis lost it), or the lease would have run out anyway. The release is either Redisson's
+ * ({@code RLock.unlockAsync(threadId)}, for a lock taken with {@code RLock}) or {@code redis-unlock.lua} (for one
+ * taken by {@link KeyLocks}): both release the same hold of the same lock.
  */
 final class LockReleases {
 
@@ -32,21 +36,30 @@ final class LockReleases {
         this.cacheName = cacheName;
     }
 
-    /** Releases {@code lock}, held by thread {@code threadId}, as soon as Redis takes it. */
-    void later(RLock lock, long threadId, String name) {
-        schedule(lock, threadId, name, System.nanoTime() + GIVE_UP.toNanos());
+    /**
+     * Makes {@code release} (an unlock in the name of the thread that held the lock) as soon as Redis takes it; a
+     * release that fails with {@code IllegalMonitorStateException} found the lock gone.
+     */
+    void later(Supplier<? extends CompletionStage<?>> release, String name) {
+        schedule(release, name, System.nanoTime() + GIVE_UP.toNanos());
     }
 
-    private void schedule(RLock lock, long threadId, String name, long deadline) {
+    private void schedule(Supplier<? extends CompletionStage<?>> release, String name, long deadline) {
         try {
-            scheduler.schedule(() -> attempt(lock, threadId, name, deadline), RETRY_MILLIS, TimeUnit.MILLISECONDS);
+            scheduler.schedule(() -> attempt(release, name, deadline), RETRY_MILLIS, TimeUnit.MILLISECONDS);
         } catch (RejectedExecutionException e) {
             LOG.debug("Cache {}: closed; the lock of {} is left to its lease", cacheName, name);
         }
     }
 
-    private void attempt(RLock lock, long threadId, String name, long deadline) {
-        lock.unlockAsync(threadId).whenComplete((released, failure) -> {
+    private void attempt(Supplier<? extends CompletionStage<?>> release, String name, long deadline) {
+        CompletionStage<?> attempt;
+        try {
+            attempt = release.get();
+        } catch (RuntimeException e) {
+            attempt = CompletableFuture.failedFuture(e);
+        }
+        attempt.whenComplete((released, failure) -> {
             Throwable cause =
                     failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
             if (cause == null) {
@@ -56,7 +69,7 @@ final class LockReleases {
             } else if (System.nanoTime() - deadline > 0) {
                 LOG.debug("Cache {}: gave up releasing the lock of {}; its lease has run out", cacheName, name);
             } else {
-                schedule(lock, threadId, name, deadline);
+                schedule(release, name, deadline);
             }
         });
     }

@@ -84,6 +84,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
+    private static final byte[] RELEASING = {'u'};
     private static final byte[] DECIDED_PUT = {'p'};
     private static final byte[] DECIDED_PUT_IF_ABSENT = {'a'};
     private static final byte[] DECIDED_REPLACE = {'r'};
@@ -117,6 +118,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final KeyspaceWatch keyspace;
     private final RedisBatches<K> batches;
     private final LockReleases releases;
+    private final KeyLocks locks;
     private final ListenerInterest interest;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
     private volatile CoherenceLog log;
@@ -151,6 +153,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.health = connection.health();
         this.coherence = connection.coherence();
         this.releases = new LockReleases(coherence, cacheName);
+        this.locks = new KeyLocks(client, coherence, releases, cacheName);
         this.codec = codec;
         this.origin = connection.origin();
         this.originBytes = Announcement.bytesOf(origin);
@@ -229,6 +232,15 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     RedisTier<K> withLockWait(Duration wait) {
         this.lockWait = wait;
+        return this;
+    }
+
+    /**
+     * How long a key's lock taken by a locked change lives unless renewed (Redisson's {@code lockWatchdogTimeout}
+     * by default); the change renews it every third of that while it runs.
+     */
+    RedisTier<K> withLockLease(Duration lease) {
+        locks.lease(lease);
         return this;
     }
 
@@ -808,9 +820,46 @@ public final class RedisTier<K> implements SharedTier<K> {
         return expiresAt >= TierEntry.ETERNAL - RECLAIM_GRACE_MILLIS ? 0 : expiresAt + RECLAIM_GRACE_MILLIS;
     }
 
+    /**
+     * Runs {@code remapping} under the key's lock: in the common case two calls to Redis, one that takes the lock
+     * and reads the entry ({@link KeyLocks#take}), one that writes the change and releases the lock ({@code
+     * redis-write.lua} in its mode 'u'), or releases it alone when nothing changed. A lock held by another
+     * process is waited for as Redisson's waiters wait ({@code RLock.tryLock}), then the entry read and the lock
+     * released apart.
+     */
     private TierEntry computeLocked(K key, UnaryOperator<TierEntry> remapping) {
         byte[] keyBytes = codec.encodeKey(key);
         String name = layout.entryName(keyBytes);
+        KeyLocks.Hold hold = locks.holdOf(lockName(name));
+        KeyLocks.Taken taken = locks.take(name, hold);
+        if (taken.holds() == 0) {
+            return computeAfterWaiting(keyBytes, name, remapping);
+        }
+        boolean released = false;
+        try {
+            byte[] stored = taken.stored();
+            TierEntry current = stored == null ? null : decode(stored);
+            TierEntry result = remapping.apply(current);
+            EntryWrite write = result == current ? null : changeOf(keyBytes, stored, current, result);
+            if (write != null) {
+                long seq = write(write, hold);
+                // The script released the lock, whether it wrote or its version check refused the change.
+                released = true;
+                if (seq < 0) {
+                    throw changedWhileLocked(name);
+                }
+            }
+            return result;
+        } finally {
+            locks.forget(hold);
+            if (!released) {
+                locks.release(hold, name);
+            }
+        }
+    }
+
+    /** {@link #computeLocked} once the key's lock turned out to be another holder's: waits for it, as before. */
+    private TierEntry computeAfterWaiting(byte[] keyBytes, String name, UnaryOperator<TierEntry> remapping) {
         RLock lock = client.getLock(lockName(name));
         acquire(lock, name);
         try {
@@ -819,13 +868,17 @@ public final class RedisTier<K> implements SharedTier<K> {
             TierEntry current = stored == null ? null : decode(stored);
             TierEntry result = remapping.apply(current);
             if (result != current && change(keyBytes, stored, current, result, false) < 0) {
-                throw new CacheException("Entry " + name + " was changed by another process while this one"
-                        + " held its lock (the lock's lease ran out); this change was not applied");
+                throw changedWhileLocked(name);
             }
             return result;
         } finally {
             release(lock, name);
         }
+    }
+
+    private static CacheException changedWhileLocked(String name) {
+        return new CacheException("Entry " + name + " was changed by another process while this one held its lock"
+                + " (the lock's lease ran out, or the lock was lost); this change was not applied");
     }
 
     /** Takes the key's lock, waiting at most {@link #lockWait}. */
@@ -866,14 +919,15 @@ public final class RedisTier<K> implements SharedTier<K> {
                     cacheName,
                     name,
                     RedisFailure.describe(e));
-            releases.later(lock, Thread.currentThread().getId(), name);
+            long threadId = Thread.currentThread().getId();
+            releases.later(() -> lock.unlockAsync(threadId), name);
         }
     }
 
     /** Writes {@code result} in place of {@code current} (read as {@code stored}); see {@link #write}. */
     private long change(byte[] keyBytes, byte[] stored, TierEntry current, TierEntry result, boolean optimistic) {
         EntryWrite write = changeOf(keyBytes, stored, current, result);
-        return write == null ? 0 : write(write, optimistic);
+        return write == null ? 0 : write(write, optimistic ? OPTIMISTIC : NOT_OPTIMISTIC, null);
     }
 
     /**
@@ -908,35 +962,50 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     private long write(
             byte[] keyBytes, byte[] version, TierEntry entry, EventType type, byte[] oldPayload, boolean optimistic) {
-        return write(prepare(keyBytes, version, entry, type, oldPayload), optimistic);
+        return write(
+                prepare(keyBytes, version, entry, type, oldPayload), optimistic ? OPTIMISTIC : NOT_OPTIMISTIC, null);
     }
 
-    private long write(EntryWrite write, boolean optimistic) {
+    /** Makes {@code write} under the key's lock held as {@code hold}, and releases the lock in the same call. */
+    private long write(EntryWrite write, KeyLocks.Hold hold) {
+        return write(write, RELEASING, hold);
+    }
+
+    /**
+     * Runs {@code redis-write.lua} in mode {@code mode} ('0' locked, '1' optimistic, 'u' locked and releasing
+     * {@code hold}).
+     */
+    private long write(EntryWrite write, byte[] mode, KeyLocks.Hold hold) {
         String prefix = layout.prefix(write.shard());
+        List<Object> keys = new ArrayList<>(7);
+        keys.add(write.name());
+        keys.add(prefix + "seq");
+        keys.add(prefix + "log");
+        keys.add(prefix + "epoch");
+        keys.add(write.lockName());
+        keys.add(ListenerInterest.name(prefix));
+        byte[][] release = new byte[0][];
+        if (hold != null) {
+            keys.add(KeyLocks.channel(hold.lockName()));
+            release = locks.releaseArguments(hold);
+        }
+        byte[][] common = {
+            write.version(),
+            write.stored(),
+            ascii(Long.toString(write.reclaimAt())),
+            originBytes,
+            write.keyBytes(),
+            ascii(Integer.toString(logLength)),
+            ascii(newEpoch()),
+            ascii(layout.channel()),
+            write.head(),
+            write.tail(),
+            mode
+        };
+        Object[] arguments = Arrays.copyOf(common, common.length + release.length, Object[].class);
+        System.arraycopy(release, 0, arguments, common.length, release.length);
         Long seq = client.getScript(ByteArrayCodec.INSTANCE)
-                .eval(
-                        write.name(),
-                        RScript.Mode.READ_WRITE,
-                        WRITE_SCRIPT,
-                        RScript.ReturnType.LONG,
-                        List.of(
-                                write.name(),
-                                prefix + "seq",
-                                prefix + "log",
-                                prefix + "epoch",
-                                write.lockName(),
-                                ListenerInterest.name(prefix)),
-                        write.version(),
-                        write.stored(),
-                        ascii(Long.toString(write.reclaimAt())),
-                        originBytes,
-                        write.keyBytes(),
-                        ascii(Integer.toString(logLength)),
-                        ascii(newEpoch()),
-                        ascii(layout.channel()),
-                        write.head(),
-                        write.tail(),
-                        optimistic ? OPTIMISTIC : NOT_OPTIMISTIC);
+                .eval(write.name(), RScript.Mode.READ_WRITE, WRITE_SCRIPT, RScript.ReturnType.LONG, keys, arguments);
         return seq;
     }
 
@@ -1082,6 +1151,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     @Override
     public void close() {
         closed = true;
+        locks.close();
         interest.withdraw();
         if (upkeep != null) {
             upkeep.cancel(false);

@@ -32,19 +32,26 @@ end
 -- checked before the first write, because Redis does not roll a script back.
 --
 -- KEYS[1]: the entry; KEYS[2]: the cache's sequence; KEYS[3]: the cache's invalidation log (a stream);
--- KEYS[4]: the cache's epoch; KEYS[5]: the entry's lock.
+-- KEYS[4]: the cache's epoch; KEYS[5]: the entry's lock; KEYS[6]: the cache's listener interest; KEYS[7] (mode
+-- 'u' only): the channel the lock's release is announced on.
 -- ARGV[1]: the version (first 8 bytes) of the entry the caller read, '' when it read none, '*' to change
 -- whatever version is there;
 -- ARGV[2]: the new stored bytes, '' to delete the entry;
 -- ARGV[3]: epoch milliseconds at which Redis may drop the entry, 0 for never;
 -- ARGV[4]: the writing process (16 bytes); ARGV[5]: the entry's key bytes; ARGV[6]: how many log records to
 -- keep (about); ARGV[7]: an epoch to start (16 characters) when the data set has none; ARGV[8]: the channel;
--- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '1' for an optimistic change, made without
--- the entry's lock; 'p' for a decided put, 'a', 'r' or 'd' for the other decided writes (below).
+-- ARGV[9]: the announcement's head; ARGV[10]: its tail; ARGV[11]: '0' for a change made under the entry's lock,
+-- 'u' for one that also releases the lock (below), '1' for an optimistic change, made without the entry's lock;
+-- 'p' for a decided put, 'a', 'r' or 'd' for the other decided writes (below).
 --
 -- Returns the change's sequence number, or without changing anything: -1 when the entry is no longer the
 -- version the caller read (for a locked change: the lock's lease ran out and another process changed it; for
 -- an optimistic one: another change came first), -2 when an optimistic change finds the entry locked.
+--
+-- A locked change that releases its lock (ARGV[11] = 'u', the second and last call of a locked change, after
+-- redis-lock.lua took the lock and read the entry) releases it once as redis-unlock.lua does, whether it writes or
+-- the version fence refuses the change (not when the script fails: then the caller releases it):
+-- ARGV[12]: the holder's field; ARGV[13]: the lease (milliseconds); ARGV[14]: 'publish' or 'spublish'.
 --
 -- A decided put (ARGV[11] = 'p') reads nothing beforehand: the caller sends both its outcomes, and the script
 -- picks the creation when the entry is absent or expired at the put's instant, else the update, and announces
@@ -72,6 +79,18 @@ local current = redis.call('GET', KEYS[1])
 local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
 local mode = ARGV[11]
 local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
+-- Releases the entry's lock once in mode 'u' (see redis-unlock.lua), and returns reply.
+local function released(reply)
+  if mode == 'u' and redis.call('HEXISTS', KEYS[5], ARGV[12]) == 1 then
+    if redis.call('HINCRBY', KEYS[5], ARGV[12], -1) > 0 then
+      redis.call('PEXPIRE', KEYS[5], ARGV[13])
+    else
+      redis.call('DEL', KEYS[5])
+      redis.call(ARGV[14], KEYS[7], '0')
+    end
+  end
+  return reply
+end
 -- The reply of a decided write: its sequence number (0: nothing written), and the entry it found.
 local function found(seq)
   if current then
@@ -118,7 +137,7 @@ elseif ARGV[11] == '1' then
     return -1
   end
 elseif current and ARGV[1] ~= '*' and string.sub(current, 1, 8) ~= ARGV[1] then
-  return -1
+  return released(-1)
 end
 -- The control keys are read with one MGET, which answers nil for a key that is missing or not a string. The log's
 -- top is not read: XADD refuses an id at or below the log's last one (and a log that is not a stream), which is
@@ -157,4 +176,4 @@ redis.call('PUBLISH', ARGV[8], announcement(KEYS[6], head, epoch .. string.forma
 if decided then
   return found(seq)
 end
-return seq
+return released(seq)
