@@ -54,12 +54,13 @@ import org.slf4j.LoggerFactory;
  * instant and the encoded value; Redis drops the key a grace period after that instant ({@code PXAT}), so the
  * cache layer is the one that observes the expiry and reports it.
  *
- * <p>{@link #compute} holds a Redisson lock on the key while it reads, decides and writes, so that work done
- * inside it (a loader, an entry processor, a writer) runs once across processes. The write itself is one
- * script ({@code redis-write.lua}) that also checks the entry is still the version that was read (so a lock
- * whose lease ran out can never let an older decision overwrite a newer one), takes the shard's next
- * sequence number, appends to the shard's invalidation log and announces the change; see {@link CoherenceLog}
- * for how other processes apply it.
+ * <p>{@link #compute} holds the key's lock while it reads, decides and writes, so that work done inside it (a
+ * loader, an entry processor, a writer) runs once across processes: one script takes the lock and reads the entry,
+ * the write script releases it ({@link KeyLocks}; a lock in Redisson's layout, waited for with Redisson's {@code
+ * RLock} when another process holds it). The write itself is one script ({@code redis-write.lua}) that also checks
+ * the entry is still the version that was read (so a lock whose lease ran out can never let an older decision
+ * overwrite a newer one), takes the shard's next sequence number, appends to the shard's invalidation log and
+ * announces the change; see {@link CoherenceLog} for how other processes apply it.
  *
  * <p>While Redis cannot be reached, a stack with a near disk tier lets its near tiers take changes and notes
  * their keys in an {@link OutageJournal}; when Redis is back those keys are deleted everywhere.
