@@ -31,7 +31,9 @@ import org.openjdk.jmh.infra.ThreadParams;
  * <ul>
  *   <li>{@link #rawMapDbPut}: {@code HTreeMap.put} of the key's UTF-8 bytes and the 100-byte value, on MapDB
  *       opened exactly as the disk tier opens its index ({@code Index.create}: memory-mapped, cleared as it
- *       grows, no transactions);
+ *       grows, no transactions). A floor for the index alone: it stores an 8–9-byte key and the 100-byte value
+ *       (the tier: a 10-byte tagged key and a 121-byte stored value), and has no journal, no checksum and no
+ *       crash guarantee;
  *   <li>{@link #diskTierPut}: {@code DiskTier.put} alone (key and value encoding, journal append, index
  *       update), without the JCache layer;
  *   <li>{@link #heapDiskPut}: {@code Cache.put} on a store-by-value {@code heap+disk} cache: the JCache layer,

@@ -52,6 +52,24 @@ public final class Codec {
         return encode(stored);
     }
 
+    /**
+     * The bytes of {@link #encodeValue(Object)} after {@code headroom} bytes left zero, in one array: a tier that
+     * keeps a header of its own before the encoding (the disk tier) fills it in place instead of copying the
+     * encoding into a second array.
+     */
+    public byte[] encodeValue(Object stored, int headroom) {
+        if (stored instanceof SerializedValue serialized) {
+            return tagged(SERIALIZED_VALUE, serialized.bytes(), headroom);
+        }
+        if (stored instanceof byte[] array) {
+            return tagged(BYTES, array, headroom);
+        }
+        byte[] encoded = encode(stored);
+        byte[] bytes = new byte[headroom + encoded.length];
+        System.arraycopy(encoded, 0, bytes, headroom, encoded.length);
+        return bytes;
+    }
+
     /** The stored form of a value from {@code length} bytes of {@code bytes} starting at {@code offset}. */
     public Object decodeValue(byte[] bytes, int offset, int length) {
         if (length > 0 && bytes[offset] == SERIALIZED_VALUE) {
@@ -93,9 +111,13 @@ public final class Codec {
     }
 
     private static byte[] tagged(byte tag, byte[] payload) {
-        byte[] bytes = new byte[payload.length + 1];
-        bytes[0] = tag;
-        System.arraycopy(payload, 0, bytes, 1, payload.length);
+        return tagged(tag, payload, 0);
+    }
+
+    private static byte[] tagged(byte tag, byte[] payload, int headroom) {
+        byte[] bytes = new byte[headroom + payload.length + 1];
+        bytes[headroom] = tag;
+        System.arraycopy(payload, 0, bytes, headroom + 1, payload.length);
         return bytes;
     }
 }

@@ -10,6 +10,7 @@ import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -115,8 +116,8 @@ final class Compactor<K> {
         long oversized = evictBytes > 0 ? oversizedBytes(journal, index, live) : 0;
         long[] evicted = {0, 0, 0}; // all, ordinary, too large
         try (Journal.Rewrite rewrite = journal.startRewrite()) {
-            journal.reader().scan(record -> {
-                if (record.type() != Journal.PUT || isDead(live, record)) {
+            journal.reader().scan(liveOnly(live, record -> {
+                if (record.type() != Journal.PUT) {
                     return;
                 }
                 byte[] stored = index.get(record.key());
@@ -144,7 +145,7 @@ final class Compactor<K> {
                 } catch (IOException e) {
                     throw new UncheckedIOException(e);
                 }
-            });
+            }));
             journal.install(rewrite);
         } catch (UncheckedIOException e) {
             throw e.getCause();
@@ -160,25 +161,34 @@ final class Compactor<K> {
     /** The bytes of the live entries too large to ever fit the budget, which are evicted before any other. */
     private long oversizedBytes(Journal journal, Index index, long[] live) throws IOException {
         long[] oversized = {0};
-        journal.reader().scan(record -> {
-            if (record.type() == Journal.PUT
-                    && record.key().length + (long) record.value().length > liveBudget
-                    && !isDead(live, record)) {
+        journal.reader().scan(liveOnly(live, record -> {
+            if (record.type() == Journal.PUT && record.key().length + (long) record.value().length > liveBudget) {
                 byte[] stored = index.get(record.key());
                 if (StoredValue.isWrittenBy(stored, record.seq())) {
                     oversized[0] += StoredValue.footprint(record.key(), stored);
                 }
             }
-        });
+        }));
         return oversized[0];
     }
 
     /**
-     * Whether {@code record} wrote none of the values held now, by the sorted sequence numbers {@code live} of
-     * those that did; {@code false} (look it up) when they could not be listed.
+     * A scan that hands {@code visitor} only the records that may have written a value held now, by the sorted
+     * sequence numbers {@code live} of those that did (every record when they could not be listed: the visitor then
+     * looks each up); the dead ones are verified and skipped without their key and value being copied out.
      */
-    private static boolean isDead(long[] live, Journal.Entry record) {
-        return live != null && Arrays.binarySearch(live, record.seq()) < 0;
+    private static JournalReader.Visitor liveOnly(long[] live, Consumer<Journal.Entry> visitor) {
+        return new JournalReader.Visitor() {
+            @Override
+            public boolean wants(long seq) {
+                return live == null || Arrays.binarySearch(live, seq) >= 0;
+            }
+
+            @Override
+            public void record(Journal.Entry entry) {
+                visitor.accept(entry);
+            }
+        };
     }
 
     @SuppressWarnings("unchecked")

@@ -374,13 +374,17 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         return putRecord(current, keyBytes, next.expiresAt(), checkedPayload(keyBytes, next));
     }
 
-    /** The journal record that stores {@code payload} for the key, and puts it in the index once written. */
-    private Journal.Append putRecord(Index current, byte[] keyBytes, long expiresAt, byte[] payload) {
+    /**
+     * The journal record that stores the value of {@code unsealed} (from {@link #checkedPayload}) for the key, and
+     * puts it in the index once written: the record's value is the encoding after the header, and the index update
+     * fills in the header, so the value is encoded and copied once for both.
+     */
+    private Journal.Append putRecord(Index current, byte[] keyBytes, long expiresAt, byte[] unsealed) {
         if (expiresAt != TierEntry.ETERNAL) {
             mayHoldExpiring = true;
         }
-        return new Journal.Append(Journal.PUT, expiresAt, keyBytes, payload, seq -> {
-            byte[] stored = StoredValue.encode(keyBytes, seq, expiresAt, payload);
+        return new Journal.Append(Journal.PUT, expiresAt, keyBytes, unsealed, StoredValue.HEADER, seq -> {
+            byte[] stored = StoredValue.seal(keyBytes, unsealed, seq, expiresAt);
             byte[] replaced = current.put(keyBytes, stored);
             liveBytes.addAndGet(StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
         });
@@ -509,16 +513,20 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         }
     }
 
-    /** The encoded value of {@code next}, refused before anything is written if no journal record holds it. */
+    /**
+     * The encoded value of {@code next} after room for its {@link StoredValue} header (unsealed), refused before
+     * anything is written if no journal record holds it.
+     */
     private byte[] checkedPayload(byte[] keyBytes, TierEntry next) {
-        byte[] payload = codec.encodeValue(next.value());
-        if (!Journal.fits(keyBytes.length, payload.length)) {
-            throw new CacheException("Cannot store a value of " + payload.length + " bytes in the disk store "
+        byte[] unsealed = codec.encodeValue(next.value(), StoredValue.HEADER);
+        int payloadLength = unsealed.length - StoredValue.HEADER;
+        if (!Journal.fits(keyBytes.length, payloadLength)) {
+            throw new CacheException("Cannot store a value of " + payloadLength + " bytes in the disk store "
                     + directory.directory().toAbsolutePath() + ": a journal record holds at most "
                     + Journal.MAX_RECORD + " bytes; the value was not stored");
         }
-        compactor.warnIfOversized(keyBytes.length + (long) payload.length);
-        return payload;
+        compactor.warnIfOversized(keyBytes.length + (long) payloadLength);
+        return unsealed;
     }
 
     private CacheException notWritten(IOException e) {

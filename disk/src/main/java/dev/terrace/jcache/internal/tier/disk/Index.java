@@ -82,12 +82,34 @@ final class Index implements AutoCloseable {
     }
 
     byte[] get(byte[] key) {
-        return guard(() -> map.get(key));
+        // As guard() does, written out: every read and write of the tier comes here, and a lambda per call is
+        // an allocation the JIT does not always remove.
+        long stamp = lifecycle.readLock();
+        try {
+            requireOpen();
+            return map.get(key);
+        } catch (Failure e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new Failure(file, e);
+        } finally {
+            lifecycle.unlockRead(stamp);
+        }
     }
 
     /** Stores {@code value}; returns the value it replaced. */
     byte[] put(byte[] key, byte[] value) {
-        return guard(() -> map.put(key, value));
+        long stamp = lifecycle.readLock();
+        try {
+            requireOpen();
+            return map.put(key, value);
+        } catch (Failure e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new Failure(file, e);
+        } finally {
+            lifecycle.unlockRead(stamp);
+        }
     }
 
     /** Removes {@code key}; returns the value it had. */
@@ -187,12 +209,16 @@ final class Index implements AutoCloseable {
         }
     }
 
+    private void requireOpen() {
+        if (closed) {
+            throw new Failure(file, new IllegalStateException("the index was closed (rebuilt or shut down)"));
+        }
+    }
+
     private <T> T guard(Supplier<T> operation) {
         long stamp = lifecycle.readLock();
         try {
-            if (closed) {
-                throw new Failure(file, new IllegalStateException("the index was closed (rebuilt or shut down)"));
-            }
+            requireOpen();
             return operation.get();
         } catch (NoSuchElementException | Failure e) {
             throw e;

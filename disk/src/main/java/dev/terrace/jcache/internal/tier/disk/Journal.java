@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.LongConsumer;
@@ -103,7 +104,12 @@ final class Journal implements AutoCloseable {
 
     private FileChannel channel;
     private FileLock lock;
-    private long size;
+    /**
+     * Changed only under this journal's lock; volatile so that the tier's check whether a compaction is due,
+     * made after every write, reads it without taking the lock.
+     */
+    private volatile long size;
+
     private long seq;
     /** Set when a failed append could not be cut back; the next append cuts it back first. */
     private boolean tornTail;
@@ -152,7 +158,7 @@ final class Journal implements AutoCloseable {
     }
 
     /** The journal's size in bytes. */
-    synchronized long size() {
+    long size() {
         return size;
     }
 
@@ -180,19 +186,35 @@ final class Journal implements AutoCloseable {
         final byte type;
         final long expiresAt;
         final byte[] key;
+        /** The record's value is {@code value} from {@link #valueOffset} on. */
         final byte[] value;
+
+        final int valueOffset;
         final LongConsumer index;
 
         Append(byte type, long expiresAt, byte[] key, byte[] value, LongConsumer index) {
+            this(type, expiresAt, key, value, 0, index);
+        }
+
+        /**
+         * A record whose value is {@code value} after its first {@code valueOffset} bytes (the disk tier's stored
+         * form, whose header the index update fills in: the value is encoded once for both).
+         */
+        Append(byte type, long expiresAt, byte[] key, byte[] value, int valueOffset, LongConsumer index) {
             this.type = type;
             this.expiresAt = expiresAt;
             this.key = key;
             this.value = value;
+            this.valueOffset = valueOffset;
             this.index = index;
         }
 
+        int valueLength() {
+            return value.length - valueOffset;
+        }
+
         int bytes() {
-            return RECORD_OVERHEAD + PAYLOAD_FIXED + key.length + value.length;
+            return RECORD_OVERHEAD + PAYLOAD_FIXED + key.length + valueLength();
         }
     }
 
@@ -225,8 +247,8 @@ final class Journal implements AutoCloseable {
      */
     long append(Append... appends) throws IOException {
         for (Append append : appends) {
-            if (!fits(append.key.length, append.value.length)) {
-                throw new CacheException("A record of " + (append.key.length + (long) append.value.length)
+            if (!fits(append.key.length, append.valueLength())) {
+                throw new CacheException("A record of " + (append.key.length + (long) append.valueLength())
                         + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: "
                         + path.toAbsolutePath());
             }
@@ -288,18 +310,23 @@ final class Journal implements AutoCloseable {
                 try {
                     append.index.accept(recordSeq + 1);
                 } catch (RuntimeException | Error e) {
-                    // This record and every one after it are cut off; those before it stay.
+                    // This record and every one after it are cut off; those before it stay (also when the cut
+                    // fails: the next append cuts back to them first).
                     failure = e;
                     commit.failure = e;
+                    size = position;
+                    seq = recordSeq;
                     cutBackQuietly(position, e);
                     break;
                 }
                 recordSeq++;
                 position += append.bytes();
-                size = position;
-                seq = recordSeq;
             }
             commit.lastSeq = recordSeq;
+        }
+        if (failure == null) {
+            size = position;
+            seq = recordSeq;
         }
     }
 
@@ -320,8 +347,10 @@ final class Journal implements AutoCloseable {
                 recordSeq++;
                 if (bytes > buffer.capacity()) {
                     // A record over the buffer limit is framed on its own, once, rather than kept around.
-                    ByteBuffer large =
-                            encode(new Entry(append.type, recordSeq, append.expiresAt, append.key, append.value));
+                    byte[] value = append.valueOffset == 0
+                            ? append.value
+                            : Arrays.copyOfRange(append.value, append.valueOffset, append.value.length);
+                    ByteBuffer large = encode(new Entry(append.type, recordSeq, append.expiresAt, append.key, value));
                     position = writeFully(large, position);
                 } else {
                     frame(append, recordSeq);
@@ -411,11 +440,12 @@ final class Journal implements AutoCloseable {
 
     /** Frames one record at the write buffer's position, exactly as {@link #encode} does. */
     private void frame(Append append, long recordSeq) {
-        int payload = PAYLOAD_FIXED + append.key.length + append.value.length;
+        int valueLength = append.valueLength();
+        int payload = PAYLOAD_FIXED + append.key.length + valueLength;
         int recordStart = buffer.position();
         buffer.putInt(payload).putInt(0);
         buffer.put(append.type).putLong(recordSeq).putLong(append.expiresAt);
-        buffer.putInt(append.key.length).put(append.key).put(append.value);
+        buffer.putInt(append.key.length).put(append.key).put(append.value, append.valueOffset, valueLength);
         int end = buffer.position();
         buffer.position(recordStart + RECORD_OVERHEAD);
         buffer.limit(end);

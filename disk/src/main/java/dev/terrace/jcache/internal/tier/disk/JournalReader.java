@@ -21,6 +21,15 @@ final class JournalReader {
     interface Visitor {
         void record(Journal.Entry entry);
 
+        /**
+         * Whether the intact record {@code seq} is to be handed to {@link #record}: one that is not is still verified
+         * and counted, but its key and value are not copied out (a compaction skips the dead records, most of a
+         * journal, this way).
+         */
+        default boolean wants(long seq) {
+            return true;
+        }
+
         /** A damaged stretch of {@code bytes} bytes lies between the records handed over before and after. */
         default void damaged(long bytes) {}
     }
@@ -71,12 +80,15 @@ final class JournalReader {
             position = 0;
         }
         while (position < end) {
-            Journal.Entry entry = position == 0 ? null : readAt(position);
-            if (entry != null) {
-                visitor.record(entry);
-                maxSeq = Math.max(maxSeq, entry.seq());
+            ByteBuffer payload = position == 0 ? null : verifiedPayload(position);
+            if (payload != null) {
+                long seq = payload.getLong(1);
+                if (visitor.wants(seq)) {
+                    visitor.record(entryOf(payload));
+                }
+                maxSeq = Math.max(maxSeq, seq);
                 records++;
-                position += entry.bytes();
+                position += Journal.RECORD_OVERHEAD + payload.remaining();
                 continue;
             }
             long next = nextRecord(Math.max(position + 1, Journal.HEADER_BYTES));
@@ -104,6 +116,15 @@ final class JournalReader {
 
     /** The intact record at {@code position}, or {@code null} when what is there is torn or damaged. */
     Journal.Entry readAt(long position) throws IOException {
+        ByteBuffer payload = verifiedPayload(position);
+        return payload == null ? null : entryOf(payload);
+    }
+
+    /**
+     * The payload of the intact record at {@code position} (its checksum and fields verified), or {@code null} when
+     * what is there is torn or damaged.
+     */
+    private ByteBuffer verifiedPayload(long position) throws IOException {
         if (position + Journal.RECORD_OVERHEAD + Journal.PAYLOAD_FIXED > end) {
             return null;
         }
@@ -117,19 +138,27 @@ final class JournalReader {
         }
         ByteBuffer payload = read(position + Journal.RECORD_OVERHEAD, length);
         crc.reset();
-        crc.update(payload.duplicate());
+        crc.update(payload.array(), payload.arrayOffset() + payload.position(), length);
         if ((int) crc.getValue() != checksum) {
             return null;
         }
         byte type = payload.get(0);
-        long seq = payload.getLong(1);
-        long expiresAt = payload.getLong(9);
         int keyLength = payload.getInt(17);
         if ((type != Journal.PUT && type != Journal.REMOVE)
                 || keyLength < 0
                 || keyLength > length - Journal.PAYLOAD_FIXED) {
             return null;
         }
+        return payload;
+    }
+
+    /** The record a verified payload holds, its key and value copied out. */
+    private static Journal.Entry entryOf(ByteBuffer payload) {
+        int length = payload.remaining();
+        byte type = payload.get(0);
+        long seq = payload.getLong(1);
+        long expiresAt = payload.getLong(9);
+        int keyLength = payload.getInt(17);
         byte[] key = new byte[keyLength];
         payload.get(Journal.PAYLOAD_FIXED, key);
         byte[] value = new byte[length - Journal.PAYLOAD_FIXED - keyLength];

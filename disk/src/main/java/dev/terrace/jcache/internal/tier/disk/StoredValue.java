@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
 final class StoredValue {
 
     /** The bytes before the encoded value: checksum, sequence number, expiry instant. */
-    private static final int HEADER = 4 + 8 + 8;
+    static final int HEADER = 4 + 8 + 8;
 
     /** An estimate of what MapDB spends on an entry beyond its key and value. */
     private static final int ENTRY_OVERHEAD = 64;
@@ -27,8 +27,17 @@ final class StoredValue {
     /** The stored form of {@code payload}, written by the journal record {@code seq}, for {@code keyBytes}. */
     static byte[] encode(byte[] keyBytes, long seq, long expiresAt, byte[] payload) {
         byte[] stored = new byte[HEADER + payload.length];
+        System.arraycopy(payload, 0, stored, HEADER, payload.length);
+        return seal(keyBytes, stored, seq, expiresAt);
+    }
+
+    /**
+     * Fills in the header of {@code stored}, whose encoded value follows {@link #HEADER} bytes left for it
+     * ({@code Codec.encodeValue(value, HEADER)}), and returns it: the stored form without a second array.
+     */
+    static byte[] seal(byte[] keyBytes, byte[] stored, long seq, long expiresAt) {
         ByteBuffer buffer = ByteBuffer.wrap(stored);
-        buffer.putInt(0).putLong(seq).putLong(expiresAt).put(payload);
+        buffer.putLong(4, seq).putLong(12, expiresAt);
         buffer.putInt(0, checksum(keyBytes, stored));
         return stored;
     }
