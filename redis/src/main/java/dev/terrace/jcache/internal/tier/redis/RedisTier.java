@@ -1020,9 +1020,19 @@ public final class RedisTier<K> implements SharedTier<K> {
         requireSameShards();
         EntryNames names = health.call(() -> new EntryNames(client, layout.entryPattern(), pageSize));
         return new Iterator<>() {
+            private List<byte[]> listed;
+
             @Override
             public boolean hasNext() {
-                return health.call(names::hasNext);
+                // A page that lists no entry of this cache (with shards, the glob also matches their sequences
+                // and logs) is no page.
+                while (listed == null && health.call(names::hasNext)) {
+                    List<byte[]> page = names.next();
+                    if (page.stream().anyMatch(name -> layout.shardOfEntry(name) >= 0)) {
+                        listed = page;
+                    }
+                }
+                return listed != null;
             }
 
             @Override
@@ -1030,7 +1040,8 @@ public final class RedisTier<K> implements SharedTier<K> {
                 if (!hasNext()) {
                     throw new NoSuchElementException();
                 }
-                List<byte[]> page = names.next();
+                List<byte[]> page = listed;
+                listed = null;
                 return health.call(() -> batches.readEntries(page));
             }
         };
