@@ -303,10 +303,9 @@ final class RedisBatches<K> {
     /**
      * The entries stored under {@code names}, names of this cache's entries as {@link EntryNames} lists them: one
      * {@code MGET} per shard among them (each shard's names share one slot; the page's {@code SCAN COUNT} bounds
-     * how many), sent at once. Each key maps to its
-     * entry, or to {@code null} when the entry was gone by the time it was read; a name that is no entry of this
-     * cache is left out. The names are sent as they came, and each key is decoded from its name: no key is encoded
-     * again, no name built again.
+     * how many), sent at once. Each key maps to its entry, or to {@code null} when the entry was gone by the time
+     * it was read; a name that is no entry of this cache is left out. The names are sent as they came, and each
+     * key is decoded from its name: no key is encoded again, no name built again.
      */
     Map<K, TierEntry> readEntries(List<byte[]> names) {
         List<byte[]> keys = new ArrayList<>(names.size());
