@@ -1,19 +1,19 @@
 package dev.terrace.jcache;
 
 import dev.terrace.jcache.internal.tier.TierEntry;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import javax.cache.Cache;
 
 /**
- * The iterator over a cache's entries. It walks the store's keys lazily, a page at a time, and reads the
- * entries of a page together only when it gets there (one round trip to Redis per page, not per entry), so an
- * entry that expired or was removed before its page was read is skipped rather than returned stale; an expired
- * entry it meets is dropped with its expiry event. Every entry it returns counts as a hit and an access.
+ * The iterator over a cache's entries. It walks the store's entries lazily, a page at a time ({@link
+ * dev.terrace.jcache.internal.tier.TieredStore#entryPages}), and reads the entries of a page together only when it gets there (on Redis alone, the
+ * listing and reading of a page in one round trip; with near tiers, the near copies and one read of the authority
+ * for what they miss), so an entry that expired or was removed before its page was read is skipped rather than
+ * returned stale; an expired entry it meets is dropped with its expiry event. Every entry it returns counts as a hit
+ * and an access.
  */
 final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
@@ -25,7 +25,8 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
 
     private final TerraceCache<K, V> cache;
     private final CacheCore<K, V> core;
-    private final Iterator<K> keys;
+    /** The store's pages, opened at the first {@link #hasNext}. */
+    private Iterator<Map<K, TierEntry>> pages;
     /** The entries of the page of keys being walked. */
     private Iterator<Map.Entry<K, TierEntry>> page = Collections.emptyIterator();
 
@@ -36,17 +37,17 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
     EntryIterator(TerraceCache<K, V> cache, CacheCore<K, V> core) {
         this.cache = cache;
         this.core = core;
-        this.keys = core.store.keys();
     }
 
     @Override
     public boolean hasNext() {
         cache.requireOpen();
-        while (nextEntry == null && (page.hasNext() || keys.hasNext())) {
+        if (pages == null) {
+            pages = core.store.entryPages(PAGE);
+        }
+        while (nextEntry == null && (page.hasNext() || pages.hasNext())) {
             if (!page.hasNext()) {
-                // The entries of a page of keys are read at once: the authority answers the near tiers' misses in
-                // one round trip instead of one per entry.
-                page = core.store.getAll(page(keys)).entrySet().iterator();
+                page = pages.next().entrySet().iterator();
                 continue;
             }
             Map.Entry<K, TierEntry> found = page.next();
@@ -60,15 +61,6 @@ final class EntryIterator<K, V> implements Iterator<Cache.Entry<K, V>> {
             nextEntry = entry;
         }
         return nextEntry != null;
-    }
-
-    /** The next page of at most {@link #PAGE} keys of {@code keys}. */
-    private static <K> List<K> page(Iterator<K> keys) {
-        List<K> page = new ArrayList<>(PAGE);
-        while (page.size() < PAGE && keys.hasNext()) {
-            page.add(keys.next());
-        }
-        return page;
     }
 
     @Override

@@ -42,7 +42,7 @@ final class Reads<K, V> {
 
     /** The values of those {@code keys} the cache holds or, when it reads through, the loader finds. */
     Map<K, V> getAll(Set<? extends K> keys) {
-        Map<K, V> result = new LinkedHashMap<>();
+        Map<K, V> result = new LinkedHashMap<>(Math.max(16, (int) (keys.size() / 0.75f) + 1));
         List<K> missing = new ArrayList<>();
         // One read of the store for every key: near tiers first, then the authority once for what they missed.
         Map<K, TierEntry> found = keys.size() < 2 ? null : core.store.getAll(keys);

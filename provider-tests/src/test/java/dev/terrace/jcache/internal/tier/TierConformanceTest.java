@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrace.jcache.MutableClock;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
@@ -185,6 +187,48 @@ public abstract class TierConformanceTest {
             }
         }
         assertThat(seen).as("iteration ends while entries change").isBetween(100, 1_000);
+    }
+
+    @Test
+    void entryPagesListEveryEntryOnceWithItsValueAndMapAKeyGoneBeforeItsPageToNothing() {
+        Map<String, Object> expected = new HashMap<>();
+        for (int i = 0; i < 300; i++) {
+            tier.put("k" + i, new TierEntry(value("v" + i), LATER));
+            expected.put("k" + i, value("v" + i));
+        }
+
+        Map<String, Object> seen = new HashMap<>();
+        int listed = 0;
+        for (Iterator<Map<String, TierEntry>> pages = tier.entryPages(100); pages.hasNext(); ) {
+            for (Map.Entry<String, TierEntry> entry : pages.next().entrySet()) {
+                assertThat(entry.getValue())
+                        .as("the entry of %s, listed while held", entry.getKey())
+                        .isNotNull();
+                listed++;
+                seen.put(entry.getKey(), entry.getValue().value());
+                assertThat(entry.getValue().expiresAt()).isEqualTo(LATER);
+            }
+        }
+        assertThat(listed).as("each entry listed once").isEqualTo(300);
+        assertThat(seen).isEqualTo(expected);
+
+        Iterator<Map<String, TierEntry>> pages = tier.entryPages(100);
+        assertThat(pages.hasNext()).isTrue();
+        for (int i = 0; i < 300; i++) {
+            tier.remove("k" + i);
+        }
+        List<String> live = new ArrayList<>();
+        while (pages.hasNext()) {
+            pages.next().forEach((key, entry) -> {
+                if (entry != null) {
+                    live.add(key);
+                }
+            });
+        }
+        assertThat(live)
+                .as("a page is read when it is asked for: entries removed before hold nothing")
+                .isEmpty();
+        assertThat(tier.entryPages(100).hasNext()).isFalse();
     }
 
     @Test

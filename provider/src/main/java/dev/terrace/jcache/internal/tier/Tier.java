@@ -1,9 +1,12 @@
 package dev.terrace.jcache.internal.tier;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.function.UnaryOperator;
 
 /**
@@ -156,6 +159,39 @@ public interface Tier<K> extends AutoCloseable {
 
     /** A weakly consistent iterator over the keys the tier holds; it never throws on concurrent change. */
     Iterator<K> keys();
+
+    /**
+     * The tier's entries a page at a time, weakly consistent as {@link #keys} is: each page maps about {@code
+     * pageSize} keys the tier listed to their entries, or to {@code null} for a key whose entry was gone by the time
+     * its page was read. A page is read only when it is asked for. By default {@link #keys} in pages, each read with
+     * {@link #getAll}; a tier that lists and reads together overrides this (Redis: one round trip per page).
+     */
+    default Iterator<Map<K, TierEntry>> entryPages(int pageSize) {
+        Iterator<K> keys = keys();
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                return keys.hasNext();
+            }
+
+            @Override
+            public Map<K, TierEntry> next() {
+                List<K> page = new ArrayList<>(pageSize);
+                while (page.size() < pageSize && keys.hasNext()) {
+                    page.add(keys.next());
+                }
+                if (page.isEmpty()) {
+                    throw new NoSuchElementException();
+                }
+                Map<K, TierEntry> found = getAll(page);
+                Map<K, TierEntry> entries = new LinkedHashMap<>();
+                for (K key : page) {
+                    entries.put(key, found.get(key));
+                }
+                return entries;
+            }
+        };
+    }
 
     /** How many entries the tier holds, expired ones not yet dropped included. */
     long size();

@@ -162,6 +162,10 @@ public final class TieredStore<K> implements AutoCloseable {
      * into the near tiers, each unless another change of its stripe overlapped the read (see {@link Stripe}).
      */
     public Map<K, TierEntry> getAll(Collection<? extends K> keys) {
+        if (nearTiers.isEmpty() && !keys.isEmpty()) {
+            // Nothing above the authority: its own map is the answer, not copied.
+            return authorityGetAll(keys);
+        }
         Map<K, TierEntry> found = new LinkedHashMap<>();
         List<K> missed = new ArrayList<>();
         for (K key : keys) {
@@ -178,10 +182,6 @@ public final class TieredStore<K> implements AutoCloseable {
         if (missed.isEmpty()) {
             return found;
         }
-        if (nearTiers.isEmpty()) {
-            found.putAll(authorityGetAll(missed));
-            return found;
-        }
         long[] seen = changesOf(missed);
         long drops = authorityDrops.get();
         Map<K, TierEntry> entries = authorityGetAll(missed);
@@ -191,7 +191,7 @@ public final class TieredStore<K> implements AutoCloseable {
     }
 
     /** The authority's entries of {@code keys}, counted; none (all misses) while it cannot be reached. */
-    private Map<K, TierEntry> authorityGetAll(List<K> keys) {
+    private Map<K, TierEntry> authorityGetAll(Collection<? extends K> keys) {
         Map<K, TierEntry> entries;
         try {
             entries = authority.getAll(keys);
@@ -850,6 +850,71 @@ public final class TieredStore<K> implements AutoCloseable {
         } catch (RuntimeException | Error e) {
             throw failures.authorityReadFailed(e);
         }
+    }
+
+    /**
+     * The live and expired entries of the authoritative tier a page at a time, weakly consistent, each page read
+     * only when it is asked for (a key whose entry is gone by then is left out). With near tiers, a page of {@link
+     * #keys} read as {@link #getAll} reads it, so near copies answer what they hold; without, the authority lists
+     * and reads each page together ({@link Tier#entryPages}: one round trip per page on Redis). Each read counts
+     * as a {@code getAll} counts it; a failure to list or read throws a {@code CacheException}.
+     */
+    public Iterator<Map<K, TierEntry>> entryPages(int pageSize) {
+        if (!nearTiers.isEmpty()) {
+            Iterator<K> keys = keys();
+            return new Iterator<>() {
+                @Override
+                public boolean hasNext() {
+                    return keys.hasNext();
+                }
+
+                @Override
+                public Map<K, TierEntry> next() {
+                    List<K> page = new ArrayList<>(pageSize);
+                    while (page.size() < pageSize && keys.hasNext()) {
+                        page.add(keys.next());
+                    }
+                    if (page.isEmpty()) {
+                        throw new java.util.NoSuchElementException();
+                    }
+                    return getAll(page);
+                }
+            };
+        }
+        Iterator<Map<K, TierEntry>> pages;
+        try {
+            pages = authority.entryPages(pageSize);
+        } catch (RuntimeException | Error e) {
+            throw failures.authorityReadFailed(e);
+        }
+        int last = tiers.size() - 1;
+        return new Iterator<>() {
+            @Override
+            public boolean hasNext() {
+                try {
+                    return pages.hasNext();
+                } catch (RuntimeException | Error e) {
+                    throw failures.authorityReadFailed(e);
+                }
+            }
+
+            @Override
+            public Map<K, TierEntry> next() {
+                Map<K, TierEntry> page;
+                try {
+                    page = pages.next();
+                } catch (java.util.NoSuchElementException e) {
+                    throw e;
+                } catch (RuntimeException | Error e) {
+                    throw failures.authorityReadFailed(e);
+                }
+                page.entrySet().removeIf(listed -> {
+                    counters.recordRead(last, listed.getValue() != null);
+                    return listed.getValue() == null;
+                });
+                return page;
+            }
+        };
     }
 
     /** How many entries the authoritative tier holds. */

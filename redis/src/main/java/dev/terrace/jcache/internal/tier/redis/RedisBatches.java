@@ -1,13 +1,14 @@
 package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.copy.Codec;
+import dev.terrace.jcache.internal.shaded.redisson.Redisson;
 import dev.terrace.jcache.internal.shaded.redisson.api.BatchOptions;
 import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
-import dev.terrace.jcache.internal.shaded.redisson.api.RBuckets;
-import dev.terrace.jcache.internal.shaded.redisson.api.RFuture;
 import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
+import dev.terrace.jcache.internal.shaded.redisson.client.protocol.RedisCommands;
+import dev.terrace.jcache.internal.shaded.redisson.command.CommandAsyncExecutor;
 import dev.terrace.jcache.internal.tier.DecidedPut;
 import dev.terrace.jcache.internal.tier.TierEntry;
 import java.nio.ByteBuffer;
@@ -17,6 +18,7 @@ import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.function.UnaryOperator;
 import javax.cache.event.EventType;
@@ -72,18 +74,18 @@ final class RedisBatches<K> {
 
     /** The entries of those {@code keys} Redis holds. */
     Map<K, TierEntry> getAll(Collection<? extends K> keys) {
-        List<K> order = new ArrayList<>(keys.size());
         List<byte[]> encoded = new ArrayList<>(keys.size());
         for (K key : keys) {
-            order.add(key);
             encoded.add(codec.encodeKey(key));
         }
         byte[][] stored = read(encoded);
-        Map<K, TierEntry> entries = new LinkedHashMap<>();
-        for (int i = 0; i < order.size(); i++) {
+        Map<K, TierEntry> entries = new LinkedHashMap<>(capacity(keys.size()));
+        int i = 0;
+        for (K key : keys) {
             if (stored[i] != null) {
-                entries.put(order.get(i), tier.decode(stored[i]));
+                entries.put(key, tier.decode(stored[i]));
             }
+            i++;
         }
         return entries;
     }
@@ -299,49 +301,122 @@ final class RedisBatches<K> {
     }
 
     /**
+     * The entries stored under {@code names}, names of this cache's entries as {@link EntryNames} lists them: one
+     * {@code MGET} per shard among them (each shard's names share one slot; the page's {@code SCAN COUNT} bounds
+     * how many), sent at once. Each key maps to its entry, or to {@code null} when the entry was gone by the time
+     * it was read; a name that is no entry of this cache is left out. The names are sent as they came, and each
+     * key is decoded from its name: no key is encoded again, no name built again.
+     */
+    Map<K, TierEntry> readEntries(List<byte[]> names) {
+        List<byte[]> keys = new ArrayList<>(names.size());
+        List<byte[]> ours = new ArrayList<>(names.size());
+        int[] shards = new int[names.size()];
+        for (byte[] name : names) {
+            int shard = layout.shardOfEntry(name);
+            byte[] key = shard < 0 ? null : layout.keyOf(name, shard);
+            if (key != null) {
+                shards[ours.size()] = shard;
+                keys.add(key);
+                ours.add(name);
+            }
+        }
+        byte[][] stored = mget(ours, readPages(ours.size(), i -> shards[i], Integer.MAX_VALUE));
+        Map<K, TierEntry> entries = new LinkedHashMap<>(capacity(ours.size()));
+        for (int i = 0; i < ours.size(); i++) {
+            @SuppressWarnings("unchecked")
+            K key = (K) codec.decodeKey(keys.get(i));
+            entries.put(key, stored[i] == null ? null : tier.decode(stored[i]));
+        }
+        return entries;
+    }
+
+    /**
      * The stored bytes of each encoded key, in order ({@code null}: absent): one {@code MGET} per shard page (its
      * keys share one slot), the pages sent at once. A plain {@code MGET}, not a script: a script's reply is converted
      * to Lua and back, which costs the server more than the {@code MGET} itself for a page of values. The
      * connection reads from masters only ({@code ReadMode.MASTER}), as every Terrace read.
      */
     private byte[][] read(List<byte[]> encoded) {
-        byte[][] stored = new byte[encoded.size()][];
-        Map<Integer, List<Integer>> byShard = byShard(encoded.size(), i -> layout.shardOf(encoded.get(i)));
-        List<List<Integer>> pages = pages(byShard);
-        List<String[]> names = new ArrayList<>(pages.size());
-        for (List<Integer> page : pages) {
-            String[] pageNames = new String[page.size()];
-            for (int i = 0; i < pageNames.length; i++) {
-                pageNames[i] = layout.entryName(encoded.get(page.get(i)));
-            }
-            names.add(pageNames);
+        List<byte[]> names = new ArrayList<>(encoded.size());
+        for (byte[] key : encoded) {
+            names.add(layout.entryNameBytes(key));
         }
-        RBuckets buckets = client.getBuckets(ByteArrayCodec.INSTANCE);
-        List<Map<String, byte[]>> replies = new ArrayList<>(pages.size());
-        if (pages.size() == 1) {
-            replies.add(buckets.get(names.get(0)));
-        } else {
-            List<RFuture<Map<String, byte[]>>> futures = new ArrayList<>(pages.size());
-            for (String[] pageNames : names) {
-                futures.add(buckets.getAsync(pageNames));
+        return mget(names, readPages(encoded.size(), i -> layout.shardOf(encoded.get(i)), PAGE));
+    }
+
+    /**
+     * The indexes 0..{@code size}-1 grouped by shard, in order within each, and cut into pages of at most {@code
+     * limit}; with one shard, no grouping at all.
+     */
+    private List<int[]> readPages(int size, java.util.function.IntUnaryOperator shardOf, int limit) {
+        List<int[]> pages = new ArrayList<>();
+        if (layout.count() == 1) {
+            for (int from = 0; from < size; from += limit) {
+                int[] page = new int[(int) Math.min(size - from, (long) limit)];
+                for (int i = 0; i < page.length; i++) {
+                    page[i] = from + i;
+                }
+                pages.add(page);
+                if (page.length < limit) {
+                    break;
+                }
             }
-            for (RFuture<Map<String, byte[]>> future : futures) {
-                try {
-                    replies.add(future.toCompletableFuture().join());
-                } catch (CompletionException e) {
-                    throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            return pages;
+        }
+        for (List<Integer> indexes : byShard(size, shardOf).values()) {
+            for (int from = 0; from < indexes.size(); from += limit) {
+                int to = (int) Math.min(indexes.size(), (long) from + limit);
+                pages.add(indexes.subList(from, to).stream()
+                        .mapToInt(Integer::intValue)
+                        .toArray());
+                if (to == indexes.size()) {
+                    break;
                 }
             }
         }
+        return pages;
+    }
+
+    /** A hash map's initial capacity that holds {@code size} entries without growing. */
+    private static int capacity(int size) {
+        return Math.max(16, (int) (size / 0.75f) + 1);
+    }
+
+    /**
+     * The values stored under {@code names}, in order ({@code null}: absent): one {@code MGET} per page of indexes
+     * (each page's names share one slot), all sent before the first reply is awaited. Names go out as bytes and
+     * values come back as a list in the names' order, so neither side hashes or encodes a name as a string.
+     */
+    private byte[][] mget(List<byte[]> names, List<int[]> pages) {
+        byte[][] stored = new byte[names.size()][];
+        List<CompletableFuture<List<Object>>> replies = new ArrayList<>(pages.size());
+        for (int[] page : pages) {
+            Object[] pageNames = new Object[page.length];
+            for (int i = 0; i < pageNames.length; i++) {
+                pageNames[i] = names.get(page[i]);
+            }
+            replies.add(executor()
+                    .<List<Object>, List<Object>>readAsync(
+                            (byte[]) pageNames[0], ByteArrayCodec.INSTANCE, RedisCommands.MGET, pageNames)
+                    .toCompletableFuture());
+        }
         for (int p = 0; p < pages.size(); p++) {
-            Map<String, byte[]> values = replies.get(p);
-            List<Integer> page = pages.get(p);
-            String[] pageNames = names.get(p);
-            for (int i = 0; i < page.size(); i++) {
-                stored[page.get(i)] = values.get(pageNames[i]);
+            List<Object> values;
+            try {
+                values = replies.get(p).join();
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException cause ? cause : e;
+            }
+            int[] page = pages.get(p);
+            for (int i = 0; i < page.length; i++) {
+                stored[page[i]] = (byte[]) values.get(i);
             }
         }
         return stored;
+    }
+
+    private CommandAsyncExecutor executor() {
+        return ((Redisson) client).getCommandExecutor();
     }
 
     /** Writes {@code writes}, one write script per shard page; returns each one's sequence number, or -1 / -2. */

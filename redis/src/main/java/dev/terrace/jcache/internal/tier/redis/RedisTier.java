@@ -25,6 +25,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
@@ -1044,16 +1045,26 @@ public final class RedisTier<K> implements SharedTier<K> {
     @Override
     public Iterator<K> keys() {
         requireSameShards();
-        Iterator<String> names = health.call(() -> entryNames().iterator());
+        EntryNames names = health.call(() -> new EntryNames(client, layout.entryPattern(), SCAN_PAGE));
         return new Iterator<>() {
+            private Iterator<byte[]> page = Collections.emptyIterator();
             private byte[] next;
 
             @Override
             public boolean hasNext() {
-                while (next == null && health.call(names::hasNext)) {
-                    next = layout.keyOf(health.call(names::next));
+                while (next == null) {
+                    if (!page.hasNext()) {
+                        if (!health.call(names::hasNext)) {
+                            return false;
+                        }
+                        page = names.next().iterator();
+                        continue;
+                    }
+                    byte[] name = page.next();
+                    int shard = layout.shardOfEntry(name);
+                    next = shard < 0 ? null : layout.keyOf(name, shard);
                 }
-                return next != null;
+                return true;
             }
 
             @Override
@@ -1065,6 +1076,43 @@ public final class RedisTier<K> implements SharedTier<K> {
                 byte[] key = next;
                 next = null;
                 return (K) codec.decodeKey(key);
+            }
+        };
+    }
+
+    /**
+     * Lists and reads together: each page is one {@code SCAN} of a master and one {@code MGET} per shard of the
+     * names it listed, sent with the {@code SCAN} of the next page, so a walk costs one round trip per page. Keys
+     * are decoded from the names listed, and the names sent back as they came.
+     */
+    @Override
+    public Iterator<Map<K, TierEntry>> entryPages(int pageSize) {
+        requireSameShards();
+        EntryNames names = health.call(() -> new EntryNames(client, layout.entryPattern(), pageSize));
+        return new Iterator<>() {
+            private List<byte[]> listed;
+
+            @Override
+            public boolean hasNext() {
+                // A page that lists no entry of this cache (with shards, the glob also matches their sequences
+                // and logs) is no page.
+                while (listed == null && health.call(names::hasNext)) {
+                    List<byte[]> page = names.next();
+                    if (page.stream().anyMatch(name -> layout.shardOfEntry(name) >= 0)) {
+                        listed = page;
+                    }
+                }
+                return listed != null;
+            }
+
+            @Override
+            public Map<K, TierEntry> next() {
+                if (!hasNext()) {
+                    throw new NoSuchElementException();
+                }
+                List<byte[]> page = listed;
+                listed = null;
+                return health.call(() -> batches.readEntries(page));
             }
         };
     }

@@ -1,7 +1,9 @@
 package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.config.RedisSettings;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.Map;
@@ -23,11 +25,18 @@ import java.util.zip.CRC32;
 final class ShardLayout {
 
     private static final int SLOTS = 16_384;
+    private static final byte[] ENTRY = {'e', ':'};
+    private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
+    private static final byte[] TAG_THEN_ENTRY = {'}', ':', 'e', ':'};
 
     private final String base;
     private final String[] prefixes;
     private final String entryPattern;
     private final Map<String, Integer> shardOfPrefix = new HashMap<>();
+    /** Each shard's prefix as Redis holds it (UTF-8), for names handled as bytes. */
+    private final byte[][] prefixBytes;
+
+    private final Map<ByteBuffer, Integer> shardOfPrefixBytes = new HashMap<>();
 
     /** @param shards how many shards, 1 to {@link RedisSettings#MAX_SHARDS} */
     ShardLayout(String namespace, String managerName, String cacheName, int shards) {
@@ -47,8 +56,11 @@ final class ShardLayout {
             }
             entryPattern = globEscaped(namespace + ":{" + tag + "/s") + "*";
         }
+        this.prefixBytes = new byte[shards][];
         for (int n = 0; n < shards; n++) {
             shardOfPrefix.put(prefixes[n], n);
+            prefixBytes[n] = prefixes[n].getBytes(StandardCharsets.UTF_8);
+            shardOfPrefixBytes.put(ByteBuffer.wrap(prefixBytes[n]), n);
         }
     }
 
@@ -83,6 +95,20 @@ final class ShardLayout {
     }
 
     /**
+     * {@link #entryName} as the bytes Redis holds it under (UTF-8): a read that sends names as bytes encodes no
+     * string.
+     */
+    byte[] entryNameBytes(byte[] keyBytes) {
+        byte[] prefix = prefixBytes[shardOf(keyBytes)];
+        byte[] encoded = KEY_ENCODER.encode(keyBytes);
+        byte[] name = new byte[prefix.length + ENTRY.length + encoded.length];
+        System.arraycopy(prefix, 0, name, 0, prefix.length);
+        System.arraycopy(ENTRY, 0, name, prefix.length, ENTRY.length);
+        System.arraycopy(encoded, 0, name, prefix.length + ENTRY.length, encoded.length);
+        return name;
+    }
+
+    /**
      * A glob ({@code SCAN MATCH}) that matches every entry of the cache, and with more than one shard maybe keys
      * of other caches too: {@link #keyOf} tells them apart.
      */
@@ -98,6 +124,57 @@ final class ShardLayout {
         }
         Integer shard = shardOfPrefix.get(name.substring(0, end + 2));
         return shard == null ? -1 : shard;
+    }
+
+    /**
+     * {@link #shardOfEntry(String)} of a name as bytes (as {@code SCAN} lists it with a byte codec): the shard whose
+     * entry {@code name} is, or -1 when it is no entry of this cache.
+     */
+    int shardOfEntry(byte[] name) {
+        if (prefixBytes.length == 1) {
+            byte[] prefix = prefixBytes[0];
+            return startsWith(name, prefix, 0) && startsWith(name, ENTRY, prefix.length) ? 0 : -1;
+        }
+        int end = indexOf(name, TAG_THEN_ENTRY);
+        if (end < 0) {
+            return -1;
+        }
+        Integer shard = shardOfPrefixBytes.get(ByteBuffer.wrap(name, 0, end + 2));
+        return shard == null ? -1 : shard;
+    }
+
+    /**
+     * The encoded key of the entry {@code name} of shard {@code shard} ({@link #shardOfEntry(byte[])}), or {@code
+     * null} when the rest of the name is no key Terrace encoded.
+     */
+    byte[] keyOf(byte[] name, int shard) {
+        int from = prefixBytes[shard].length + ENTRY.length;
+        try {
+            return Base64.getUrlDecoder().decode(Arrays.copyOfRange(name, from, name.length));
+        } catch (IllegalArgumentException notOurs) {
+            return null;
+        }
+    }
+
+    /** Whether {@code bytes} holds {@code part} at {@code offset}. */
+    private static boolean startsWith(byte[] bytes, byte[] part, int offset) {
+        if (bytes.length < offset + part.length) {
+            return false;
+        }
+        return Arrays.equals(bytes, offset, offset + part.length, part, 0, part.length);
+    }
+
+    private static int indexOf(byte[] bytes, byte[] part) {
+        outer:
+        for (int i = 0; i + part.length <= bytes.length; i++) {
+            for (int j = 0; j < part.length; j++) {
+                if (bytes[i + j] != part[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        return -1;
     }
 
     /** The encoded key of entry {@code name}, or {@code null} when it is no entry of this cache. */
