@@ -228,6 +228,27 @@ class BatchLogTest {
     }
 
     @Test
+    void aRemoteListenerWithoutOldValuesHearsEachEntryOfABatchWithItsNewValueOnly() {
+        List<String> heard = new CopyOnWriteArrayList<>();
+        Cache<String, String> writer = process("redis", "a").createCache("values", new MutableConfiguration<>());
+        process("heap+redis", "b")
+                .createCache(
+                        "values",
+                        new MutableConfiguration<String, String>()
+                                .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
+                                        () -> new Recorder(heard), null, false, false)));
+        writer.putAll(entries(4, "a"));
+        writer.putAll(entries(8, "b"));
+        writer.removeAll(entries(2, "b").keySet());
+
+        await().atMost(BOUND).untilAsserted(() -> assertThat(heard).hasSize(4 + 8 + 2));
+        assertThat(heard.stream().filter(e -> e.contains(" k1")).toList())
+                .as("no process wants old values: the batch announced the new values only")
+                .containsExactly(" CREATED k1=a1", " UPDATED k1=b1 (was null)", " REMOVED k1 (was null)");
+        assertThat(heard).contains(" CREATED k6=b6");
+    }
+
+    @Test
     void theOutageUndoKeepsAKeyAnotherProcessChangedInABatchMeanwhile() {
         try (Partition partition = Partition.to(server.port())) {
             CacheManager cutOff = processAt(partition.address(), "cut-off");

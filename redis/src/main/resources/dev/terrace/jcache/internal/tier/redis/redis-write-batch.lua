@@ -7,21 +7,25 @@
 -- type, byte 18, zero) has no values to leave out. The interest is read once per call of this script (Redis runs
 -- the script as one step, so every change of the batch sees the same interest).
 local wants = nil
-local function announcement(interest, head, middle, tail)
-  if string.byte(head, 18) == 0 then
-    return head .. middle .. tail
-  end
+local function wanted()
   if wants == nil then
     local time = redis.call('TIME')
     local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-    local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
-    wants = #wanted == 0 and 'none' or 'values'
-    for _, member in ipairs(wanted) do
+    local members = redis.call('ZRANGEBYSCORE', KEYS[#KEYS], string.format('(%d', now), '+inf')
+    wants = #members == 0 and 'none' or 'values'
+    for _, member in ipairs(members) do
       if string.sub(member, -2) == ':o' then
         wants = 'all'
       end
     end
   end
+  return wants
+end
+local function announcement(interest, head, middle, tail)
+  if string.byte(head, 18) == 0 then
+    return head .. middle .. tail
+  end
+  wanted()
   if wants == 'all' then
     return head .. middle .. tail
   end
@@ -114,10 +118,10 @@ local function prepare()
   ready = true
 end
 
--- Notes the change of the entry named entry (key bytes k) for the call's writes, log record and announcement:
--- stored is the new stored bytes (nil to delete the entry), option 'PXAT' with reclaimAt, 'KEEPTTL', or nil.
--- Returns the call's sequence number, which every change of the call shares.
-local function note(entry, stored, option, reclaimAt, k, head, tail)
+-- Notes the change of the entry named entry (key bytes k) for the call's writes and log record: stored is the new
+-- stored bytes (nil to delete the entry), option 'PXAT' with reclaimAt, 'KEEPTTL', or nil; change is its part of
+-- the announcement (kind, event type, trimmed tail). Returns the call's sequence number, which its changes share.
+local function note(entry, stored, option, reclaimAt, k, head, change)
   if not ready then
     prepare()
   end
@@ -126,9 +130,32 @@ local function note(entry, stored, option, reclaimAt, k, head, tail)
   if not batchHead then
     batchHead = string.sub(head, 1, 16) .. '\5\0' .. string.sub(head, 19, 20)
   end
-  local one = announcement(KEYS[#KEYS], head, '', tail)
-  changes[#changes + 1] = string.sub(one, 17, 18) .. string.sub(one, 21)
+  changes[#changes + 1] = change
   return seq + 1
+end
+
+-- A change's part of the announcement from its tail, as the caller built it (modes '0' and '1').
+local function fromTail(head, tail)
+  local one = announcement(KEYS[#KEYS], head, '', tail)
+  return string.sub(one, 17, 18) .. string.sub(one, 21)
+end
+
+-- A decided change's part of the announcement, built trimmed (as announcement above trims a tail) without first
+-- copying values that no process wants: payload is the new value (nil for none), current the entry found (its
+-- value, from byte 17, is the old value; nil for none).
+local function decided(head, k, payload, current)
+  local eventType = string.sub(head, 18, 18)
+  local key = struct.pack('>i4', #k) .. k
+  local level = wanted()
+  if level == 'none' then
+    return '\3' .. eventType .. key
+  end
+  local new = payload and (struct.pack('>i4', #payload) .. payload) or struct.pack('>i4', -1)
+  if current and level == 'values' then
+    return '\4' .. eventType .. key .. new .. struct.pack('>i4', -1)
+  end
+  local old = current and (struct.pack('>i4', #current - 16) .. string.sub(current, 17)) or struct.pack('>i4', -1)
+  return string.sub(head, 17, 17) .. eventType .. key .. new .. old
 end
 
 -- Logs the call's changes as one record (the first write), makes them, records the sequence number and announces
@@ -176,11 +203,9 @@ if mode == 'p' then
     else
       local current = redis.call('GET', entry)
       local k, payload = ARGV[a], ARGV[a + 1]
-      local head, tail, stored, option, reclaimAt
+      local head, old, stored, option, reclaimAt
       if current and struct.unpack('>i8', current, 9) > now then
-        head = ARGV[12]
-        tail = struct.pack('>i4', #k) .. k .. struct.pack('>i4', #payload) .. payload
-            .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+        head, old = ARGV[12], current
         if ARGV[9] == '' then
           stored, option = ARGV[a + 2] .. string.sub(current, 9, 16) .. payload, 'KEEPTTL'
         else
@@ -189,11 +214,10 @@ if mode == 'p' then
         end
       else
         head = ARGV[11]
-        tail = struct.pack('>i4', #k) .. k .. struct.pack('>i4', #payload) .. payload .. struct.pack('>i4', -1)
         stored = ARGV[a + 2] .. ARGV[7] .. payload
         option, reclaimAt = expiring(tonumber(ARGV[8]))
       end
-      results[2 * i + 1] = note(entry, stored, option, reclaimAt, k, head, tail)
+      results[2 * i + 1] = note(entry, stored, option, reclaimAt, k, head, decided(head, k, payload, old))
       results[2 * i + 2] = current and string.sub(current, 1, 16) or ''
     end
   end
@@ -217,8 +241,7 @@ if mode == 'r' then
         if struct.unpack('>i8', current, 9) <= now then
           head = ARGV[8]
         end
-        results[2 * i + 1] = note(entry, nil, nil, nil, k, head, struct.pack('>i4', #k) .. k
-            .. struct.pack('>i4', -1) .. struct.pack('>i4', #current - 16) .. string.sub(current, 17))
+        results[2 * i + 1] = note(entry, nil, nil, nil, k, head, decided(head, k, nil, current))
         results[2 * i + 2] = string.sub(current, 1, 16)
       end
     end
@@ -250,7 +273,7 @@ for i = 0, count - 1 do
       stored = ARGV[a + 1]
       option, reclaimAt = expiring(tonumber(ARGV[a + 2]))
     end
-    results[i + 1] = note(entry, stored, option, reclaimAt, ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
+    results[i + 1] = note(entry, stored, option, reclaimAt, ARGV[a + 3], ARGV[a + 4], fromTail(ARGV[a + 4], ARGV[a + 5]))
   end
 end
 return finish()
