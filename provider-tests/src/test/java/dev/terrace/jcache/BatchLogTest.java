@@ -249,6 +249,47 @@ class BatchLogTest {
     }
 
     @Test
+    void aBatchPutOfAnEntryLockedByAnEntryProcessorElsewhereWaitsForItAndComesAfterIt() throws Exception {
+        Cache<String, String> processing =
+                process("redis", "a").createCache("locked", new MutableConfiguration<String, String>());
+        Cache<String, String> batching =
+                process("redis", "b").createCache("locked", new MutableConfiguration<String, String>());
+        processing.put("k3", "a");
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Future<Object> processor = pool.submit(() -> processing.invoke("k3", (entry, args) -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                entry.setValue("processed");
+                return null;
+            }));
+            await().atMost(BOUND).until(() -> !server.command("KEYS *lock:*").equals("*0"));
+            java.util.concurrent.Future<?> batch = pool.submit(() -> batching.putAll(entries(10, "v")));
+            await().atMost(BOUND)
+                    .untilAsserted(() -> assertThat(batching.get("k9"))
+                            .as("the batch's other entries are put while k3 is locked")
+                            .isEqualTo("v9"));
+            assertThat(batching.get("k3"))
+                    .as("the batch found k3 locked and left it")
+                    .isEqualTo("a");
+            release.countDown();
+
+            processor.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            batch.get(10, java.util.concurrent.TimeUnit.SECONDS);
+            assertThat(batching.get("k3"))
+                    .as("the batch put k3 alone once the processor released its lock")
+                    .isEqualTo("v3");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void theOutageUndoKeepsAKeyAnotherProcessChangedInABatchMeanwhile() {
         try (Partition partition = Partition.to(server.port())) {
             CacheManager cutOff = processAt(partition.address(), "cut-off");

@@ -275,7 +275,8 @@ final class RedisBatches<K> {
             for (int index : page) {
                 String name = layout.entryName(encoded.get(index));
                 keys.add(name);
-                keys.add(tier.lockOf(name));
+                // RedisTier.lockOf's name, from the shard's prefix known here (lockOf looks the shard up again).
+                keys.add(prefix + "lock:" + name.substring(prefix.length()));
                 entryArgs.accept(args, index);
             }
             keys.add(ListenerInterest.name(prefix));
