@@ -9,6 +9,7 @@ import dev.terrace.jcache.internal.shaded.redisson.api.stream.StreamMessageId;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,7 +30,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every change to a shard in Redis takes the next number of the shard's sequence, is appended to the shard's
  * log (a Redis stream, trimmed to about {@code logLength} records) and is announced on the cache's channel with
- * its shard, all in the script that makes the change. This class applies each shard's announcements in that
+ * its shard, all in the script that makes the change. A batch script's call ({@code redis-write-batch.lua}) takes
+ * one number for all its changes, logs them as one record (its keys in field {@code m}) and announces them as one
+ * {@link Announcement}: a sequence number counts script calls, not entries. This class applies each shard's announcements in that
  * shard's sequence order; when one arrives after a gap, or after a disconnection or a restart, it replays the
  * shard's log from the last change it applied. It clears the near tiers only when it cannot prove what it
  * missed in some shard: the shard's epoch changed (the data set was flushed or lost, or its control keys, or on a
@@ -410,12 +413,14 @@ final class CoherenceLog {
             }
             for (Map<byte[], byte[]> fields : records.values()) {
                 byte[] key = null;
+                byte[] keys = null;
                 boolean ours = false;
                 boolean cleared = false;
                 for (Map.Entry<byte[], byte[]> field : fields.entrySet()) {
                     switch (field.getKey()[0]) {
                         case 'o' -> ours = Arrays.equals(field.getValue(), originBytes);
                         case 'k' -> key = field.getValue();
+                        case 'm' -> keys = field.getValue();
                         case 'x' -> cleared = true;
                         default -> {
                             // A field a later version added: not needed to invalidate.
@@ -429,8 +434,29 @@ final class CoherenceLog {
                     sink.unknown();
                 } else if (key != null) {
                     sink.changed(key);
+                } else if (keys != null && !changedEach(keys)) {
+                    LOG.info("Cache {}: a damaged batch record in the invalidation log: dropping near copies", name);
+                    sink.unknown();
                 }
             }
+        }
+
+        /**
+         * Applies a batch record's keys (field {@code m}: each key length-prefixed, as {@code
+         * redis-write-batch.lua} writes them); returns whether they were whole.
+         */
+        private boolean changedEach(byte[] keys) {
+            ByteBuffer buffer = ByteBuffer.wrap(keys);
+            while (buffer.remaining() >= 4) {
+                int length = buffer.getInt();
+                if (length < 0 || length > buffer.remaining()) {
+                    return false;
+                }
+                byte[] key = new byte[length];
+                buffer.get(key);
+                sink.changed(key);
+            }
+            return !buffer.hasRemaining();
         }
 
         private void adopt(String newEpoch, long seq) {

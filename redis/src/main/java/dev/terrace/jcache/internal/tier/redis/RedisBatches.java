@@ -33,8 +33,10 @@ import javax.cache.event.EventType;
  * decided put does one.
  *
  * <p>A batch of changes reads the entries, decides each from what it read, and writes them with {@code
- * redis-write-batch.lua}, which fences, sequences, logs and announces each change exactly as {@code
- * redis-write.lua} does one: other processes cannot tell the batch from the same changes made one by one. A
+ * redis-write-batch.lua}, which fences and decides each change as {@code redis-write.lua} does one, and logs and
+ * announces the changes of each call once: one sequence number, one log record (all its keys) and one {@link
+ * Announcement} (each change's event, in order), which other processes take apart into the same invalidations and
+ * events as the changes made one by one would give them. A
  * change that lost its race (another process changed or locked the entry after it was read) is made again alone,
  * as {@link RedisTier#computeRetrying} makes it: read again, decide again, and take the lock if contended.
  */
@@ -275,7 +277,8 @@ final class RedisBatches<K> {
             for (int index : page) {
                 String name = layout.entryName(encoded.get(index));
                 keys.add(name);
-                keys.add(tier.lockOf(name));
+                // RedisTier.lockOf's name, from the shard's prefix known here (lockOf looks the shard up again).
+                keys.add(prefix + "lock:" + name.substring(prefix.length()));
                 entryArgs.accept(args, index);
             }
             keys.add(ListenerInterest.name(prefix));
@@ -419,7 +422,10 @@ final class RedisBatches<K> {
         return ((Redisson) client).getCommandExecutor();
     }
 
-    /** Writes {@code writes}, one write script per shard page; returns each one's sequence number, or -1 / -2. */
+    /**
+     * Writes {@code writes}, one write script per shard page; returns each one's sequence number (its call's, which
+     * every change of the call shares), or -1 / -2.
+     */
     private long[] write(List<EntryWrite> writes) {
         long[] sequences = new long[writes.size()];
         if (writes.isEmpty()) {

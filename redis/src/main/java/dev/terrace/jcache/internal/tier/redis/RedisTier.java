@@ -276,17 +276,20 @@ public final class RedisTier<K> implements SharedTier<K> {
                     @Override
                     @SuppressWarnings("unchecked")
                     public void changed(Announcement announcement) {
-                        K key = (K) codec.decodeKey(announcement.key());
-                        invalidations.changed(key);
-                        // Values left out: no process had a listener when the change was made, so none of this
-                        // process's listeners, registered since, hears it (see ListenerInterest). An old value
-                        // left out comes as null, and goes only to listeners that do not require old values.
-                        if (announcement.type() != null && announcement.left() != Announcement.VALUES_LEFT_OUT) {
-                            invalidations.event(
-                                    announcement.type(),
-                                    key,
-                                    decodeValue(announcement.newValue()),
-                                    decodeValue(announcement.oldValue()));
+                        // One change, or a batch's changes in the order the script made them.
+                        for (Announcement.Change change : announcement.changes()) {
+                            K key = (K) codec.decodeKey(change.key());
+                            invalidations.changed(key);
+                            // Values left out: no process had a listener when the change was made, so none of this
+                            // process's listeners, registered since, hears it (see ListenerInterest). An old value
+                            // left out comes as null, and goes only to listeners that do not require old values.
+                            if (change.type() != null && change.left() != Announcement.VALUES_LEFT_OUT) {
+                                invalidations.event(
+                                        change.type(),
+                                        key,
+                                        decodeValue(change.newValue()),
+                                        decodeValue(change.oldValue()));
+                            }
                         }
                     }
 
@@ -380,6 +383,7 @@ public final class RedisTier<K> implements SharedTier<K> {
             return;
         }
         messageListener = channel.addListener(byte[].class, (topic, message) -> {
+            // The head alone: the changes are decoded only when another process made them (CoherenceLog.deliver).
             Announcement announcement = Announcement.parse(message);
             coherence.execute(() -> log.onAnnouncement(announcement));
         });

@@ -40,12 +40,25 @@ local kept = false
 local known = tonumber(ARGV[2])
 if epoch and seq and top and epoch == ARGV[1] and known >= 0 and known <= seq
     and (known >= seq or (first and first <= known + 1)) then
+  -- A record names one key (field 'k', redis-write.lua), or a batch's keys (field 'm', redis-write-batch.lua: each
+  -- length-prefixed, 4 bytes big-endian).
+  local wanted = ARGV[4]
   local since = redis.call('XRANGE', KEYS[3], (known + 1) .. '-0', '+')
   for _, record in ipairs(since) do
     local fields = record[2]
     for i = 1, #fields, 2 do
-      if fields[i] == 'k' and fields[i + 1] == ARGV[4] then
+      if fields[i] == 'k' and fields[i + 1] == wanted then
         kept = true
+      elseif fields[i] == 'm' then
+        local keys = fields[i + 1]
+        local at = 1
+        while (not kept) and at + 3 <= #keys do
+          local length = struct.unpack('>i4', keys, at)
+          if length == #wanted and string.sub(keys, at + 4, at + 3 + length) == wanted then
+            kept = true
+          end
+          at = at + 4 + length
+        end
       end
     end
     if kept then

@@ -7,21 +7,25 @@
 -- type, byte 18, zero) has no values to leave out. The interest is read once per call of this script (Redis runs
 -- the script as one step, so every change of the batch sees the same interest).
 local wants = nil
-local function announcement(interest, head, middle, tail)
-  if string.byte(head, 18) == 0 then
-    return head .. middle .. tail
-  end
+local function wanted()
   if wants == nil then
     local time = redis.call('TIME')
     local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-    local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
-    wants = #wanted == 0 and 'none' or 'values'
-    for _, member in ipairs(wanted) do
+    local members = redis.call('ZRANGEBYSCORE', KEYS[#KEYS], string.format('(%d', now), '+inf')
+    wants = #members == 0 and 'none' or 'values'
+    for _, member in ipairs(members) do
       if string.sub(member, -2) == ':o' then
         wants = 'all'
       end
     end
   end
+  return wants
+end
+local function announcement(interest, head, middle, tail)
+  if string.byte(head, 18) == 0 then
+    return head .. middle .. tail
+  end
+  wanted()
   if wants == 'all' then
     return head .. middle .. tail
   end
@@ -36,23 +40,29 @@ local function announcement(interest, head, middle, tail)
   return string.sub(head, 1, 16) .. '\4' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, newEnd)
     .. struct.pack('>i4', -1)
 end
--- Changes several entries of one shard, each exactly as redis-write.lua changes one: the same version check (or
--- the same decision of a decided put), the same next sequence number, the same log record and the same
--- announcement per change, so that other processes cannot tell a batch from the same changes made one by one. An
--- entry whose check fails is left as it is and reported; the others are still changed. Everything that can fail
--- for an entry is checked before its first write, because Redis does not roll a script back.
+-- Changes several entries of one shard, each as redis-write.lua changes one: the same version check (or the same
+-- decision of a decided put), and for each change the same event in the announcement. The call takes ONE sequence
+-- number, appends ONE log record and publishes ONE announcement for all its changes (none when it changed nothing),
+-- so that the server's work per entry is the entry's own: the record's field 'm' holds every changed key (each
+-- length-prefixed, 4 bytes big-endian), and the announcement (kind 5, see Announcement.java) holds each change's
+-- kind, event type and tail, trimmed as above, in the order of the entries. An entry whose check fails is left as it
+-- is and reported; the others are still changed. Every entry is decided before the first write, and the log record
+-- is that first write, because Redis does not roll a script back: should a later write fail, the log holds a number
+-- past the shard's sequence, and the next change starts a new epoch (below), so that every process drops the near
+-- copies it cannot prove.
 --
 -- KEYS[1]: the shard's sequence; KEYS[2]: the shard's invalidation log (a stream); KEYS[3]: the shard's epoch;
 -- then for each entry i (from 0): KEYS[4 + 2i]: the entry, KEYS[5 + 2i]: the entry's lock; last, KEYS[#KEYS]: the
 -- shard's listener interest (see announcement above).
--- ARGV[1]: the writing process (16 bytes); ARGV[2]: how many log records to keep (about); ARGV[3]: an epoch to
--- start (16 characters) when the data set has none; ARGV[4]: the channel; ARGV[5]: the mode, then what it takes:
+-- ARGV[1]: the writing process (16 bytes); ARGV[2]: how many changed keys to keep in the log (about: a record of n
+-- keys trims the log to about ARGV[2] / n records); ARGV[3]: an epoch to start (16 characters) when the data set has
+-- none; ARGV[4]: the channel; ARGV[5]: the mode, then what it takes:
 --
 -- '0' (changes under the entries' locks) or '1' (optimistic changes, made without the entries' locks): for each
 -- entry i, from ARGV[6 + 6i]: the version (first 8 bytes) of the entry the caller read ('' when it read none, '*'
 -- to change whatever version is there), the new stored bytes ('' to delete the entry), epoch milliseconds at which
 -- Redis may drop the entry (0 for never), the entry's key bytes, the announcement's head, its tail. Returns, per
--- entry in order: the change's sequence number, or without changing the entry: -1 when it is no longer the
+-- entry in order: the call's sequence number, or without changing the entry: -1 when it is no longer the
 -- version the caller read, -2 when an optimistic change finds it locked.
 --
 -- 'p' (decided puts, as redis-write.lua's mode 'p', reading nothing beforehand): ARGV[6]: the puts' instant
@@ -61,13 +71,13 @@ end
 -- reclaim instant; ARGV[11]: the CREATED head, ARGV[12]: the UPDATED head; then for each entry i, from
 -- ARGV[13 + 3i]: the entry's key bytes, the new value's payload, the new version (8 bytes). Each put creates
 -- when the entry is absent or expired at the instant, else updates it, and announces CREATED or UPDATED (with the
--- old value). Returns two items per entry in order: the change's sequence number and the first 16 bytes (version,
+-- old value). Returns two items per entry in order: the call's sequence number and the first 16 bytes (version,
 -- expiry instant) of the entry it found, live or not, '' when none; or -2 and '' while the entry is locked.
 --
 -- 'r' (decided removals, reading nothing beforehand): ARGV[6]: the removals' instant; ARGV[7]: the REMOVED head,
 -- ARGV[8]: the EXPIRED head; then for each entry i, ARGV[9 + i]: the entry's key bytes. Each removal of an entry
 -- announces REMOVED (with the old value), or EXPIRED when the entry had expired at the instant. Returns two items
--- per entry in order: the change's sequence number and the first 16 bytes of the entry it removed; 0 and '' when
+-- per entry in order: the call's sequence number and the first 16 bytes of the entry it removed; 0 and '' when
 -- there was none (nothing changed, nothing logged); -2 and '' while the entry is locked.
 local results = {}
 local epoch = false
@@ -75,6 +85,11 @@ local seq = nil
 local ready = false
 local mode = ARGV[5]
 local count = math.floor((#KEYS - 3) / 2)
+-- The call's changes: the writes to make, the log record's keys, the announcement's head and its changes.
+local writes = {}
+local logged = {}
+local batchHead = nil
+local changes = {}
 
 -- As redis-write.lua: control keys that are gone or damaged start a new epoch with an empty log.
 local function prepare()
@@ -103,22 +118,78 @@ local function prepare()
   ready = true
 end
 
--- Takes the next sequence number, then logs and announces the change of the entry with key bytes k. The shard's
--- sequence key is written once, by finish(): should the script fail part way, the log then holds numbers past it,
--- and the next change starts a new epoch (above), so that every process drops the near copies it cannot prove.
-local function announce(k, head, tail)
-  seq = seq + 1
-  redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[2], seq .. '-0', 'o', ARGV[1], 'k', k)
-  redis.call('PUBLISH', ARGV[4], announcement(KEYS[#KEYS], head, epoch .. string.format('%020d', seq), tail))
-  return seq
+-- Notes the change of the entry named entry (key bytes k) for the call's writes and log record: stored is the new
+-- stored bytes (nil to delete the entry), option 'PXAT' with reclaimAt, 'KEEPTTL', or nil; change is its part of
+-- the announcement (kind, event type, trimmed tail). Returns the call's sequence number, which its changes share.
+local function note(entry, stored, option, reclaimAt, k, head, change)
+  if not ready then
+    prepare()
+  end
+  writes[#writes + 1] = {entry, stored, option, reclaimAt}
+  logged[#logged + 1] = struct.pack('>i4', #k) .. k
+  if not batchHead then
+    batchHead = string.sub(head, 1, 16) .. '\5\0' .. string.sub(head, 19, 20)
+  end
+  changes[#changes + 1] = change
+  return seq + 1
 end
 
--- Records the last sequence number taken, and returns the results.
-local function finish()
-  if ready then
-    redis.call('SET', KEYS[1], seq)
+-- A change's part of the announcement from its tail, as the caller built it (modes '0' and '1').
+local function fromTail(head, tail)
+  local one = announcement(KEYS[#KEYS], head, '', tail)
+  return string.sub(one, 17, 18) .. string.sub(one, 21)
+end
+
+-- A decided change's part of the announcement, built trimmed (as announcement above trims a tail) without first
+-- copying values that no process wants: payload is the new value (nil for none), current the entry found (its
+-- value, from byte 17, is the old value; nil for none).
+local function decided(head, k, payload, current)
+  local eventType = string.sub(head, 18, 18)
+  local key = struct.pack('>i4', #k) .. k
+  local level = wanted()
+  if level == 'none' then
+    return '\3' .. eventType .. key
   end
+  local new = payload and (struct.pack('>i4', #payload) .. payload) or struct.pack('>i4', -1)
+  if current and level == 'values' then
+    return '\4' .. eventType .. key .. new .. struct.pack('>i4', -1)
+  end
+  local old = current and (struct.pack('>i4', #current - 16) .. string.sub(current, 17)) or struct.pack('>i4', -1)
+  return string.sub(head, 17, 17) .. eventType .. key .. new .. old
+end
+
+-- Logs the call's changes as one record (the first write), makes them, records the sequence number and announces
+-- them once; returns the results.
+local function finish()
+  if #writes == 0 then
+    return results
+  end
+  seq = seq + 1
+  local keep = math.max(1, math.floor(tonumber(ARGV[2]) / #logged))
+  redis.call('XADD', KEYS[2], 'MAXLEN', '~', keep, seq .. '-0', 'o', ARGV[1], 'm', table.concat(logged))
+  for _, write in ipairs(writes) do
+    local entry, stored, option = write[1], write[2], write[3]
+    if stored == nil then
+      redis.call('DEL', entry)
+    elseif option == 'PXAT' then
+      redis.call('SET', entry, stored, 'PXAT', write[4])
+    elseif option == 'KEEPTTL' then
+      redis.call('SET', entry, stored, 'KEEPTTL')
+    else
+      redis.call('SET', entry, stored)
+    end
+  end
+  redis.call('SET', KEYS[1], seq)
+  redis.call('PUBLISH', ARGV[4], batchHead .. epoch .. string.format('%020d', seq) .. table.concat(changes))
   return results
+end
+
+-- The option and reclaim instant of a SET that lets Redis drop the entry at reclaimAt (0: never).
+local function expiring(reclaimAt)
+  if reclaimAt > 0 then
+    return 'PXAT', reclaimAt
+  end
+  return nil, nil
 end
 
 if mode == 'p' then
@@ -130,37 +201,23 @@ if mode == 'p' then
       results[2 * i + 1] = -2
       results[2 * i + 2] = ''
     else
-      if not ready then
-        prepare()
-      end
       local current = redis.call('GET', entry)
       local k, payload = ARGV[a], ARGV[a + 1]
-      local head, tail
+      local head, old, stored, option, reclaimAt
       if current and struct.unpack('>i8', current, 9) > now then
-        head = ARGV[12]
-        tail = struct.pack('>i4', #k) .. k .. struct.pack('>i4', #payload) .. payload
-            .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+        head, old = ARGV[12], current
         if ARGV[9] == '' then
-          redis.call('SET', entry, ARGV[a + 2] .. string.sub(current, 9, 16) .. payload, 'KEEPTTL')
+          stored, option = ARGV[a + 2] .. string.sub(current, 9, 16) .. payload, 'KEEPTTL'
         else
-          local reclaimAt = tonumber(ARGV[10])
-          if reclaimAt > 0 then
-            redis.call('SET', entry, ARGV[a + 2] .. ARGV[9] .. payload, 'PXAT', reclaimAt)
-          else
-            redis.call('SET', entry, ARGV[a + 2] .. ARGV[9] .. payload)
-          end
+          stored = ARGV[a + 2] .. ARGV[9] .. payload
+          option, reclaimAt = expiring(tonumber(ARGV[10]))
         end
       else
         head = ARGV[11]
-        tail = struct.pack('>i4', #k) .. k .. struct.pack('>i4', #payload) .. payload .. struct.pack('>i4', -1)
-        local reclaimAt = tonumber(ARGV[8])
-        if reclaimAt > 0 then
-          redis.call('SET', entry, ARGV[a + 2] .. ARGV[7] .. payload, 'PXAT', reclaimAt)
-        else
-          redis.call('SET', entry, ARGV[a + 2] .. ARGV[7] .. payload)
-        end
+        stored = ARGV[a + 2] .. ARGV[7] .. payload
+        option, reclaimAt = expiring(tonumber(ARGV[8]))
       end
-      results[2 * i + 1] = announce(k, head, tail)
+      results[2 * i + 1] = note(entry, stored, option, reclaimAt, k, head, decided(head, k, payload, old))
       results[2 * i + 2] = current and string.sub(current, 1, 16) or ''
     end
   end
@@ -179,17 +236,12 @@ if mode == 'r' then
       if not current then
         results[2 * i + 1] = 0
       else
-        if not ready then
-          prepare()
-        end
         local k = ARGV[9 + i]
         local head = ARGV[7]
         if struct.unpack('>i8', current, 9) <= now then
           head = ARGV[8]
         end
-        redis.call('DEL', entry)
-        results[2 * i + 1] = announce(k, head, struct.pack('>i4', #k) .. k .. struct.pack('>i4', -1)
-            .. struct.pack('>i4', #current - 16) .. string.sub(current, 17))
+        results[2 * i + 1] = note(entry, nil, nil, nil, k, head, decided(head, k, nil, current))
         results[2 * i + 2] = string.sub(current, 1, 16)
       end
     end
@@ -216,20 +268,12 @@ for i = 0, count - 1 do
   if verdict < 0 then
     results[i + 1] = verdict
   else
-    if not ready then
-      prepare()
+    local stored, option, reclaimAt = nil, nil, nil
+    if ARGV[a + 1] ~= '' then
+      stored = ARGV[a + 1]
+      option, reclaimAt = expiring(tonumber(ARGV[a + 2]))
     end
-    if ARGV[a + 1] == '' then
-      redis.call('DEL', entry)
-    else
-      local reclaimAt = tonumber(ARGV[a + 2])
-      if reclaimAt > 0 then
-        redis.call('SET', entry, ARGV[a + 1], 'PXAT', reclaimAt)
-      else
-        redis.call('SET', entry, ARGV[a + 1])
-      end
-    end
-    results[i + 1] = announce(ARGV[a + 3], ARGV[a + 4], ARGV[a + 5])
+    results[i + 1] = note(entry, stored, option, reclaimAt, ARGV[a + 3], ARGV[a + 4], fromTail(ARGV[a + 4], ARGV[a + 5]))
   end
 end
 return finish()
