@@ -27,7 +27,10 @@ class RedisHealthKindsTest {
     @Test
     void underANamespaceScopedAclTheProbeFindsRedisBack() throws Exception {
         try (RedisServer server = RedisServer.start()) {
-            assertThat(server.command("ACL SETUSER scoped on >secret ~scoped:* &* +@all"))
+            // The namespace and the lock channels under it, as docs/operations.md's ACL grants them: a locked
+            // change releases its lock with its write, and the release names the lock's channel.
+            assertThat(server.command(
+                            "ACL SETUSER scoped on >secret ~scoped:* ~redisson_lock__channel:scoped:* &* +@all"))
                     .isEqualTo("+OK");
             try (RedisConnection connection = RedisConnection.open(RedisSettings.from(Map.of(
                     "terrace.l3.address", server.address(),
