@@ -132,6 +132,9 @@ public final class RedisHealth implements AutoCloseable {
         if (kind == RedisFailure.NOT_REDIS) {
             return e;
         }
+        if (kind == RedisFailure.INTERRUPTED) {
+            return interrupted(e);
+        }
         if (kind.marksDown()) {
             markDown(kind, e);
             return unavailable(e);
@@ -146,6 +149,20 @@ public final class RedisHealth implements AutoCloseable {
         problem = kind;
         return new CacheException(
                 "Redis at " + description + " " + kind.meaning() + ": " + RedisFailure.describe(e), e);
+    }
+
+    /**
+     * The failure of a call whose thread was interrupted: no outage (Redis is fine, this caller stopped waiting),
+     * so nothing is marked down and no other call is affected. The thread's interrupt status is kept, as Redisson
+     * keeps it, so that the caller's container or executor still sees it.
+     */
+    private CacheException interrupted(RuntimeException e) {
+        Thread.currentThread().interrupt();
+        LOG.debug("A call to Redis at {} was interrupted: {}", description, RedisFailure.describe(e));
+        return new CacheException(
+                "The call to Redis at " + description + " was interrupted (the thread's interrupt"
+                        + " status is kept): a change it carried may or may not be stored; Redis is not marked down",
+                e);
     }
 
     /** Whether {@code e} is Redis's {@code TRYAGAIN} reply (Redisson counts it among its retryable failures). */
@@ -197,6 +214,10 @@ public final class RedisHealth implements AutoCloseable {
             client.getBucket(probeKey, StringCodec.INSTANCE).isExists();
         } catch (RuntimeException e) {
             RedisFailure kind = RedisFailure.of(e);
+            if (kind == RedisFailure.INTERRUPTED) {
+                // The prober is being shut down: this probe learned nothing of Redis.
+                return;
+            }
             if (kind.marksDown()) {
                 if (kind != problem) {
                     LOG.warn("Redis at {} still {} ({})", description, kind.meaning(), RedisFailure.describe(e));
