@@ -99,11 +99,20 @@ public final class RedisHealth implements AutoCloseable {
         if (down) {
             throw unavailable(null);
         }
+        // A caller interrupted before the call (a container's timeout, an executor's cancel) still gets it made,
+        // bounded by the timeouts as any call is: Redisson would give up waiting at once, after the command may
+        // have been sent, leaving its outcome unknown (a key's lock taken, a clear applied in Redis but not near).
+        // The status is set again afterwards, for the caller's next blocking step.
+        boolean interrupted = Thread.interrupted();
         T result;
         try {
             result = call.get();
         } catch (RuntimeException e) {
             throw failed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         problem = null;
         return result;
@@ -152,7 +161,7 @@ public final class RedisHealth implements AutoCloseable {
     }
 
     /**
-     * The failure of a call whose thread was interrupted: no outage (Redis is fine, this caller stopped waiting),
+     * The failure of a call whose thread was interrupted while it waited for the reply: no outage (Redis is fine, this caller stopped waiting),
      * so nothing is marked down and no other call is affected. The thread's interrupt status is kept, as Redisson
      * keeps it, so that the caller's container or executor still sees it.
      */
