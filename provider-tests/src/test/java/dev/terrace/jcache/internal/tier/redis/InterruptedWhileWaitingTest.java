@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.terrace.jcache.config.RedisSettings;
+import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.StringCodec;
 import dev.terrace.jcache.internal.tier.TierUnavailableException;
 import dev.terrace.jcache.redis.RedisServer;
@@ -19,6 +20,9 @@ import org.junit.jupiter.api.Test;
  */
 class InterruptedWhileWaitingTest {
 
+    private static final String BUSY = "local s = redis.call('TIME') local start = s[1] * 1000000 + s[2] "
+            + "repeat local t = redis.call('TIME') until t[1] * 1000000 + t[2] - start > 300000 return 'done'";
+
     @Test
     void anInterruptWhileWaitingFailsOnlyThatCallAndMarksNothingDown() {
         try (RedisServer server = RedisServer.start();
@@ -30,10 +34,11 @@ class InterruptedWhileWaitingTest {
                 assertThatThrownBy(() -> health.call(() -> {
                             // Interrupted after the call began, as a cancel arriving while the reply is awaited.
                             Thread.currentThread().interrupt();
+                            // A script that keeps Redis busy for 300 ms: the reply cannot be there yet.
                             return connection
                                     .client()
-                                    .getBucket("terrace:interrupted", StringCodec.INSTANCE)
-                                    .get();
+                                    .getScript(StringCodec.INSTANCE)
+                                    .eval(RScript.Mode.READ_ONLY, BUSY, RScript.ReturnType.VALUE);
                         }))
                         .isInstanceOf(CacheException.class)
                         .isNotInstanceOf(TierUnavailableException.class)
