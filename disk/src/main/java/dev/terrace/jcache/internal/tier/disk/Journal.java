@@ -130,8 +130,8 @@ final class Journal implements AutoCloseable {
      * @throws StoreInUseException when another process holds it
      */
     static Journal open(Path path, boolean fsync) throws IOException {
-        FileChannel channel =
-                FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
+        FileChannel channel = UninterruptibleChannel.openFile(
+                path, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
         FileLock lock;
         try {
             lock = channel.tryLock();
@@ -254,7 +254,16 @@ final class Journal implements AutoCloseable {
             }
         }
         GroupCommit.Commit commit = new GroupCommit.Commit(appends);
-        commits.join(commit, this::write);
+        // The leader's writes run the index updates (MapDB maps more of its file as it grows, and the JDK closes a
+        // file channel an interrupted thread maps or writes with): an interrupted caller leads without its status.
+        boolean interrupted = Thread.interrupted();
+        try {
+            commits.join(commit, this::write);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
         return commit.result();
     }
 
@@ -471,7 +480,7 @@ final class Journal implements AutoCloseable {
 
     /** Copies the journal as it is now to {@code target}, for inspection. */
     synchronized void copyTo(Path target) throws IOException {
-        try (FileChannel out = FileChannel.open(
+        try (FileChannel out = UninterruptibleChannel.openFile(
                 target, StandardOpenOption.CREATE, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
             long copied = 0;
             long length = channel.size();
@@ -560,7 +569,7 @@ final class Journal implements AutoCloseable {
 
         private Rewrite(Path target) throws IOException {
             this.target = target;
-            this.channel = FileChannel.open(
+            this.channel = UninterruptibleChannel.openFile(
                     target,
                     StandardOpenOption.CREATE,
                     StandardOpenOption.READ,

@@ -61,8 +61,8 @@ final class StoreDirectory implements AutoCloseable {
                 claim = null;
                 throw new StoreInUseException(directory, true);
             }
-            FileChannel channel =
-                    FileChannel.open(directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            FileChannel channel = UninterruptibleChannel.openFile(
+                    directory.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
                 lock = channel.tryLock();
@@ -253,7 +253,7 @@ final class StoreDirectory implements AutoCloseable {
         try (OutputStream out = Files.newOutputStream(temporary)) {
             properties.store(out, "Terrace disk store state");
         }
-        try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE)) {
+        try (FileChannel channel = UninterruptibleChannel.openFile(temporary, StandardOpenOption.WRITE)) {
             channel.force(true);
         }
         Files.move(

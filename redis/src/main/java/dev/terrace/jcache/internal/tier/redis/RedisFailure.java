@@ -8,6 +8,7 @@ import dev.terrace.jcache.internal.shaded.redisson.client.RedisReadonlyException
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisRetryException;
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisTimeoutException;
 import dev.terrace.jcache.internal.shaded.redisson.client.RedisWrongPasswordException;
+import java.nio.channels.ClosedByInterruptException;
 import java.util.concurrent.CompletionException;
 import java.util.regex.Pattern;
 
@@ -27,6 +28,11 @@ enum RedisFailure {
     OUT_OF_MEMORY("is out of memory (maxmemory reached and its policy frees nothing): the change was not applied"),
     /** The node is a read-only replica ({@code READONLY}), as a demoted master is during a failover. */
     READ_ONLY("is a read-only replica (READONLY): the change was not applied"),
+    /**
+     * The calling thread was interrupted (a container's or executor's timeout or cancel) while it waited for the
+     * reply, or before it: Redis is fine, this caller gave up. A change sent may or may not have been applied.
+     */
+    INTERRUPTED("did not answer before the calling thread was interrupted"),
     /** Any other error reply ({@code ERR}, {@code WRONGTYPE}, …): Redis answered, the call was wrong. */
     ERROR_REPLY("answered with an error"),
     /** Not Redis's: an exception of the caller's own code, passed on as it is. */
@@ -66,6 +72,13 @@ enum RedisFailure {
             return NOT_REDIS;
         }
         int depth = 0;
+        for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
+            if (t instanceof InterruptedException || t instanceof ClosedByInterruptException) {
+                // Redisson's wait for the reply was interrupted: no answer, but not for want of Redis.
+                return INTERRUPTED;
+            }
+        }
+        depth = 0;
         for (Throwable t = failure; t != null && depth < 16; t = t.getCause(), depth++) {
             if (t instanceof RedisOutOfMemoryException) {
                 return OUT_OF_MEMORY;

@@ -99,11 +99,20 @@ public final class RedisHealth implements AutoCloseable {
         if (down) {
             throw unavailable(null);
         }
+        // A caller interrupted before the call (a container's timeout, an executor's cancel) still gets it made,
+        // bounded by the timeouts as any call is: Redisson would give up waiting at once, after the command may
+        // have been sent, leaving its outcome unknown (a key's lock taken, a clear applied in Redis but not near).
+        // The status is set again afterwards, for the caller's next blocking step.
+        boolean interrupted = Thread.interrupted();
         T result;
         try {
             result = call.get();
         } catch (RuntimeException e) {
             throw failed(e);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
         }
         problem = null;
         return result;
@@ -132,6 +141,9 @@ public final class RedisHealth implements AutoCloseable {
         if (kind == RedisFailure.NOT_REDIS) {
             return e;
         }
+        if (kind == RedisFailure.INTERRUPTED) {
+            return interrupted(e);
+        }
         if (kind.marksDown()) {
             markDown(kind, e);
             return unavailable(e);
@@ -146,6 +158,20 @@ public final class RedisHealth implements AutoCloseable {
         problem = kind;
         return new CacheException(
                 "Redis at " + description + " " + kind.meaning() + ": " + RedisFailure.describe(e), e);
+    }
+
+    /**
+     * The failure of a call whose thread was interrupted while it waited for the reply: no outage (Redis is fine, this caller stopped waiting),
+     * so nothing is marked down and no other call is affected. The thread's interrupt status is kept, as Redisson
+     * keeps it, so that the caller's container or executor still sees it.
+     */
+    private CacheException interrupted(RuntimeException e) {
+        Thread.currentThread().interrupt();
+        LOG.debug("A call to Redis at {} was interrupted: {}", description, RedisFailure.describe(e));
+        return new CacheException(
+                "The call to Redis at " + description + " was interrupted (the thread's interrupt"
+                        + " status is kept): a change it carried may or may not be stored; Redis is not marked down",
+                e);
     }
 
     /** Whether {@code e} is Redis's {@code TRYAGAIN} reply (Redisson counts it among its retryable failures). */
@@ -197,6 +223,10 @@ public final class RedisHealth implements AutoCloseable {
             client.getBucket(probeKey, StringCodec.INSTANCE).isExists();
         } catch (RuntimeException e) {
             RedisFailure kind = RedisFailure.of(e);
+            if (kind == RedisFailure.INTERRUPTED) {
+                // The prober is being shut down: this probe learned nothing of Redis.
+                return;
+            }
             if (kind.marksDown()) {
                 if (kind != problem) {
                     LOG.warn("Redis at {} still {} ({})", description, kind.meaning(), RedisFailure.describe(e));
