@@ -398,7 +398,10 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         @Override
         void indexed(long seq) {
             byte[] stored = StoredValue.seal(key, value, seq, expiresAt);
-            byte[] replaced = current.put(key, stored);
+            // Every put record is written while its caller holds the compaction lock (putAll, put, compute and
+            // computeAll take it before building the record), and every close of an index holds it for writing.
+            assert compaction.getReadLockCount() > 0 || compaction.isWriteLocked();
+            byte[] replaced = current.putUnderTierLock(key, stored);
             liveBytes.addAndGet(StoredValue.footprint(key, stored) - StoredValue.footprint(key, replaced));
         }
     }
