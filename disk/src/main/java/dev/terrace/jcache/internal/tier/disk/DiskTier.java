@@ -383,11 +383,27 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         if (expiresAt != TierEntry.ETERNAL) {
             mayHoldExpiring = true;
         }
-        return new Journal.Append(Journal.PUT, expiresAt, keyBytes, unsealed, StoredValue.HEADER, seq -> {
-            byte[] stored = StoredValue.seal(keyBytes, unsealed, seq, expiresAt);
-            byte[] replaced = current.put(keyBytes, stored);
-            liveBytes.addAndGet(StoredValue.footprint(keyBytes, stored) - StoredValue.footprint(keyBytes, replaced));
-        });
+        return new PutRecord(current, keyBytes, expiresAt, unsealed);
+    }
+
+    /** A put's journal record and its index update in one object (no lambda per put). */
+    private final class PutRecord extends Journal.Append {
+        private final Index current;
+
+        PutRecord(Index current, byte[] keyBytes, long expiresAt, byte[] unsealed) {
+            super(Journal.PUT, expiresAt, keyBytes, unsealed, StoredValue.HEADER, null);
+            this.current = current;
+        }
+
+        @Override
+        void indexed(long seq) {
+            byte[] stored = StoredValue.seal(key, value, seq, expiresAt);
+            // Every put record is written while its caller holds the compaction lock (putAll, put, compute and
+            // computeAll take it before building the record), and every close of an index holds it for writing.
+            assert compaction.getReadLockCount() > 0 || compaction.isWriteLocked();
+            byte[] replaced = current.putUnderTierLock(key, stored);
+            liveBytes.addAndGet(StoredValue.footprint(key, stored) - StoredValue.footprint(key, replaced));
+        }
     }
 
     /**

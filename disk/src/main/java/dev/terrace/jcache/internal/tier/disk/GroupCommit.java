@@ -3,6 +3,7 @@ package dev.terrace.jcache.internal.tier.disk;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -50,36 +51,96 @@ final class GroupCommit {
         }
     }
 
+    /** No writer: the next caller writes. */
+    private static final int IDLE = 0;
+    /** A lone writer writes its own commit without this group commit's lock, and nobody has queued since. */
+    private static final int SOLO = 1;
+    /** A leader writes a batch taken under the lock, or a caller queued while a lone writer wrote. */
+    private static final int LEADING = 2;
+
     private final ReentrantLock lock = new ReentrantLock();
     private final Condition written = lock.newCondition();
+    /**
+     * Who writes: {@link #IDLE}, {@link #SOLO} or {@link #LEADING}. Only {@code IDLE} lets a caller become the
+     * writer (by a compare-and-set), so one writer at a time. A caller that queues under the lock while a lone
+     * writer writes turns {@code SOLO} into {@code LEADING}; the lone writer's compare-and-set back to {@code IDLE}
+     * then fails, and it hands over under the lock (so no waiter misses its wake-up).
+     */
+    private final AtomicInteger state = new AtomicInteger(IDLE);
+    /** Guarded by the lock. */
     private List<Commit> queue = new ArrayList<>();
+    /** Guarded by the lock. */
     private List<Commit> spare = new ArrayList<>();
-    private boolean leading;
-    private long batches;
-    private long commits;
+    /** The lone writer's batch of one: used only by the caller that set {@link #SOLO}. */
+    private final List<Commit> solo = new ArrayList<>(1);
+    /** Written only by the writer of the moment (one at a time, handed over through {@link #state}). */
+    private volatile long batches;
+    /** Written only by the writer of the moment, as {@link #batches}. */
+    private volatile long commits;
 
     /**
      * Queues {@code commit} and returns once {@code writer} has handled it, in this thread or another's. The
      * writer must not throw: it records each commit's failure in the commit.
+     *
+     * <p>A lone writer (no other writer, nobody queued) writes its commit at once without taking this group
+     * commit's lock: two compare-and-sets instead of two lock acquisitions and the hand-over. The writer runs
+     * in this thread, so the commit is written when this returns, exactly as on the queued path.
      */
     void join(Commit commit, Consumer<List<Commit>> writer) {
+        if (state.compareAndSet(IDLE, SOLO)) {
+            solo.add(commit);
+            write(solo, writer);
+            solo.clear();
+            batches++;
+            commits++;
+            if (!state.compareAndSet(SOLO, IDLE)) {
+                // A caller queued meanwhile and waits for the next leader: hand over under the lock.
+                handOver();
+            }
+            return;
+        }
         List<Commit> batch;
         lock.lock();
         try {
             queue.add(commit);
-            while (leading && !commit.done) {
-                written.awaitUninterruptibly();
+            while (true) {
+                if (commit.done) {
+                    return;
+                }
+                int now = state.get();
+                if (now == IDLE) {
+                    if (state.compareAndSet(IDLE, LEADING)) {
+                        break;
+                    }
+                } else if (now == LEADING || state.compareAndSet(SOLO, LEADING)) {
+                    // The writer of the moment hands over under this lock, so the wake-up is not missed.
+                    written.awaitUninterruptibly();
+                }
             }
-            if (commit.done) {
-                return;
-            }
-            leading = true;
             batch = queue;
             queue = spare;
             spare = null;
         } finally {
             lock.unlock();
         }
+        write(batch, writer);
+        batches++;
+        commits += batch.size();
+        lock.lock();
+        try {
+            for (Commit taken : batch) {
+                taken.done = true;
+            }
+            batch.clear();
+            spare = batch;
+            state.set(IDLE);
+            written.signalAll();
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    private static void write(List<Commit> batch, Consumer<List<Commit>> writer) {
         try {
             writer.accept(batch);
         } catch (RuntimeException | Error e) {
@@ -89,42 +150,28 @@ final class GroupCommit {
                     taken.failure = e;
                 }
             }
+        }
+    }
+
+    /** Ends a lone write that a queued caller waits behind: the first waiter to wake leads the next batch. */
+    private void handOver() {
+        lock.lock();
+        try {
+            state.set(IDLE);
+            written.signalAll();
         } finally {
-            lock.lock();
-            try {
-                for (Commit taken : batch) {
-                    taken.done = true;
-                }
-                batches++;
-                commits += batch.size();
-                batch.clear();
-                spare = batch;
-                leading = false;
-                written.signalAll();
-            } finally {
-                lock.unlock();
-            }
+            lock.unlock();
         }
     }
 
     /** How many batches were written so far. */
     long batches() {
-        lock.lock();
-        try {
-            return batches;
-        } finally {
-            lock.unlock();
-        }
+        return batches;
     }
 
     /** How many commits the batches written so far held: over {@link #batches()}, the mean batch. */
     long commits() {
-        lock.lock();
-        try {
-            return commits;
-        } finally {
-            lock.unlock();
-        }
+        return commits;
     }
 
     /** How many commits wait for a leader now. */

@@ -112,6 +112,24 @@ final class Index implements AutoCloseable {
         }
     }
 
+    /**
+     * As {@link #put}, without this index's lifecycle lock: only for a caller that holds the disk tier's
+     * compaction lock (for reading or writing) for the whole call. Every close of the tier's live index (a
+     * rebuild, the tier's close) holds that lock for writing, so the index cannot close during the call, and a
+     * close made before it is seen (the lock orders them): the put throws a {@link Failure} then, as {@link
+     * #put} does.
+     */
+    byte[] putUnderTierLock(byte[] key, byte[] value) {
+        try {
+            requireOpen();
+            return map.put(key, value);
+        } catch (Failure e) {
+            throw e;
+        } catch (RuntimeException | Error e) {
+            throw new Failure(file, e);
+        }
+    }
+
     /** Removes {@code key}; returns the value it had. */
     byte[] remove(byte[] key) {
         return guard(() -> map.remove(key));

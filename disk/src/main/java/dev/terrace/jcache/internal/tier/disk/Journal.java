@@ -12,6 +12,7 @@ import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.zip.CRC32C;
 import javax.cache.CacheException;
@@ -85,6 +86,9 @@ final class Journal implements AutoCloseable {
     private final Path path;
     private final boolean fsync;
     private final GroupCommit commits = new GroupCommit();
+    /** {@link #write}, made once rather than once per append. */
+    private final Consumer<List<GroupCommit.Commit>> writer = this::write;
+
     private final CRC32C crc = new CRC32C();
     /** Reused by every commit (only under this journal's lock): records are framed here, then written. */
     private ByteBuffer buffer = ByteBuffer.allocateDirect(BUFFER_START);
@@ -180,9 +184,10 @@ final class Journal implements AutoCloseable {
     /**
      * One record to append: what it changes, and what to run once it is written, with its sequence number,
      * while no other record can follow it (the index update). Built by the caller, run by whichever thread
-     * leads the commit it joins.
+     * leads the commit it joins. A subclass may override {@link #indexed} instead of passing an index update
+     * (one object per record rather than two).
      */
-    static final class Append {
+    static class Append {
         final byte type;
         final long expiresAt;
         final byte[] key;
@@ -207,6 +212,11 @@ final class Journal implements AutoCloseable {
             this.value = value;
             this.valueOffset = valueOffset;
             this.index = index;
+        }
+
+        /** Runs the index update with the record's sequence number, once it is written. */
+        void indexed(long seq) {
+            index.accept(seq);
         }
 
         int valueLength() {
@@ -258,7 +268,7 @@ final class Journal implements AutoCloseable {
         // file channel an interrupted thread maps or writes with): an interrupted caller leads without its status.
         boolean interrupted = Thread.interrupted();
         try {
-            commits.join(commit, this::write);
+            commits.join(commit, writer);
         } finally {
             if (interrupted) {
                 Thread.currentThread().interrupt();
@@ -317,7 +327,7 @@ final class Journal implements AutoCloseable {
             }
             for (Append append : commit.appends) {
                 try {
-                    append.index.accept(recordSeq + 1);
+                    append.indexed(recordSeq + 1);
                 } catch (RuntimeException | Error e) {
                     // This record and every one after it are cut off; those before it stay (also when the cut
                     // fails: the next append cuts back to them first).

@@ -72,6 +72,61 @@ class GroupCommitTest {
     }
 
     @Test
+    void aLoneWriterWritesItsOwnRecordAtOnceInItsOwnThread() throws Exception {
+        try (Journal journal = Journal.open(temp.resolve("journal.log"), false)) {
+            Thread caller = Thread.currentThread();
+            List<Thread> indexedBy = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                assertThat(append(journal, "alone-" + i, seq -> indexedBy.add(Thread.currentThread())))
+                        .isEqualTo(i + 1);
+            }
+            assertThat(indexedBy).containsOnly(caller);
+            assertThat(journal.commits().batches()).isEqualTo(3);
+            assertThat(journal.commits().commits()).isEqualTo(3);
+            assertThat(journal.commits().queued()).isZero();
+            assertThat(readKeys(journal)).containsExactly("alone-0", "alone-1", "alone-2");
+        }
+    }
+
+    @Test
+    void concurrentWritersLoseNoAppendAndIndexInJournalOrder() throws Exception {
+        // Lone writes (without the lock) and queued batches mix here: every hand-over between them must wake the
+        // waiters (a missed one hangs an append), and the index must see the sequence numbers in journal order.
+        try (Journal journal = Journal.open(temp.resolve("journal.log"), false)) {
+            int perWriter = 2_000;
+            List<Long> indexed = java.util.Collections.synchronizedList(new ArrayList<>());
+            List<CompletableFuture<List<Long>>> writes = new ArrayList<>();
+            for (int w = 0; w < 4; w++) {
+                String prefix = "w" + w + "-";
+                writes.add(CompletableFuture.supplyAsync(
+                        () -> {
+                            List<Long> seqs = new ArrayList<>();
+                            for (int i = 0; i < perWriter; i++) {
+                                seqs.add(append(journal, prefix + i, indexed::add));
+                            }
+                            return seqs;
+                        },
+                        writers));
+            }
+            List<Long> returned = new ArrayList<>();
+            for (CompletableFuture<List<Long>> write : writes) {
+                List<Long> seqs = write.get(60, TimeUnit.SECONDS);
+                assertThat(seqs).as("one writer's appends follow each other").isSorted();
+                returned.addAll(seqs);
+            }
+            List<Long> all = new ArrayList<>();
+            for (long seq = 1; seq <= 4L * perWriter; seq++) {
+                all.add(seq);
+            }
+            assertThat(returned).containsExactlyInAnyOrderElementsOf(all);
+            assertThat(indexed).as("index updates in journal order").containsExactlyElementsOf(all);
+            assertThat(journal.commits().commits()).isEqualTo(4L * perWriter);
+            assertThat(journal.commits().queued()).isZero();
+            assertThat(readKeys(journal)).hasSize(4 * perWriter);
+        }
+    }
+
+    @Test
     void anIndexUpdateThatFailsCutsOffItsRecordAndTheOnesAfterItButKeepsThoseBefore() throws Exception {
         try (Journal journal = Journal.open(temp.resolve("journal.log"), false)) {
             List<Long> indexed = new ArrayList<>();
