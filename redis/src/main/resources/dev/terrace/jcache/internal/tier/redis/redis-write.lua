@@ -9,9 +9,14 @@ local function announcement(interest, head, middle, tail)
   if string.byte(head, 18) == 0 then
     return head .. middle .. tail
   end
-  local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  -- No interest set (no process has listeners, the common case): no member is live, and neither Redis's clock
+  -- nor the set needs reading.
+  local wanted = {}
+  if redis.call('EXISTS', interest) == 1 then
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  end
   for _, member in ipairs(wanted) do
     if string.sub(member, -2) == ':o' then
       return head .. middle .. tail
