@@ -728,10 +728,34 @@ public final class RedisTier<K> implements SharedTier<K> {
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
         boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
-        byte[] deletionTail = NO_VERSION;
+        // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[20] on) are
+        // not sent, which spares the client their encoding and copies, and the server their parsing.
+        Object[] arguments = new Object[deletes ? 23 : 19];
+        arguments[0] = ANY_VERSION;
+        arguments[1] = payload;
+        arguments[2] = ZERO;
+        arguments[3] = originBytes;
+        arguments[4] = keyBytes;
+        arguments[5] = logLengthBytes;
+        arguments[6] = newEpochBytes();
+        arguments[7] = channelBytes;
+        arguments[8] = constant.head(EventType.CREATED);
+        arguments[9] = Announcement.tailBeforeOldValue(keyBytes, payload);
+        arguments[10] = mode;
+        arguments[11] = ascii(Long.toString(now));
+        arguments[12] = longBytes(nonZeroRandom());
+        arguments[13] = longBytes(created);
+        arguments[14] = reclaimBytes(creates ? reclaimAt(created) : 0);
+        arguments[15] = keep ? NO_VERSION : longBytes(updated);
+        arguments[16] = reclaimBytes(keep ? 0 : reclaimAt(updated));
+        arguments[17] = constant.head(EventType.UPDATED);
+        arguments[18] = bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC;
         if (deletes) {
             byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
-            deletionTail = Arrays.copyOf(tail, tail.length - 4);
+            arguments[19] = constant.head(EventType.REMOVED);
+            arguments[20] = constant.head(EventType.EXPIRED);
+            arguments[21] = Arrays.copyOf(tail, tail.length - 4);
+            arguments[22] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
         return client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
@@ -746,29 +770,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                                 constant.epoch,
                                 lockName(name),
                                 constant.interest),
-                        ANY_VERSION,
-                        payload,
-                        ZERO,
-                        originBytes,
-                        keyBytes,
-                        logLengthBytes,
-                        newEpochBytes(),
-                        channelBytes,
-                        constant.head(EventType.CREATED),
-                        Announcement.tailBeforeOldValue(keyBytes, payload),
-                        mode,
-                        ascii(Long.toString(now)),
-                        longBytes(nonZeroRandom()),
-                        longBytes(created),
-                        reclaimBytes(creates ? reclaimAt(created) : 0),
-                        keep ? NO_VERSION : longBytes(updated),
-                        reclaimBytes(keep ? 0 : reclaimAt(updated)),
-                        constant.head(EventType.UPDATED),
-                        bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC,
-                        deletes ? constant.head(EventType.REMOVED) : NO_VERSION,
-                        deletes ? constant.head(EventType.EXPIRED) : NO_VERSION,
-                        deletionTail,
-                        expected == null ? NO_VERSION : codec.encodeValue(expected));
+                        arguments);
     }
 
     /**
