@@ -98,6 +98,13 @@ class PutInOneScriptTest {
         assertThat(delta(before, after, "publish"))
                 .as("one announcement per put")
                 .isEqualTo(20);
+        assertThat(delta(before, after, "time") + delta(before, after, "zrangebyscore"))
+                .as("no process has listeners (no interest set): the script reads neither Redis's clock nor the"
+                        + " interest set, one EXISTS tells it the announcement carries the key alone")
+                .isZero();
+        assertThat(delta(before, after, "exists"))
+                .as("one EXISTS for the entry's lock and one for the interest set, per put")
+                .isBetween(40L, 40L + POLLS);
         assertThat(sequence(server, "puts")).as("one sequence number per put").isEqualTo(seqBefore + 20);
         for (int i = 0; i < 10; i++) {
             assertThat(cache.get("k" + i)).isEqualTo("v" + (i + 10));

@@ -84,6 +84,8 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final int SCAN_PAGE = 1_000;
 
     private static final byte[] NO_VERSION = new byte[0];
+    private static final byte[] ZERO = {'0'};
+    private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
     private static final byte[] RELEASING = {'u'};
@@ -112,6 +114,12 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final byte[] originBytes;
     private final ShardLayout layout;
     private final int logLength;
+    /** Per shard, what each write script call sends alike. */
+    private final ShardWriteArguments[] shardArguments;
+    /** {@link #logLength} and the channel, as the write script takes them. */
+    private final byte[] logLengthBytes;
+
+    private final byte[] channelBytes;
     private final String cacheName;
     private final RTopic channel;
     private final Path nearDirectory;
@@ -168,6 +176,12 @@ public final class RedisTier<K> implements SharedTier<K> {
         // The log's whole length stays about LOG_LENGTH, spread over the shards as the changes are.
         this.logLength = Math.max(1_000, LOG_LENGTH / layout.count());
         this.channel = client.getTopic(layout.channel(), ByteArrayCodec.INSTANCE);
+        this.logLengthBytes = ascii(Integer.toString(logLength));
+        this.channelBytes = ascii(layout.channel());
+        this.shardArguments = new ShardWriteArguments[layout.count()];
+        for (int shard = 0; shard < shardArguments.length; shard++) {
+            shardArguments[shard] = new ShardWriteArguments(layout, shard, origin);
+        }
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
         health.probeWithin(connection.settings().namespace());
@@ -711,7 +725,7 @@ public final class RedisTier<K> implements SharedTier<K> {
             Object expected) {
         int shard = layout.shardOf(keyBytes);
         String name = layout.entryName(keyBytes);
-        String prefix = layout.prefix(shard);
+        ShardWriteArguments constant = shardArguments[shard];
         byte[] payload = value == null ? NO_VERSION : codec.encodeValue(value);
         boolean creates = mode == DECIDED_PUT || mode == DECIDED_PUT_IF_ABSENT;
         boolean updates = mode != DECIDED_REMOVE && mode != DECIDED_PUT_IF_ABSENT;
@@ -719,10 +733,34 @@ public final class RedisTier<K> implements SharedTier<K> {
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
         boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
-        byte[] deletionTail = NO_VERSION;
+        // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[20] on) are
+        // not sent, which spares the client their encoding and copies, and the server their parsing.
+        Object[] arguments = new Object[deletes ? 23 : 19];
+        arguments[0] = ANY_VERSION;
+        arguments[1] = payload;
+        arguments[2] = ZERO;
+        arguments[3] = originBytes;
+        arguments[4] = keyBytes;
+        arguments[5] = logLengthBytes;
+        arguments[6] = newEpochBytes();
+        arguments[7] = channelBytes;
+        arguments[8] = constant.head(EventType.CREATED);
+        arguments[9] = Announcement.tailBeforeOldValue(keyBytes, payload);
+        arguments[10] = mode;
+        arguments[11] = ascii(Long.toString(now));
+        arguments[12] = longBytes(nonZeroRandom());
+        arguments[13] = longBytes(created);
+        arguments[14] = reclaimBytes(creates ? reclaimAt(created) : 0);
+        arguments[15] = keep ? NO_VERSION : longBytes(updated);
+        arguments[16] = reclaimBytes(keep ? 0 : reclaimAt(updated));
+        arguments[17] = constant.head(EventType.UPDATED);
+        arguments[18] = bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC;
         if (deletes) {
             byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
-            deletionTail = Arrays.copyOf(tail, tail.length - 4);
+            arguments[19] = constant.head(EventType.REMOVED);
+            arguments[20] = constant.head(EventType.EXPIRED);
+            arguments[21] = Arrays.copyOf(tail, tail.length - 4);
+            arguments[22] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
         return client.getScript(ByteArrayCodec.INSTANCE)
                 .eval(
@@ -732,36 +770,12 @@ public final class RedisTier<K> implements SharedTier<K> {
                         RScript.ReturnType.LIST,
                         List.of(
                                 name,
-                                prefix + "seq",
-                                prefix + "log",
-                                prefix + "epoch",
+                                constant.sequence,
+                                constant.log,
+                                constant.epoch,
                                 lockName(name),
-                                ListenerInterest.name(prefix)),
-                        ANY_VERSION,
-                        payload,
-                        ascii("0"),
-                        originBytes,
-                        keyBytes,
-                        ascii(Integer.toString(logLength)),
-                        ascii(newEpoch()),
-                        ascii(layout.channel()),
-                        Announcement.changeHead(origin, shard, EventType.CREATED),
-                        Announcement.tailBeforeOldValue(keyBytes, payload),
-                        mode,
-                        ascii(Long.toString(now)),
-                        ByteBuffer.allocate(8).putLong(nonZeroRandom()).array(),
-                        ByteBuffer.allocate(8).putLong(created).array(),
-                        ascii(Long.toString(creates ? reclaimAt(created) : 0)),
-                        keep
-                                ? NO_VERSION
-                                : ByteBuffer.allocate(8).putLong(updated).array(),
-                        ascii(Long.toString(keep ? 0 : reclaimAt(updated))),
-                        Announcement.changeHead(origin, shard, EventType.UPDATED),
-                        bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC,
-                        deletes ? Announcement.changeHead(origin, shard, EventType.REMOVED) : NO_VERSION,
-                        deletes ? Announcement.changeHead(origin, shard, EventType.EXPIRED) : NO_VERSION,
-                        deletionTail,
-                        expected == null ? NO_VERSION : codec.encodeValue(expected));
+                                constant.interest),
+                        arguments);
     }
 
     /**
@@ -982,14 +996,14 @@ public final class RedisTier<K> implements SharedTier<K> {
      * {@code hold}).
      */
     private long write(EntryWrite write, byte[] mode, KeyLocks.Hold hold) {
-        String prefix = layout.prefix(write.shard());
+        ShardWriteArguments constant = shardArguments[write.shard()];
         List<Object> keys = new ArrayList<>(7);
         keys.add(write.name());
-        keys.add(prefix + "seq");
-        keys.add(prefix + "log");
-        keys.add(prefix + "epoch");
+        keys.add(constant.sequence);
+        keys.add(constant.log);
+        keys.add(constant.epoch);
         keys.add(write.lockName());
-        keys.add(ListenerInterest.name(prefix));
+        keys.add(constant.interest);
         byte[][] release = new byte[0][];
         if (hold != null) {
             keys.add(KeyLocks.channel(hold.lockName()));
@@ -998,12 +1012,12 @@ public final class RedisTier<K> implements SharedTier<K> {
         byte[][] common = {
             write.version(),
             write.stored(),
-            ascii(Long.toString(write.reclaimAt())),
+            reclaimBytes(write.reclaimAt()),
             originBytes,
             write.keyBytes(),
-            ascii(Integer.toString(logLength)),
-            ascii(newEpoch()),
-            ascii(layout.channel()),
+            logLengthBytes,
+            newEpochBytes(),
+            channelBytes,
             write.head(),
             write.tail(),
             mode
@@ -1042,7 +1056,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                 version,
                 stored,
                 reclaimAt,
-                Announcement.changeHead(origin, shard, type),
+                shardArguments[shard].head(type),
                 Announcement.changeTail(keyBytes, type, payload, oldPayload));
     }
 
@@ -1268,6 +1282,32 @@ public final class RedisTier<K> implements SharedTier<K> {
             version = ThreadLocalRandom.current().nextLong();
         } while (version == 0);
         return version;
+    }
+
+    /** {@link #newEpoch}'s name as the scripts take it, made without a string. */
+    private static byte[] newEpochBytes() {
+        long epoch = ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE;
+        byte[] hex = new byte[Announcement.EPOCH_LENGTH];
+        for (int i = hex.length - 1; i >= 0; i--) {
+            hex[i] = HEX_DIGITS[(int) (epoch & 0xf)];
+            epoch >>>= 4;
+        }
+        return hex;
+    }
+
+    /** A reclaim instant as the write script takes it: decimal, {@code 0} (never) without building a string. */
+    private static byte[] reclaimBytes(long reclaimAt) {
+        return reclaimAt == 0 ? ZERO : ascii(Long.toString(reclaimAt));
+    }
+
+    /** {@code value}'s 8 bytes, big-endian. */
+    private static byte[] longBytes(long value) {
+        byte[] bytes = new byte[8];
+        for (int i = 7; i >= 0; i--) {
+            bytes[i] = (byte) value;
+            value >>>= 8;
+        }
+        return bytes;
     }
 
     private static byte[] ascii(String text) {

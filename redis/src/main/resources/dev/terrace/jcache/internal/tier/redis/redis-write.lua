@@ -9,9 +9,14 @@ local function announcement(interest, head, middle, tail)
   if string.byte(head, 18) == 0 then
     return head .. middle .. tail
   end
-  local time = redis.call('TIME')
-  local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-  local wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  -- No interest set (no process has listeners, the common case): no member is live, and neither Redis's clock
+  -- nor the set needs reading.
+  local wanted = {}
+  if redis.call('EXISTS', interest) == 1 then
+    local time = redis.call('TIME')
+    local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
+    wanted = redis.call('ZRANGEBYSCORE', interest, string.format('(%d', now), '+inf')
+  end
   for _, member in ipairs(wanted) do
     if string.sub(member, -2) == ':o' then
       return head .. middle .. tail
@@ -71,6 +76,7 @@ end
 -- live, EXPIRED where not, and writes nothing where it is absent. ARGV[20]: the REMOVED head, ARGV[21]: the
 -- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value). 'c' (replace if it holds)
 -- is 'r' where the live entry's payload is ARGV[23], byte for byte, and writes nothing where it holds another.
+-- A put ('p') and a put if absent ('a') delete nothing: they are sent without ARGV[20] to ARGV[23].
 --
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
