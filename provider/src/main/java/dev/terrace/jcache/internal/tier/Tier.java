@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.function.Function;
 import java.util.function.UnaryOperator;
 
 /**
@@ -167,7 +168,21 @@ public interface Tier<K> extends AutoCloseable {
      * {@link #getAll}; a tier that lists and reads together overrides this (Redis: one round trip per page).
      */
     default Iterator<Map<K, TierEntry>> entryPages(int pageSize) {
-        Iterator<K> keys = keys();
+        return pagesOf(keys(), pageSize, page -> {
+            Map<K, TierEntry> found = getAll(page);
+            Map<K, TierEntry> entries = new LinkedHashMap<>();
+            for (K key : page) {
+                entries.put(key, found.get(key));
+            }
+            return entries;
+        });
+    }
+
+    /**
+     * {@code keys} in pages of up to {@code pageSize}, each page read by {@code read} only when it is asked for.
+     */
+    static <K> Iterator<Map<K, TierEntry>> pagesOf(
+            Iterator<K> keys, int pageSize, Function<List<K>, Map<K, TierEntry>> read) {
         return new Iterator<>() {
             @Override
             public boolean hasNext() {
@@ -183,12 +198,7 @@ public interface Tier<K> extends AutoCloseable {
                 if (page.isEmpty()) {
                     throw new NoSuchElementException();
                 }
-                Map<K, TierEntry> found = getAll(page);
-                Map<K, TierEntry> entries = new LinkedHashMap<>();
-                for (K key : page) {
-                    entries.put(key, found.get(key));
-                }
-                return entries;
+                return read.apply(page);
             }
         };
     }

@@ -861,25 +861,7 @@ public final class TieredStore<K> implements AutoCloseable {
      */
     public Iterator<Map<K, TierEntry>> entryPages(int pageSize) {
         if (!nearTiers.isEmpty()) {
-            Iterator<K> keys = keys();
-            return new Iterator<>() {
-                @Override
-                public boolean hasNext() {
-                    return keys.hasNext();
-                }
-
-                @Override
-                public Map<K, TierEntry> next() {
-                    List<K> page = new ArrayList<>(pageSize);
-                    while (page.size() < pageSize && keys.hasNext()) {
-                        page.add(keys.next());
-                    }
-                    if (page.isEmpty()) {
-                        throw new java.util.NoSuchElementException();
-                    }
-                    return getAll(page);
-                }
-            };
+            return Tier.pagesOf(keys(), pageSize, this::getAll);
         }
         Iterator<Map<K, TierEntry>> pages;
         try {
