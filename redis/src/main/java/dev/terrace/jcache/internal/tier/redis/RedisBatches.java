@@ -270,7 +270,7 @@ final class RedisBatches<K> {
             List<Object> args = new ArrayList<>(5 + shared.length + 3 * page.size());
             args.add(originBytes);
             args.add(logLengthBytes);
-            args.add(ascii(RedisTier.newEpoch()));
+            args.add(RedisTier.newEpochBytes());
             args.add(channel);
             args.add(mode);
             args.addAll(List.of((Object[]) shared));
@@ -445,7 +445,7 @@ final class RedisBatches<K> {
             List<Object> args = new ArrayList<>(5 + 6 * page.size());
             args.add(originBytes);
             args.add(logLengthBytes);
-            args.add(ascii(RedisTier.newEpoch()));
+            args.add(RedisTier.newEpochBytes());
             args.add(channel);
             args.add(OPTIMISTIC);
             for (int index : page) {

@@ -161,9 +161,9 @@ public final class RedisHealth implements AutoCloseable {
     }
 
     /**
-     * The failure of a call whose thread was interrupted while it waited for the reply: no outage (Redis is fine, this caller stopped waiting),
-     * so nothing is marked down and no other call is affected. The thread's interrupt status is kept, as Redisson
-     * keeps it, so that the caller's container or executor still sees it.
+     * The failure of a call whose thread was interrupted while it waited for the reply: no outage (Redis is fine,
+     * this caller stopped waiting), so nothing is marked down and no other call is affected. The thread's interrupt
+     * status is kept, as Redisson keeps it, so that the caller's container or executor still sees it.
      */
     private CacheException interrupted(RuntimeException e) {
         Thread.currentThread().interrupt();

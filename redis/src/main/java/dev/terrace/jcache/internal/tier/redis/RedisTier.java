@@ -498,7 +498,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                         originBytes,
                         keyBytes,
                         ascii(Integer.toString(logLength)),
-                        ascii(newEpoch()),
+                        newEpochBytes(),
                         ascii(layout.channel()),
                         Announcement.changeHead(origin, shard, null),
                         Announcement.changeTail(keyBytes, null, null, null));
@@ -1199,7 +1199,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                                 List.of(prefix + "seq", prefix + "log", prefix + "epoch"),
                                 originBytes,
                                 ascii(Integer.toString(logLength)),
-                                ascii(newEpoch()),
+                                newEpochBytes(),
                                 ascii(layout.channel()),
                                 Announcement.clearHead(origin, shard),
                                 new byte[0]);
@@ -1272,8 +1272,9 @@ public final class RedisTier<K> implements SharedTier<K> {
         return payload == null ? null : codec.decodeValue(payload, 0, payload.length);
     }
 
+    /** A new epoch's name: 16 hex digits of a random number, its top bit set so that none is shorter. */
     static String newEpoch() {
-        return Long.toHexString(ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE);
+        return new String(newEpochBytes(), StandardCharsets.US_ASCII);
     }
 
     private static long nonZeroRandom() {
@@ -1285,7 +1286,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /** {@link #newEpoch}'s name as the scripts take it, made without a string. */
-    private static byte[] newEpochBytes() {
+    static byte[] newEpochBytes() {
         long epoch = ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE;
         byte[] hex = new byte[Announcement.EPOCH_LENGTH];
         for (int i = hex.length - 1; i >= 0; i--) {
