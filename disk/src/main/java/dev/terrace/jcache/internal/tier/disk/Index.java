@@ -101,12 +101,7 @@ final class Index implements AutoCloseable {
     byte[] put(byte[] key, byte[] value) {
         long stamp = lifecycle.readLock();
         try {
-            requireOpen();
-            return map.put(key, value);
-        } catch (Failure e) {
-            throw e;
-        } catch (RuntimeException | Error e) {
-            throw new Failure(file, e);
+            return putUnderTierLock(key, value);
         } finally {
             lifecycle.unlockRead(stamp);
         }
