@@ -74,7 +74,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     static final int LOG_LENGTH = 100_000;
 
     private static final int HEADER = 16;
-    private static final String WRITE_SCRIPT = script("redis-write.lua");
+    private static final RawScript WRITE = new RawScript(script("redis-write.lua"));
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String UNDO_SCRIPT = script("redis-undo.lua");
     private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
@@ -85,6 +85,8 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] ZERO = {'0'};
+    private static final byte[] SIX = {'6'};
+    private static final byte[] SEVEN = {'7'};
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
@@ -734,48 +736,43 @@ public final class RedisTier<K> implements SharedTier<K> {
         long updated = keep ? 0 : capped(updatedExpiresAt);
         boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
         // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[20] on) are
-        // not sent, which spares the client their encoding and copies, and the server their parsing.
-        Object[] arguments = new Object[deletes ? 23 : 19];
-        arguments[0] = ANY_VERSION;
-        arguments[1] = payload;
-        arguments[2] = ZERO;
-        arguments[3] = originBytes;
-        arguments[4] = keyBytes;
-        arguments[5] = logLengthBytes;
-        arguments[6] = newEpochBytes();
-        arguments[7] = channelBytes;
-        arguments[8] = constant.head(EventType.CREATED);
-        arguments[9] = Announcement.tailBeforeOldValue(keyBytes, payload);
-        arguments[10] = mode;
-        arguments[11] = ascii(Long.toString(now));
-        arguments[12] = longBytes(nonZeroRandom());
-        arguments[13] = longBytes(created);
-        arguments[14] = reclaimBytes(creates ? reclaimAt(created) : 0);
-        arguments[15] = keep ? NO_VERSION : longBytes(updated);
-        arguments[16] = reclaimBytes(keep ? 0 : reclaimAt(updated));
-        arguments[17] = constant.head(EventType.UPDATED);
-        arguments[18] = bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC;
+        // not sent, which spares the client their encoding, and the server their parsing. Element 0 is the script's
+        // digest (RawScript), then the number of keys and the keys.
+        Object[] arguments = new Object[8 + (deletes ? 23 : 19)];
+        arguments[1] = SIX;
+        arguments[2] = name;
+        arguments[3] = constant.sequenceKey;
+        arguments[4] = constant.logKey;
+        arguments[5] = constant.epochKey;
+        arguments[6] = lockName(name);
+        arguments[7] = constant.interestKey;
+        arguments[8] = ANY_VERSION;
+        arguments[9] = payload;
+        arguments[10] = ZERO;
+        arguments[11] = originBytes;
+        arguments[12] = keyBytes;
+        arguments[13] = logLengthBytes;
+        arguments[14] = newEpochBytes();
+        arguments[15] = channelBytes;
+        arguments[16] = constant.head(EventType.CREATED);
+        arguments[17] = Announcement.tailBeforeOldValue(keyBytes, payload);
+        arguments[18] = mode;
+        arguments[19] = ascii(Long.toString(now));
+        arguments[20] = longBytes(nonZeroRandom());
+        arguments[21] = longBytes(created);
+        arguments[22] = reclaimBytes(creates ? reclaimAt(created) : 0);
+        arguments[23] = keep ? NO_VERSION : longBytes(updated);
+        arguments[24] = reclaimBytes(keep ? 0 : reclaimAt(updated));
+        arguments[25] = constant.head(EventType.UPDATED);
+        arguments[26] = bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC;
         if (deletes) {
             byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
-            arguments[19] = constant.head(EventType.REMOVED);
-            arguments[20] = constant.head(EventType.EXPIRED);
-            arguments[21] = Arrays.copyOf(tail, tail.length - 4);
-            arguments[22] = expected == null ? NO_VERSION : codec.encodeValue(expected);
+            arguments[27] = constant.head(EventType.REMOVED);
+            arguments[28] = constant.head(EventType.EXPIRED);
+            arguments[29] = Arrays.copyOf(tail, tail.length - 4);
+            arguments[30] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
-        return client.getScript(ByteArrayCodec.INSTANCE)
-                .eval(
-                        name,
-                        RScript.Mode.READ_WRITE,
-                        WRITE_SCRIPT,
-                        RScript.ReturnType.LIST,
-                        List.of(
-                                name,
-                                constant.sequence,
-                                constant.log,
-                                constant.epoch,
-                                lockName(name),
-                                constant.interest),
-                        arguments);
+        return WRITE.callList(client, name, arguments);
     }
 
     /**
@@ -997,36 +994,36 @@ public final class RedisTier<K> implements SharedTier<K> {
      */
     private long write(EntryWrite write, byte[] mode, KeyLocks.Hold hold) {
         ShardWriteArguments constant = shardArguments[write.shard()];
-        List<Object> keys = new ArrayList<>(7);
-        keys.add(write.name());
-        keys.add(constant.sequence);
-        keys.add(constant.log);
-        keys.add(constant.epoch);
-        keys.add(write.lockName());
-        keys.add(constant.interest);
-        byte[][] release = new byte[0][];
-        if (hold != null) {
-            keys.add(KeyLocks.channel(hold.lockName()));
-            release = locks.releaseArguments(hold);
+        boolean releases = hold != null;
+        int keys = releases ? 7 : 6;
+        Object[] arguments = new Object[2 + keys + (releases ? 14 : 11)];
+        arguments[1] = releases ? SEVEN : SIX;
+        arguments[2] = write.name();
+        arguments[3] = constant.sequenceKey;
+        arguments[4] = constant.logKey;
+        arguments[5] = constant.epochKey;
+        arguments[6] = write.lockName();
+        arguments[7] = constant.interestKey;
+        if (releases) {
+            arguments[8] = KeyLocks.channel(hold.lockName());
         }
-        byte[][] common = {
-            write.version(),
-            write.stored(),
-            reclaimBytes(write.reclaimAt()),
-            originBytes,
-            write.keyBytes(),
-            logLengthBytes,
-            newEpochBytes(),
-            channelBytes,
-            write.head(),
-            write.tail(),
-            mode
-        };
-        Object[] arguments = Arrays.copyOf(common, common.length + release.length, Object[].class);
-        System.arraycopy(release, 0, arguments, common.length, release.length);
-        Long seq = client.getScript(ByteArrayCodec.INSTANCE)
-                .eval(write.name(), RScript.Mode.READ_WRITE, WRITE_SCRIPT, RScript.ReturnType.LONG, keys, arguments);
-        return seq;
+        int argv = 2 + keys;
+        arguments[argv] = write.version();
+        arguments[argv + 1] = write.stored();
+        arguments[argv + 2] = reclaimBytes(write.reclaimAt());
+        arguments[argv + 3] = originBytes;
+        arguments[argv + 4] = write.keyBytes();
+        arguments[argv + 5] = logLengthBytes;
+        arguments[argv + 6] = newEpochBytes();
+        arguments[argv + 7] = channelBytes;
+        arguments[argv + 8] = write.head();
+        arguments[argv + 9] = write.tail();
+        arguments[argv + 10] = mode;
+        if (releases) {
+            byte[][] release = locks.releaseArguments(hold);
+            System.arraycopy(release, 0, arguments, argv + 11, release.length);
+        }
+        return WRITE.callLong(client, write.name(), arguments);
     }
 
     /**

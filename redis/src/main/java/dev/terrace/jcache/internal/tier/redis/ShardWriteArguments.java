@@ -1,5 +1,6 @@
 package dev.terrace.jcache.internal.tier.redis;
 
+import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import javax.cache.event.EventType;
 
@@ -14,6 +15,12 @@ final class ShardWriteArguments {
     final String log;
     final String epoch;
     final String interest;
+    /** The four control keys as the write script's KEYS[2], KEYS[3], KEYS[4] and KEYS[6] take them, UTF-8. */
+    final byte[] sequenceKey;
+
+    final byte[] logKey;
+    final byte[] epochKey;
+    final byte[] interestKey;
     private final byte[][] heads;
     private final byte[] noEventHead;
 
@@ -23,6 +30,10 @@ final class ShardWriteArguments {
         this.log = prefix + "log";
         this.epoch = prefix + "epoch";
         this.interest = ListenerInterest.name(prefix);
+        this.sequenceKey = sequence.getBytes(StandardCharsets.UTF_8);
+        this.logKey = log.getBytes(StandardCharsets.UTF_8);
+        this.epochKey = epoch.getBytes(StandardCharsets.UTF_8);
+        this.interestKey = interest.getBytes(StandardCharsets.UTF_8);
         EventType[] types = EventType.values();
         this.heads = new byte[types.length][];
         for (EventType type : types) {
