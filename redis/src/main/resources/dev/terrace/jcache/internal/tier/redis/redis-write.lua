@@ -5,9 +5,24 @@
 -- lease runs out. With no live member: the key alone, and the head's kind (byte 17) 3; with none that wants
 -- old values: the key and the new value, and kind 4; else the whole tail. A change that is no event (event
 -- type, byte 18, zero) has no values to leave out.
-local function announcement(interest, head, middle, tail)
-  if string.byte(head, 18) == 0 then
+--
+--
+-- The tail comes in two parts, so that an old value no listener wants is never copied: tail, the key and the new
+-- value, and old: true for the payload of the entry the script found (current, below), false for none (announced
+-- as length -1), nil where tail is whole already (the old value in it).
+local NO_VALUE = struct.pack('>i4', -1)
+local current = redis.call('GET', KEYS[1])
+local function whole(head, middle, tail, old)
+  if old == nil then
     return head .. middle .. tail
+  elseif old then
+    return head .. middle .. tail .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+  end
+  return head .. middle .. tail .. NO_VALUE
+end
+local function announcement(interest, head, middle, tail, old)
+  if string.byte(head, 18) == 0 then
+    return whole(head, middle, tail, old)
   end
   -- No interest set (no process has listeners, the common case): no member is live, and neither Redis's clock
   -- nor the set needs reading.
@@ -19,7 +34,7 @@ local function announcement(interest, head, middle, tail)
   end
   for _, member in ipairs(wanted) do
     if string.sub(member, -2) == ':o' then
-      return head .. middle .. tail
+      return whole(head, middle, tail, old)
     end
   end
   local keyEnd = 4 + struct.unpack('>i4', tail)
@@ -27,11 +42,11 @@ local function announcement(interest, head, middle, tail)
     return string.sub(head, 1, 16) .. '\3' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, keyEnd)
   end
   local newEnd = keyEnd + 4 + math.max(struct.unpack('>i4', tail, keyEnd + 1), 0)
-  if struct.unpack('>i4', tail, newEnd + 1) < 0 then
-    return head .. middle .. tail
+  if old == false or (old == nil and struct.unpack('>i4', tail, newEnd + 1) < 0) then
+    return whole(head, middle, tail, old)
   end
   return string.sub(head, 1, 16) .. '\4' .. string.sub(head, 18) .. middle .. string.sub(tail, 1, newEnd)
-    .. struct.pack('>i4', -1)
+    .. NO_VALUE
 end
 -- Changes one entry, and logs and announces the change, in one atomic step: everything that can fail is
 -- checked before the first write, because Redis does not roll a script back.
@@ -80,9 +95,9 @@ end
 --
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
--- empty log, so that every process drops the near copies it can no longer prove.
-local current = redis.call('GET', KEYS[1])
-local stored, reclaimAt, head, tail = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10]
+-- empty log, so that every process drops the near copies it can no longer prove. (The entry, current, is read at
+-- the top.)
+local stored, reclaimAt, head, tail, old = ARGV[2], tonumber(ARGV[3]), ARGV[9], ARGV[10], nil
 local mode = ARGV[11]
 local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
 -- Releases the entry's lock once in mode 'u' (see redis-unlock.lua), and returns reply.
@@ -119,7 +134,8 @@ if decided then
   if mode == 'd' or (not live and (mode == 'r' or mode == 'c')) then
     stored = ''
     head = live and ARGV[20] or ARGV[21]
-    tail = ARGV[22] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+    tail = ARGV[22]
+    old = true
   elseif live then
     local expiry = ARGV[16]
     reclaimAt = tonumber(ARGV[17])
@@ -129,11 +145,11 @@ if decided then
     end
     stored = ARGV[13] .. expiry .. ARGV[2]
     head = ARGV[18]
-    tail = ARGV[10] .. struct.pack('>i4', #current - 16) .. string.sub(current, 17)
+    old = true
   else
     stored = ARGV[13] .. ARGV[14] .. ARGV[2]
     reclaimAt = tonumber(ARGV[15])
-    tail = ARGV[10] .. struct.pack('>i4', -1)
+    old = false
   end
 elseif ARGV[11] == '1' then
   if redis.call('EXISTS', KEYS[5]) == 1 then
@@ -178,7 +194,7 @@ elseif reclaimAt < 0 then
 else
   redis.call('SET', KEYS[1], stored)
 end
-redis.call('PUBLISH', ARGV[8], announcement(KEYS[6], head, epoch .. string.format('%020d', seq), tail))
+redis.call('PUBLISH', ARGV[8], announcement(KEYS[6], head, epoch .. string.format('%020d', seq), tail, old))
 if decided then
   return found(seq)
 end
