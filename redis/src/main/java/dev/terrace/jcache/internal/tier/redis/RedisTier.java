@@ -31,6 +31,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
 import java.util.UUID;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
@@ -38,6 +39,8 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.UnaryOperator;
 import javax.cache.CacheException;
 import javax.cache.event.EventType;
@@ -98,6 +101,8 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] DECIDED_REPLACE_IF_HOLDS = {'c'};
     private static final long LOCKED = -2;
     private static final int OPTIMISTIC_ATTEMPTS = 8;
+    /** How many quiet announcements (see {@link #quiet}) wait at most before they are applied. */
+    private static final int QUIET_LIMIT = 64;
     /** The default of {@link #withLockWait}. */
     static final Duration LOCK_WAIT = Duration.ofSeconds(10);
     /**
@@ -133,6 +138,25 @@ public final class RedisTier<K> implements SharedTier<K> {
     private final KeyLocks locks;
     private final ListenerInterest interest;
     private final AtomicBoolean subscribedOnce = new AtomicBoolean();
+    /**
+     * Announcements received and not yet applied, in the order they came; applied on the coherence thread by {@link
+     * #applyArrived}, which is scheduled at once for all but a quiet one (see {@link #quiet}).
+     */
+    private final ConcurrentLinkedQueue<Announcement> arrived = new ConcurrentLinkedQueue<>();
+    /** Quiet announcements waiting in {@link #arrived} since it was last applied. */
+    private final AtomicInteger queued = new AtomicInteger();
+
+    private final AtomicBoolean applyScheduled = new AtomicBoolean();
+    /** How many tasks the subscription handed to the coherence thread, for tests. */
+    private final AtomicLong coherenceTasks = new AtomicLong();
+    /**
+     * Per shard, the epoch and sequence number of the last announcement the subscription received, as far as it
+     * tells whether the next is quiet; guarded by itself.
+     */
+    private final String[] heardEpochs;
+
+    private final long[] heardSequences;
+
     private volatile CoherenceLog log;
     private volatile Invalidations<K> invalidations;
     private ScheduledFuture<?> upkeep;
@@ -184,6 +208,8 @@ public final class RedisTier<K> implements SharedTier<K> {
         for (int shard = 0; shard < shardArguments.length; shard++) {
             shardArguments[shard] = new ShardWriteArguments(layout, shard, origin);
         }
+        this.heardEpochs = new String[layout.count()];
+        this.heardSequences = new long[layout.count()];
         this.nearDirectory = nearDirectory;
         this.journal = nearDirectory == null ? null : new OutageJournal(nearDirectory.resolve("redis-outage.journal"));
         health.probeWithin(connection.settings().namespace());
@@ -367,8 +393,12 @@ public final class RedisTier<K> implements SharedTier<K> {
         }
     }
 
-    /** Every second: poll the log's position (see {@link CoherenceLog#poll}) and save it. */
+    /**
+     * Every second: apply the announcements waiting (see {@link #quiet}), poll the log's position (see {@link
+     * CoherenceLog#poll}) and save it.
+     */
     private void upkeep() {
+        applyArrived();
         try {
             if (!health.isDown() && refusal == null) {
                 health.run(log::poll);
@@ -401,7 +431,10 @@ public final class RedisTier<K> implements SharedTier<K> {
         messageListener = channel.addListener(byte[].class, (topic, message) -> {
             // The head alone: the changes are decoded only when another process made them (CoherenceLog.deliver).
             Announcement announcement = Announcement.parse(message);
-            coherence.execute(() -> log.onAnnouncement(announcement));
+            arrived.add(announcement);
+            if (!quiet(announcement) || queued.incrementAndGet() >= QUIET_LIMIT) {
+                scheduleApply();
+            }
         });
         statusListener = channel.addListener(new StatusListener() {
             @Override
@@ -422,6 +455,55 @@ public final class RedisTier<K> implements SharedTier<K> {
             public void onUnsubscribe(String name) {}
         });
         keyspace.start(key -> coherence.execute(() -> removedInRedis(key)));
+    }
+
+    /**
+     * Whether {@code announcement} can wait to be applied: a change this process made, in the epoch the last one
+     * received was in, right after it in sequence. Applying it only notes its sequence number ({@link
+     * CoherenceLog} passes over a process's own changes), so it does not wake the coherence thread on its own; the
+     * next announcement that is not quiet, the next poll ({@link #upkeep}) or a full queue ({@link #QUIET_LIMIT})
+     * applies it, before anything later. An own change that started a new epoch, or that follows a gap, is not quiet:
+     * it tells this process to drop its near copies, or to read the log, now.
+     */
+    private boolean quiet(Announcement announcement) {
+        int shard = announcement.shard();
+        if (shard >= heardEpochs.length) {
+            return false;
+        }
+        synchronized (heardEpochs) {
+            boolean inSequence =
+                    announcement.epoch().equals(heardEpochs[shard]) && announcement.seq() == heardSequences[shard] + 1;
+            heardEpochs[shard] = announcement.epoch();
+            heardSequences[shard] = announcement.seq();
+            return inSequence
+                    && !announcement.cleared()
+                    && announcement.origin().equals(origin);
+        }
+    }
+
+    private void scheduleApply() {
+        if (applyScheduled.compareAndSet(false, true)) {
+            coherenceTasks.incrementAndGet();
+            coherence.execute(this::applyArrived);
+        }
+    }
+
+    /**
+     * Applies the announcements received so far, in order; on the coherence thread, before anything there reads or
+     * moves the log's position (a poll, a catch-up, saving the position).
+     */
+    private void applyArrived() {
+        applyScheduled.set(false);
+        Announcement announcement;
+        while ((announcement = arrived.poll()) != null) {
+            queued.set(0);
+            try {
+                log.onAnnouncement(announcement);
+            } catch (RuntimeException e) {
+                // Redis went away while a gap was replayed: the recovery or the next poll catches up.
+                LOG.debug("Cache {}: an announcement could not be applied", cacheName, e);
+            }
+        }
     }
 
     /** Redis removed the entry of {@code key} behind Terrace's back (see {@link KeyspaceWatch}). */
@@ -672,6 +754,11 @@ public final class RedisTier<K> implements SharedTier<K> {
             return Map.of();
         }
         return health.call(() -> batches.removeAllDecided(keys, now));
+    }
+
+    /** How many tasks the subscription handed to the coherence thread so far (each one wakes it). */
+    long coherenceTasks() {
+        return coherenceTasks.get();
     }
 
     /** The process that makes this tier's changes, as announcements name it. */
@@ -1221,6 +1308,7 @@ public final class RedisTier<K> implements SharedTier<K> {
             upkeep.cancel(false);
             CoherenceLog closing = log;
             await(coherence.submit(() -> {
+                applyArrived();
                 if (!health.isDown()) {
                     try {
                         // Applies what is still on its way, so the saved position is as recent as it can be.
