@@ -89,6 +89,9 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] ZERO = {'0'};
     private static final byte[] SIX = {'6'};
+    /** The bytes of a decided write's fixed-size arguments, packed into one (see {@code redis-write.lua}). */
+    private static final int DECISION_LENGTH = 6 * 8 + 2;
+
     private static final byte[] SEVEN = {'7'};
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPTIMISTIC = {'1'};
@@ -822,10 +825,10 @@ public final class RedisTier<K> implements SharedTier<K> {
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
         boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
-        // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[20] on) are
+        // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[14] on) are
         // not sent, which spares the client their encoding, and the server their parsing. Element 0 is the script's
         // digest (RawScript), then the number of keys and the keys.
-        Object[] arguments = new Object[8 + (deletes ? 23 : 19)];
+        Object[] arguments = new Object[8 + (deletes ? 17 : 13)];
         arguments[1] = SIX;
         arguments[2] = name;
         arguments[3] = constant.sequenceKey;
@@ -844,20 +847,23 @@ public final class RedisTier<K> implements SharedTier<K> {
         arguments[16] = constant.head(EventType.CREATED);
         arguments[17] = Announcement.tailBeforeOldValue(keyBytes, payload);
         arguments[18] = mode;
-        arguments[19] = ascii(Long.toString(now));
-        arguments[20] = longBytes(nonZeroRandom());
-        arguments[21] = longBytes(created);
-        arguments[22] = reclaimBytes(creates ? reclaimAt(created) : 0);
-        arguments[23] = keep ? NO_VERSION : longBytes(updated);
-        arguments[24] = reclaimBytes(keep ? 0 : reclaimAt(updated));
-        arguments[25] = constant.head(EventType.UPDATED);
-        arguments[26] = bringsValue ? OPTIMISTIC : NOT_OPTIMISTIC;
+        arguments[19] = ByteBuffer.allocate(DECISION_LENGTH)
+                .putLong(now)
+                .putLong(nonZeroRandom())
+                .putLong(created)
+                .putLong(creates ? reclaimAt(created) : 0)
+                .putLong(updated)
+                .putLong(keep ? 0 : reclaimAt(updated))
+                .put(keep ? (byte) '1' : (byte) '0')
+                .put(bringsValue ? (byte) '1' : (byte) '0')
+                .array();
+        arguments[20] = constant.head(EventType.UPDATED);
         if (deletes) {
             byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
-            arguments[27] = constant.head(EventType.REMOVED);
-            arguments[28] = constant.head(EventType.EXPIRED);
-            arguments[29] = Arrays.copyOf(tail, tail.length - 4);
-            arguments[30] = expected == null ? NO_VERSION : codec.encodeValue(expected);
+            arguments[21] = constant.head(EventType.REMOVED);
+            arguments[22] = constant.head(EventType.EXPIRED);
+            arguments[23] = Arrays.copyOf(tail, tail.length - 4);
+            arguments[24] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
         return WRITE.callList(client, name, arguments);
     }
@@ -1384,16 +1390,6 @@ public final class RedisTier<K> implements SharedTier<K> {
     /** A reclaim instant as the write script takes it: decimal, {@code 0} (never) without building a string. */
     private static byte[] reclaimBytes(long reclaimAt) {
         return reclaimAt == 0 ? ZERO : ascii(Long.toString(reclaimAt));
-    }
-
-    /** {@code value}'s 8 bytes, big-endian. */
-    private static byte[] longBytes(long value) {
-        byte[] bytes = new byte[8];
-        for (int i = 7; i >= 0; i--) {
-            bytes[i] = (byte) value;
-            value >>>= 8;
-        }
-        return bytes;
     }
 
     private static byte[] ascii(String text) {

@@ -77,21 +77,22 @@ end
 -- picks the creation when the entry is absent or expired at the put's instant, else the update, and announces
 -- it as CREATED or UPDATED (with the old value) exactly as the caller would have. Then ARGV[1] and ARGV[3] are
 -- unused, ARGV[2] is the new value's payload, ARGV[9] the CREATED head, ARGV[10] the tail without the old value
--- (key and new value); ARGV[12]: the put's instant (epoch milliseconds); ARGV[13]: the new version (8 bytes);
--- ARGV[14]: the creation's expiry instant (8 bytes), ARGV[15]: its reclaim instant (0: never); ARGV[16]: the
--- update's expiry instant (8 bytes), '' to keep the entry's (and its reclaim instant), ARGV[17]: its reclaim
--- instant; ARGV[18]: the UPDATED head; ARGV[19]: '1' to return the whole entry found. Returns {sequence, the
--- entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when
--- none, {-2} while the entry is locked.
+-- (key and new value); ARGV[12]: the decision, 50 bytes (each argument costs the client a buffer and the server a
+-- string, so the fixed-size ones travel as one): the put's instant (epoch milliseconds, 8 bytes big-endian, as
+-- every instant here), the new version (8 bytes), the creation's expiry instant, its reclaim instant (0: never),
+-- the update's expiry instant, its reclaim instant, then '1' to keep the entry's expiry and reclaim instants on
+-- an update ('0': the update's), and '1' to return the whole entry found; ARGV[13]: the UPDATED head. Returns
+-- {sequence, the entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or not,
+-- {sequence} when none, {-2} while the entry is locked.
 --
 -- The other decided writes take the same arguments and reply, with 0 as the sequence where they write nothing:
 -- 'a' (put if absent) makes the put's creation where the entry is absent or expired, and writes nothing where it
 -- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
 -- EXPIRED), writes nothing where it is absent; 'd' (remove) deletes the entry, announced as REMOVED where it is
--- live, EXPIRED where not, and writes nothing where it is absent. ARGV[20]: the REMOVED head, ARGV[21]: the
--- EXPIRED head, ARGV[22]: a deletion's tail before the old value (key, no new value). 'c' (replace if it holds)
--- is 'r' where the live entry's payload is ARGV[23], byte for byte, and writes nothing where it holds another.
--- A put ('p') and a put if absent ('a') delete nothing: they are sent without ARGV[20] to ARGV[23].
+-- live, EXPIRED where not, and writes nothing where it is absent. ARGV[14]: the REMOVED head, ARGV[15]: the
+-- EXPIRED head, ARGV[16]: a deletion's tail before the old value (key, no new value). 'c' (replace if it holds)
+-- is 'r' where the live entry's payload is ARGV[17], byte for byte, and writes nothing where it holds another.
+-- A put ('p') and a put if absent ('a') delete nothing: they are sent without ARGV[14] to ARGV[17].
 --
 -- When the cache's control keys are gone or damaged (evicted under an allkeys-* policy, deleted by hand), the
 -- sequence could go backwards and the log could refuse the record: the script then starts a new epoch with an
@@ -115,7 +116,7 @@ end
 -- The reply of a decided write: its sequence number (0: nothing written), and the entry it found.
 local function found(seq)
   if current then
-    if ARGV[19] == '1' then
+    if string.byte(ARGV[12], 50) == 49 then
       return {seq, current}
     end
     return {seq, string.sub(current, 1, 16)}
@@ -126,29 +127,30 @@ if decided then
   if redis.call('EXISTS', KEYS[5]) == 1 then
     return {-2}
   end
-  local live = current and struct.unpack('>i8', current, 9) > tonumber(ARGV[12])
+  local decision = ARGV[12]
+  local live = current and struct.unpack('>i8', current, 9) > struct.unpack('>i8', decision, 1)
   if (mode == 'a' and live) or (not current and mode ~= 'p' and mode ~= 'a')
-      or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[23]) then
+      or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[17]) then
     return found(0)
   end
   if mode == 'd' or (not live and (mode == 'r' or mode == 'c')) then
     stored = ''
-    head = live and ARGV[20] or ARGV[21]
-    tail = ARGV[22]
+    head = live and ARGV[14] or ARGV[15]
+    tail = ARGV[16]
     old = true
   elseif live then
-    local expiry = ARGV[16]
-    reclaimAt = tonumber(ARGV[17])
-    if expiry == '' then
-      expiry = string.sub(current, 9, 16)
-      reclaimAt = -1
+    local expiry = string.sub(current, 9, 16)
+    reclaimAt = -1
+    if string.byte(decision, 49) ~= 49 then
+      expiry = string.sub(decision, 33, 40)
+      reclaimAt = struct.unpack('>i8', decision, 41)
     end
-    stored = ARGV[13] .. expiry .. ARGV[2]
-    head = ARGV[18]
+    stored = string.sub(decision, 9, 16) .. expiry .. ARGV[2]
+    head = ARGV[13]
     old = true
   else
-    stored = ARGV[13] .. ARGV[14] .. ARGV[2]
-    reclaimAt = tonumber(ARGV[15])
+    stored = string.sub(decision, 9, 24) .. ARGV[2]
+    reclaimAt = struct.unpack('>i8', decision, 25)
     old = false
   end
 elseif ARGV[11] == '1' then
