@@ -47,7 +47,8 @@ import org.openjdk.jmh.infra.ThreadParams;
  * tagged key and a fresh 121-byte stored value, {@link #journalAppendOnly} appends the tier's record to a journal
  * of its own with no index update, and {@link #journalThenMapDbPut} does both as the tier does (the MapDB put as
  * the record's index update). If the journal's pages pushed the index out of the CPU caches, the third would
- * cost more than the first two together.
+ * cost more than the first two together; {@link #mapDbPutThenJournalAppend} does the same two outside the
+ * journal's index hand-off.
  *
  * <p>Every thread starts at its own place in the key sequence, so that 4 threads work on different keys at
  * any moment (as independent writers would) rather than queueing on the same key's lock.
@@ -177,6 +178,19 @@ public class DiskPutBenchmark {
         byte[] key = shapes.keys[cursor.next(keys)];
         byte[] stored = shapes.stored.clone();
         long seq = journal.journal.appendPut(key, stored, 20, s -> store.map.put(key, stored));
+        journal.compactIfDue();
+        return seq;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long mapDbPutThenJournalAppend(
+            RawMapDbTierMode store, JournalOnly journal, TierShapes shapes, Cursor cursor, DiskTierBenchmark.Keys keys)
+            throws IOException {
+        byte[] key = shapes.keys[cursor.next(keys)];
+        byte[] stored = shapes.stored.clone();
+        store.map.put(key, stored);
+        long seq = journal.journal.appendPut(key, stored, 20, s -> {});
         journal.compactIfDue();
         return seq;
     }
