@@ -1,6 +1,8 @@
 package dev.terrace.benchmarks;
 
 import dev.terrace.jcache.internal.tier.TierEntry;
+import dev.terrace.jcache.internal.tier.disk.JournalProbe;
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
@@ -39,6 +41,14 @@ import org.openjdk.jmh.infra.ThreadParams;
  *   <li>{@link #heapDiskPut}: {@code Cache.put} on a store-by-value {@code heap+disk} cache: the JCache layer,
  *       the disk tier, then the heap copy.
  * </ul>
+ *
+ * <p>Three variants separate a put's journal append from the MapDB put that follows it (issue 15, fifth pass:
+ * MapDB's put costs more inside the tier than alone): {@link #rawMapDbPutTierShaped} stores the tier's 10-byte
+ * tagged key and a fresh 121-byte stored value, {@link #journalAppendOnly} appends the tier's record to a journal
+ * of its own with no index update, and {@link #journalThenMapDbPut} does both as the tier does (the MapDB put as
+ * the record's index update). If the journal's pages pushed the index out of the CPU caches, the third would
+ * cost more than the first two together; {@link #mapDbPutThenJournalAppend} does the same two outside the
+ * journal's index hand-off.
  *
  * <p>Every thread starts at its own place in the key sequence, so that 4 threads work on different keys at
  * any moment (as independent writers would) rather than queueing on the same key's lock.
@@ -96,6 +106,93 @@ public class DiskPutBenchmark {
             db.close();
             BenchmarkSupport.deleteRecursively(directory);
         }
+    }
+
+    /** The tier's shapes: its tagged key bytes, and a stored value (a 20-byte header, the tag, 100 bytes). */
+    @State(Scope.Benchmark)
+    public static class TierShapes {
+        byte[][] keys;
+        byte[] stored;
+
+        @Setup(Level.Trial)
+        public void make(DiskTierBenchmark.Keys plain) {
+            keys = new byte[plain.bytes.length][];
+            for (int i = 0; i < keys.length; i++) {
+                keys[i] = new byte[plain.bytes[i].length + 1];
+                keys[i][0] = 2;
+                System.arraycopy(plain.bytes[i], 0, keys[i], 1, plain.bytes[i].length);
+            }
+            stored = new byte[20 + 1 + plain.value.length];
+            stored[20] = 1;
+            System.arraycopy(plain.value, 0, stored, 21, plain.value.length);
+        }
+    }
+
+    /** A journal of its own, emptied whenever it passes the size at which the tier's would be compacted. */
+    @State(Scope.Benchmark)
+    public static class JournalOnly {
+        private static final long COMPACT_AT = BenchmarkSupport.DISK_MAX_MB * 1024L * 1024L / 16;
+        Path directory;
+        JournalProbe journal;
+
+        @Setup(Level.Trial)
+        public void open() throws IOException {
+            directory = BenchmarkSupport.tempDirectory("terrace-bench-journal-");
+            journal = JournalProbe.open(directory.resolve("journal.log"));
+        }
+
+        void compactIfDue() throws IOException {
+            if (journal.size() > COMPACT_AT) {
+                journal.reset();
+            }
+        }
+
+        @TearDown(Level.Trial)
+        public void close() throws IOException {
+            journal.close();
+            BenchmarkSupport.deleteRecursively(directory);
+        }
+    }
+
+    @Benchmark
+    @Threads(1)
+    public byte[] rawMapDbPutTierShaped(
+            RawMapDbTierMode store, TierShapes shapes, Cursor cursor, DiskTierBenchmark.Keys keys) {
+        return store.map.put(shapes.keys[cursor.next(keys)], shapes.stored.clone());
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long journalAppendOnly(JournalOnly journal, TierShapes shapes, Cursor cursor, DiskTierBenchmark.Keys keys)
+            throws IOException {
+        long seq = journal.journal.appendPut(shapes.keys[cursor.next(keys)], shapes.stored.clone(), 20, s -> {});
+        journal.compactIfDue();
+        return seq;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long journalThenMapDbPut(
+            RawMapDbTierMode store, JournalOnly journal, TierShapes shapes, Cursor cursor, DiskTierBenchmark.Keys keys)
+            throws IOException {
+        byte[] key = shapes.keys[cursor.next(keys)];
+        byte[] stored = shapes.stored.clone();
+        long seq = journal.journal.appendPut(key, stored, 20, s -> store.map.put(key, stored));
+        journal.compactIfDue();
+        return seq;
+    }
+
+    @Benchmark
+    @Threads(1)
+    public long mapDbPutThenJournalAppend(
+            RawMapDbTierMode store, JournalOnly journal, TierShapes shapes, Cursor cursor, DiskTierBenchmark.Keys keys)
+            throws IOException {
+        byte[] key = shapes.keys[cursor.next(keys)];
+        byte[] stored = shapes.stored.clone();
+        store.map.put(key, stored);
+        long seq = journal.journal.appendPut(key, stored, 20, s -> {});
+        journal.compactIfDue();
+        return seq;
     }
 
     @Benchmark

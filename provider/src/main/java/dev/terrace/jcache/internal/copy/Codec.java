@@ -80,7 +80,7 @@ public final class Codec {
 
     private byte[] encode(Object object) {
         if (object instanceof String string) {
-            return tagged(STRING, string.getBytes(StandardCharsets.UTF_8));
+            return encodeString(string);
         }
         if (object instanceof Long number) {
             return ByteBuffer.allocate(9).put(LONG).putLong(number).array();
@@ -108,6 +108,24 @@ public final class Codec {
             case SERIALIZED_OBJECT -> serializer.deserialize(Arrays.copyOfRange(bytes, from, from + size), filter);
             default -> throw new CacheException("Unknown encoding " + bytes[offset] + " of a key or value");
         };
+    }
+
+    /**
+     * The tag and the UTF-8 bytes of {@code string} in one array when it is ASCII (most keys): the same bytes as
+     * {@code tagged(STRING, string.getBytes(UTF_8))} without the intermediate array.
+     */
+    private static byte[] encodeString(String string) {
+        int length = string.length();
+        byte[] bytes = new byte[length + 1];
+        bytes[0] = STRING;
+        for (int i = 0; i < length; i++) {
+            char c = string.charAt(i);
+            if (c >= 0x80) {
+                return tagged(STRING, string.getBytes(StandardCharsets.UTF_8));
+            }
+            bytes[i + 1] = (byte) c;
+        }
+        return bytes;
     }
 
     private static byte[] tagged(byte tag, byte[] payload) {

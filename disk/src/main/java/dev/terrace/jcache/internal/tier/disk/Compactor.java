@@ -7,7 +7,6 @@ import dev.terrace.jcache.internal.tier.TierListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Clock;
-import java.util.Arrays;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Consumer;
@@ -36,9 +35,6 @@ final class Compactor<K> {
      * well within the journal's share of it (twice the budget for live data: half the bound).
      */
     private static final long MIN_JOURNAL_BYTES = 1 << 20;
-
-    /** Up to this many entries, a compaction lists the live records' sequence numbers (8 bytes each) first. */
-    private static final int MAX_LISTED = 4_000_000;
 
     private final Tier<K> tier;
     private final StoreDirectory directory;
@@ -110,19 +106,20 @@ final class Compactor<K> {
      */
     void compact(Journal journal, Index index, long evictBytes) throws IOException {
         long now = clock.millis();
-        // The records that wrote the values held now: every other record is dead, known without a lookup (the
-        // lookups of the dead records were most of a compaction). A sequence number names one record.
-        long[] live = index.writtenBy(MAX_LISTED);
-        long oversized = evictBytes > 0 ? oversizedBytes(journal, index, live) : 0;
+        // The index lists the records that wrote the values it holds: every other record is dead, known without a
+        // lookup (the lookups of the dead records were most of a compaction). A sequence number names one record.
+        long oversized = evictBytes > 0 ? oversizedBytes(journal, index) : 0;
         long[] evicted = {0, 0, 0}; // all, ordinary, too large
         try (Journal.Rewrite rewrite = journal.startRewrite()) {
-            journal.reader().scan(liveOnly(live, record -> {
+            journal.reader().scan(liveOnly(index, record -> {
                 if (record.type() != Journal.PUT) {
                     return;
                 }
                 byte[] stored = index.get(record.key());
-                // A record other than the one that wrote the key's current value is dead: leave it behind.
+                // A record other than the one that wrote the key's current value is dead: leave it behind. Listed,
+                // it wrote a value a read dropped as damaged: the index forgets it.
                 if (!StoredValue.isWrittenBy(stored, record.seq())) {
+                    index.forget(record.seq());
                     return;
                 }
                 long size = StoredValue.footprint(record.key(), stored);
@@ -159,9 +156,9 @@ final class Compactor<K> {
     }
 
     /** The bytes of the live entries too large to ever fit the budget, which are evicted before any other. */
-    private long oversizedBytes(Journal journal, Index index, long[] live) throws IOException {
+    private long oversizedBytes(Journal journal, Index index) throws IOException {
         long[] oversized = {0};
-        journal.reader().scan(liveOnly(live, record -> {
+        journal.reader().scan(liveOnly(index, record -> {
             if (record.type() == Journal.PUT && record.key().length + (long) record.value().length > liveBudget) {
                 byte[] stored = index.get(record.key());
                 if (StoredValue.isWrittenBy(stored, record.seq())) {
@@ -173,15 +170,15 @@ final class Compactor<K> {
     }
 
     /**
-     * A scan that hands {@code visitor} only the records that may have written a value held now, by the sorted
-     * sequence numbers {@code live} of those that did (every record when they could not be listed: the visitor then
-     * looks each up); the dead ones are verified and skipped without their key and value being copied out.
+     * A scan that hands {@code visitor} only the records that may have written a value held now, by the sequence
+     * numbers {@code index} lists; the dead ones are verified and skipped without their key and value being
+     * copied out.
      */
-    private static JournalReader.Visitor liveOnly(long[] live, Consumer<Journal.Entry> visitor) {
+    private static JournalReader.Visitor liveOnly(Index index, Consumer<Journal.Entry> visitor) {
         return new JournalReader.Visitor() {
             @Override
             public boolean wants(long seq) {
-                return live == null || Arrays.binarySearch(live, seq) >= 0;
+                return index.mayHold(seq);
             }
 
             @Override

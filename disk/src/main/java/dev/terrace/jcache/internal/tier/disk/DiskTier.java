@@ -464,6 +464,26 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         return journal.size();
     }
 
+    /** The index in use now (rebuilt first if it failed), for tests that look at or damage it. */
+    Index index() {
+        return usableIndex();
+    }
+
+    /**
+     * Compacts the journal now, due or not (evicting only what the bound requires), for tests that check what a
+     * compaction keeps after each kind of change.
+     */
+    void compactNow() throws IOException {
+        usableIndex();
+        compaction.writeLock().lock();
+        try {
+            requireOpen();
+            compactor.compact(journal, index, compactor.evictBytes(liveBytes.get()));
+        } finally {
+            compaction.writeLock().unlock();
+        }
+    }
+
     @Override
     public void remove(K key) {
         compute(key, current -> null);

@@ -22,9 +22,13 @@ import java.util.function.Consumer;
  */
 final class GroupCommit {
 
-    /** The records of one caller, and how writing them ended. */
-    static final class Commit {
-        final Journal.Append[] appends;
+    /**
+     * The records of one caller, and how writing them ended. A caller with one record commits the record itself
+     * (a {@link Journal.Append} is a commit of one): a put allocates no commit and no array.
+     */
+    static class Commit {
+        /** The records, or {@code null} when this commit is its one record. */
+        private final Journal.Append[] appends;
         /** Set by the leader: the failure to hand to this commit's caller. */
         Throwable failure;
         /** Set by the leader: the sequence number of this commit's last record. */
@@ -34,6 +38,21 @@ final class GroupCommit {
 
         Commit(Journal.Append[] appends) {
             this.appends = appends;
+        }
+
+        /** A commit of one record, the {@link Journal.Append} that extends this. */
+        Commit() {
+            this.appends = null;
+        }
+
+        /** How many records the commit holds. */
+        int records() {
+            return appends == null ? 1 : appends.length;
+        }
+
+        /** The record at {@code i}, in the order they are written. */
+        Journal.Append record(int i) {
+            return appends == null ? (Journal.Append) this : appends[i];
         }
 
         /** The last record's sequence number, or the failure the writer recorded for this commit. */
@@ -87,6 +106,9 @@ final class GroupCommit {
      * in this thread, so the commit is written when this returns, exactly as on the queued path.
      */
     void join(Commit commit, Consumer<List<Commit>> writer) {
+        // A record appended again is a commit again (no other thread sees it before it is queued).
+        commit.failure = null;
+        commit.done = false;
         if (state.compareAndSet(IDLE, SOLO)) {
             solo.add(commit);
             write(solo, writer);

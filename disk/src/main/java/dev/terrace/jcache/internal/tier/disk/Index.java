@@ -24,6 +24,16 @@ import org.mapdb.Serializer;
  * rebuilt at every start), and MapDB clears each part of it as the file grows, so the blocks are claimed when
  * the file grows and a full device makes that growth fail inside this class (as an {@code InternalError} from
  * the bus error) rather than a later write to a hole.
+ *
+ * <p>The index also keeps the sequence numbers of the records that wrote its values ({@link LiveSeqs}), so a
+ * compaction tells live records from dead ones without reading every value back out of MapDB. Every change of
+ * the map here changes them too: {@link #put} and {@link #remove(byte[])} (run by the journal's index updates,
+ * one at a time under the journal's monitor, by a rebuild, or by a compaction under the tier's compaction
+ * write lock), and {@link #clear} (under that write lock). A rebuild makes a new index, numbers and all. The one
+ * exception is {@link #remove(byte[], byte[])}, a read dropping a damaged value with no lock that orders it
+ * against those: it leaves the number, which a compaction then finds dead and forgets ({@link #forget}). So
+ * the numbers are never fewer than the live records (a missing one would lose an entry at the next compaction)
+ * and, after a compaction, exactly those.
  */
 final class Index implements AutoCloseable {
 
@@ -41,6 +51,8 @@ final class Index implements AutoCloseable {
     private final HTreeMap<byte[], byte[]> map;
     /** Held for reading by every access, for writing by close: nothing touches the file once it is unmapped. */
     private final StampedLock lifecycle = new StampedLock();
+    /** The sequence numbers of the records that wrote the values held now (see the class comment). */
+    private final LiveSeqs live = new LiveSeqs();
 
     private boolean closed;
 
@@ -117,7 +129,9 @@ final class Index implements AutoCloseable {
     byte[] putUnderTierLock(byte[] key, byte[] value) {
         try {
             requireOpen();
-            return map.put(key, value);
+            byte[] replaced = map.put(key, value);
+            live.replace(StoredValue.seqOf(replaced), StoredValue.seqOf(value));
+            return replaced;
         } catch (Failure e) {
             throw e;
         } catch (RuntimeException | Error e) {
@@ -125,14 +139,42 @@ final class Index implements AutoCloseable {
         }
     }
 
-    /** Removes {@code key}; returns the value it had. */
+    /**
+     * Removes {@code key}; returns the value it had. Only for the journal's index updates, a rebuild and a
+     * compaction (see the class comment).
+     */
     byte[] remove(byte[] key) {
-        return guard(() -> map.remove(key));
+        return guard(() -> {
+            byte[] removed = map.remove(key);
+            live.remove(StoredValue.seqOf(removed));
+            return removed;
+        });
     }
 
-    /** Removes {@code key} if it still holds {@code value}. */
+    /**
+     * Removes {@code key} if it still holds {@code value} (a damaged value a read drops). Its sequence number
+     * stays listed until a compaction finds its record dead: no lock orders this call against the others.
+     */
     boolean remove(byte[] key, byte[] value) {
         return guard(() -> map.remove(key, value));
+    }
+
+    /**
+     * Whether the record {@code seq} may have written a value held now: always when it did, and also for a value
+     * a read dropped as damaged since the last compaction. Call only while no entry can change (a compaction).
+     */
+    boolean mayHold(long seq) {
+        return live.contains(seq);
+    }
+
+    /** Forgets {@code seq}, whose record a compaction found holds no value now. */
+    void forget(long seq) {
+        live.remove(seq);
+    }
+
+    /** The listed sequence numbers, sorted: for tests that compare them with {@link #writtenBy()}. */
+    long[] listedSeqs() {
+        return guard(live::toSortedArray);
     }
 
     long size() {
@@ -142,29 +184,26 @@ final class Index implements AutoCloseable {
     void clear() {
         guard(() -> {
             map.clear();
+            live.clear();
             return null;
         });
     }
 
     /**
-     * The sequence numbers of the journal records that wrote the values held now, sorted; {@code null} when
-     * the index holds more than {@code limit} entries (the caller then looks each key up instead).
+     * The sequence numbers of the journal records that wrote the values held now, sorted, read out of the values
+     * themselves (every value deserialised): for tests that check {@link #listedSeqs()} against them.
      */
-    long[] writtenBy(int limit) {
+    long[] writtenBy() {
         return guard(() -> {
-            long count = map.sizeLong();
-            if (count > limit) {
-                return null;
-            }
-            long[] seqs = new long[(int) count];
+            long[] seqs = new long[(int) map.sizeLong()];
             int n = 0;
             for (byte[] stored : map.values()) {
                 if (n == seqs.length) {
-                    return null;
+                    seqs = Arrays.copyOf(seqs, n * 2 + 1);
                 }
                 seqs[n++] = StoredValue.seqOf(stored);
             }
-            long[] found = n == seqs.length ? seqs : Arrays.copyOf(seqs, n);
+            long[] found = Arrays.copyOf(seqs, n);
             Arrays.sort(found);
             return found;
         });

@@ -187,7 +187,7 @@ final class Journal implements AutoCloseable {
      * leads the commit it joins. A subclass may override {@link #indexed} instead of passing an index update
      * (one object per record rather than two).
      */
-    static class Append {
+    static class Append extends GroupCommit.Commit {
         final byte type;
         final long expiresAt;
         final byte[] key;
@@ -257,13 +257,25 @@ final class Journal implements AutoCloseable {
      */
     long append(Append... appends) throws IOException {
         for (Append append : appends) {
-            if (!fits(append.key.length, append.valueLength())) {
-                throw new CacheException("A record of " + (append.key.length + (long) append.valueLength())
-                        + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: "
-                        + path.toAbsolutePath());
-            }
+            requireFits(append);
         }
-        GroupCommit.Commit commit = new GroupCommit.Commit(appends);
+        return commit(appends.length == 1 ? appends[0] : new GroupCommit.Commit(appends));
+    }
+
+    /** {@link #append(Append...)} of one record, which is its own commit: no array and no commit object. */
+    long append(Append append) throws IOException {
+        requireFits(append);
+        return commit(append);
+    }
+
+    private void requireFits(Append append) {
+        if (!fits(append.key.length, append.valueLength())) {
+            throw new CacheException("A record of " + (append.key.length + (long) append.valueLength())
+                    + " bytes exceeds the journal's limit of " + MAX_RECORD + " bytes: " + path.toAbsolutePath());
+        }
+    }
+
+    private long commit(GroupCommit.Commit commit) throws IOException {
         // The leader's writes run the index updates (MapDB maps more of its file as it grows, and the JDK closes a
         // file channel an interrupted thread maps or writes with): an interrupted caller leads without its status.
         boolean interrupted = Thread.interrupted();
@@ -325,7 +337,8 @@ final class Journal implements AutoCloseable {
                 commit.failure = failure;
                 continue;
             }
-            for (Append append : commit.appends) {
+            for (int i = 0, records = commit.records(); i < records; i++) {
+                Append append = commit.record(i);
                 try {
                     append.indexed(recordSeq + 1);
                 } catch (RuntimeException | Error e) {
@@ -355,7 +368,8 @@ final class Journal implements AutoCloseable {
         long recordSeq = seq;
         buffer.clear();
         for (GroupCommit.Commit commit : batch) {
-            for (Append append : commit.appends) {
+            for (int i = 0, records = commit.records(); i < records; i++) {
+                Append append = commit.record(i);
                 int bytes = append.bytes();
                 if (bytes > buffer.remaining()) {
                     position = flush(position);

@@ -2,8 +2,12 @@ package dev.terrace.jcache.internal.tier.disk;
 
 import java.io.EOFException;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.channels.FileChannel;
+import java.util.Arrays;
 import java.util.zip.CRC32C;
 
 /**
@@ -54,6 +58,9 @@ final class JournalReader {
     }
 
     private static final int WINDOW = 1 << 20;
+    // Big-endian, as the journal's ByteBuffers write the fields.
+    private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+    private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
 
     private final FileChannel channel;
     private final long end;
@@ -61,6 +68,11 @@ final class JournalReader {
     private final CRC32C crc = new CRC32C();
     private long windowStart = -1;
     private int windowLength;
+    /** The payload of the record {@link #verify} found last: in this array, from this offset, this long. */
+    private byte[] payload;
+
+    private int payloadOffset;
+    private int payloadLength;
 
     JournalReader(FileChannel channel, long end) {
         this.channel = channel;
@@ -80,15 +92,14 @@ final class JournalReader {
             position = 0;
         }
         while (position < end) {
-            ByteBuffer payload = position == 0 ? null : verifiedPayload(position);
-            if (payload != null) {
-                long seq = payload.getLong(1);
+            if (position != 0 && verify(position)) {
+                long seq = (long) LONG.get(payload, payloadOffset + 1);
                 if (visitor.wants(seq)) {
-                    visitor.record(entryOf(payload));
+                    visitor.record(entry());
                 }
                 maxSeq = Math.max(maxSeq, seq);
                 records++;
-                position += Journal.RECORD_OVERHEAD + payload.remaining();
+                position += Journal.RECORD_OVERHEAD + payloadLength;
                 continue;
             }
             long next = nextRecord(Math.max(position + 1, Journal.HEADER_BYTES));
@@ -107,7 +118,7 @@ final class JournalReader {
     /** The first position from {@code from} on where an intact record starts, or -1 when none does. */
     private long nextRecord(long from) throws IOException {
         for (long candidate = from; candidate + Journal.RECORD_OVERHEAD + Journal.PAYLOAD_FIXED <= end; candidate++) {
-            if (readAt(candidate) != null) {
+            if (verify(candidate)) {
                 return candidate;
             }
         }
@@ -116,53 +127,67 @@ final class JournalReader {
 
     /** The intact record at {@code position}, or {@code null} when what is there is torn or damaged. */
     Journal.Entry readAt(long position) throws IOException {
-        ByteBuffer payload = verifiedPayload(position);
-        return payload == null ? null : entryOf(payload);
+        return verify(position) ? entry() : null;
     }
 
     /**
-     * The payload of the intact record at {@code position} (its checksum and fields verified), or {@code null} when
-     * what is there is torn or damaged.
+     * Whether an intact record starts at {@code position} (its checksum and fields verified); if so, its payload
+     * is left in {@link #payload} from {@link #payloadOffset}, {@link #payloadLength} bytes long. Checked in place in
+     * the read window's array: a scan verifies every record of the journal, and a buffer view per record was an
+     * allocation per record.
      */
-    private ByteBuffer verifiedPayload(long position) throws IOException {
+    private boolean verify(long position) throws IOException {
         if (position + Journal.RECORD_OVERHEAD + Journal.PAYLOAD_FIXED > end) {
-            return null;
+            return false;
         }
-        ByteBuffer head = read(position, Journal.RECORD_OVERHEAD);
-        int length = head.getInt(0);
-        int checksum = head.getInt(4);
+        int head = windowOffset(position, Journal.RECORD_OVERHEAD);
+        byte[] bytes = window.array();
+        int length = (int) INT.get(bytes, head);
+        int checksum = (int) INT.get(bytes, head + 4);
         if (length < Journal.PAYLOAD_FIXED
                 || length > Journal.MAX_RECORD
                 || length > end - position - Journal.RECORD_OVERHEAD) {
-            return null;
+            return false;
         }
-        ByteBuffer payload = read(position + Journal.RECORD_OVERHEAD, length);
+        int offset;
+        if (length > WINDOW) {
+            ByteBuffer large = ByteBuffer.allocate(length);
+            readFully(large, position + Journal.RECORD_OVERHEAD);
+            bytes = large.array();
+            offset = 0;
+        } else {
+            offset = windowOffset(position + Journal.RECORD_OVERHEAD, length);
+            bytes = window.array();
+        }
         crc.reset();
-        crc.update(payload.array(), payload.arrayOffset() + payload.position(), length);
+        crc.update(bytes, offset, length);
         if ((int) crc.getValue() != checksum) {
-            return null;
+            return false;
         }
-        byte type = payload.get(0);
-        int keyLength = payload.getInt(17);
+        byte type = bytes[offset];
+        int keyLength = (int) INT.get(bytes, offset + 17);
         if ((type != Journal.PUT && type != Journal.REMOVE)
                 || keyLength < 0
                 || keyLength > length - Journal.PAYLOAD_FIXED) {
-            return null;
+            return false;
         }
-        return payload;
+        payload = bytes;
+        payloadOffset = offset;
+        payloadLength = length;
+        return true;
     }
 
-    /** The record a verified payload holds, its key and value copied out. */
-    private static Journal.Entry entryOf(ByteBuffer payload) {
-        int length = payload.remaining();
-        byte type = payload.get(0);
-        long seq = payload.getLong(1);
-        long expiresAt = payload.getLong(9);
-        int keyLength = payload.getInt(17);
-        byte[] key = new byte[keyLength];
-        payload.get(Journal.PAYLOAD_FIXED, key);
-        byte[] value = new byte[length - Journal.PAYLOAD_FIXED - keyLength];
-        payload.get(Journal.PAYLOAD_FIXED + keyLength, value);
+    /** The record {@link #verify} found, its key and value copied out. */
+    private Journal.Entry entry() {
+        byte[] bytes = payload;
+        int offset = payloadOffset;
+        byte type = bytes[offset];
+        long seq = (long) LONG.get(bytes, offset + 1);
+        long expiresAt = (long) LONG.get(bytes, offset + 9);
+        int keyLength = (int) INT.get(bytes, offset + 17);
+        int keyStart = offset + Journal.PAYLOAD_FIXED;
+        byte[] key = Arrays.copyOfRange(bytes, keyStart, keyStart + keyLength);
+        byte[] value = Arrays.copyOfRange(bytes, keyStart + keyLength, offset + payloadLength);
         return new Journal.Entry(type, seq, expiresAt, key, value);
     }
 
@@ -191,6 +216,15 @@ final class JournalReader {
             readFully(large, position);
             return large.flip();
         }
+        int offset = windowOffset(position, length);
+        return window.duplicate().position(offset).limit(offset + length).slice();
+    }
+
+    /**
+     * Where the {@code length} bytes at {@code position} (which must lie within the journal, and {@code length} be
+     * at most the window's size) lie in the read window's array, read in first if the window does not hold them.
+     */
+    private int windowOffset(long position, int length) throws IOException {
         if (windowStart < 0 || position < windowStart || position + length > windowStart + windowLength) {
             window.clear();
             window.limit((int) Math.min(WINDOW, end - position));
@@ -198,8 +232,7 @@ final class JournalReader {
             windowStart = position;
             windowLength = window.limit();
         }
-        int offset = (int) (position - windowStart);
-        return window.duplicate().position(offset).limit(offset + length).slice();
+        return (int) (position - windowStart);
     }
 
     private void readFully(ByteBuffer buffer, long position) throws IOException {
