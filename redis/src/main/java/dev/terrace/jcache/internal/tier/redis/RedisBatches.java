@@ -182,11 +182,11 @@ final class RedisBatches<K> {
             }
             encoded.add(codec.encodeKey(key));
             byte[] payload = codec.encodeValue(put.value());
-            creations.add(ByteBuffer.allocate(HEADER + payload.length)
-                    .putLong(RedisTier.newVersion())
-                    .putLong(created)
-                    .put(payload)
-                    .array());
+            byte[] creation = new byte[HEADER + payload.length];
+            putLong(creation, 0, RedisTier.newVersion());
+            putLong(creation, 8, created);
+            System.arraycopy(payload, 0, creation, HEADER, payload.length);
+            creations.add(creation);
         }
         byte[][] common = {
             ascii(Long.toString(first.now())),
@@ -339,6 +339,14 @@ final class RedisBatches<K> {
             packed.putInt(key.length).put(key);
         }
         return packed.array();
+    }
+
+    /** Writes {@code value} into {@code bytes} at {@code offset}, big-endian. */
+    private static void putLong(byte[] bytes, int offset, long value) {
+        for (int i = 7; i >= 0; i--) {
+            bytes[offset + i] = (byte) value;
+            value >>>= 8;
+        }
     }
 
     private static byte[] longBytes(long value) {
