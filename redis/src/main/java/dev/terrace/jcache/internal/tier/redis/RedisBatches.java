@@ -23,8 +23,8 @@ import javax.cache.event.EventType;
 
 /**
  * The batch operations of a {@link RedisTier}: many entries read with one {@code MGET} per shard (page), or changed
- * with one script call per shard (page), and the calls of every shard sent together (writes as one pipeline per
- * node, {@link RBatch}), so a batch costs one round trip per node instead of one or two per key.
+ * with one script call per shard (page), and the calls of every shard sent together (all written before the first
+ * reply is awaited), so a batch costs one round trip per node instead of one or two per key.
  *
  * <p>A batch of puts or removals that needs nothing but what the authority finds ({@link #putAllDecided}, {@link
  * #removeAllDecided}) reads nothing first: the script decides each entry itself, as {@code redis-write.lua}'s
