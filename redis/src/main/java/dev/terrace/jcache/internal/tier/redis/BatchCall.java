@@ -1,6 +1,6 @@
 package dev.terrace.jcache.internal.tier.redis;
 
-import java.util.Arrays;
+import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.List;
 
@@ -64,15 +64,21 @@ final class BatchCall {
         return (String) keys[0];
     }
 
-    /** The call's keys, once every entry was added. */
-    List<Object> keys() {
+    /**
+     * The call's arguments as {@link RawScript} takes them, once every entry was added: a free slot for the script,
+     * the number of keys, the keys, then the arguments.
+     */
+    Object[] arguments() {
         if (added != entries) {
             throw new IllegalStateException("a call of " + entries + " entries was given " + added);
         }
-        return Arrays.asList(keys);
-    }
-
-    List<Object> args() {
-        return args;
+        Object[] arguments = new Object[2 + keys.length + args.size()];
+        arguments[1] = Integer.toString(keys.length).getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(keys, 0, arguments, 2, keys.length);
+        int at = 2 + keys.length;
+        for (Object arg : args) {
+            arguments[at++] = arg;
+        }
+        return arguments;
     }
 }

@@ -2,7 +2,6 @@ package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
-import dev.terrace.jcache.internal.shaded.redisson.api.RFuture;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.shaded.redisson.client.protocol.RedisCommands;
@@ -43,7 +42,7 @@ final class RedisBatches<K> {
     /** The most entries one script call reads or writes: Lua's {@code unpack} and the server's latency bound it. */
     static final int PAGE = 500;
 
-    private static final String WRITE_SCRIPT = RedisTier.script("redis-write-batch.lua");
+    private static final RawScript WRITE_SCRIPT = new RawScript(RedisTier.script("redis-write-batch.lua"));
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] DECIDED_PUTS = {'p'};
     private static final byte[] DECIDED_REMOVALS = {'r'};
@@ -526,27 +525,19 @@ final class RedisBatches<K> {
 
     /**
      * Sends one script call per page, all before the first reply is awaited (Redisson writes each node's calls
-     * on its connection at once), and returns their replies in order. Each call goes through Redisson's command
-     * executor with its arguments as the byte arrays they are: {@code RScript} would first wrap each in a buffer
-     * and copy it (kept for a retry after {@code NOSCRIPT}), where the executor keeps the arrays themselves for
-     * that retry. The script is sent by its digest ({@code EVALSHA}), and loaded again where Redis answers {@code
-     * NOSCRIPT}.
+     * on its connection at once), and returns their replies in order. Each call is sent by the script's digest
+     * straight through Redisson's command executor ({@link RawScript}), its arguments the byte arrays they are:
+     * {@code RScript} would wrap each in a buffer and copy it once more for its own retry after {@code NOSCRIPT},
+     * which {@link RawScript} answers by sending the call again as {@code EVAL}.
      */
     private List<Object> run(List<List<Integer>> pages, java.util.function.Function<List<Integer>, BatchCall> callOf) {
-        List<RFuture<List<Object>>> sent = new ArrayList<>(pages.size());
+        List<CompletableFuture<List<Object>>> sent = new ArrayList<>(pages.size());
         for (List<Integer> page : pages) {
             BatchCall call = callOf.apply(page);
-            sent.add(executor()
-                    .evalWriteAsync(
-                            call.routing(),
-                            ByteArrayCodec.INSTANCE,
-                            RedisCommands.EVAL_LIST,
-                            WRITE_SCRIPT,
-                            call.keys(),
-                            call.args().toArray()));
+            sent.add(WRITE_SCRIPT.sendList(client, call.routing(), call.arguments()));
         }
         List<Object> replies = new ArrayList<>(sent.size());
-        for (RFuture<List<Object>> reply : sent) {
+        for (CompletableFuture<List<Object>> reply : sent) {
             replies.add(executor().get(reply));
         }
         return replies;
