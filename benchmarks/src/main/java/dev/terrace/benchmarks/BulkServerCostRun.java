@@ -21,7 +21,10 @@ import javax.cache.Cache;
  * redis-server} and prints what the server counted per operation ({@code INFO commandstats}): calls of each
  * command and the microseconds the server spent in it. The server's time does not depend on how loaded the
  * client's machine is as much as wall-clock time does, and the calls per operation not at all; together with the
- * client's wall time they tell server work from client work and round trips.
+ * client's wall time they tell server work from client work and round trips. Where Linux tells it ({@code
+ * /proc/<pid>/task/<pid>/schedstat}), it also prints the CPU time Redis's main thread spent per operation (the
+ * median of the rounds), which a loaded machine inflates less than the command times {@code INFO commandstats}
+ * measures by the clock.
  *
  * <pre>java -cp benchmarks/target/benchmarks.jar dev.terrace.benchmarks.BulkServerCostRun</pre>
  */
@@ -57,20 +60,24 @@ public final class BulkServerCostRun {
         }
         cache.putAll(all);
         int port = RedisLauncher.port(address);
+        Path schedstat = serverThreadStat(port);
         for (String operation : new String[] {"getAll100", "putAll100", "iterate1000", "removeAll1000"}) {
             for (int warm = 0; warm < 3; warm++) {
                 run(operation, cache, all, window);
             }
             Map<String, long[]> counted = new TreeMap<>();
             long nanos = 0;
+            long[] serverNanos = new long[ROUNDS];
             for (int round = 0; round < ROUNDS; round++) {
                 if (operation.equals("removeAll1000")) {
                     cache.putAll(all);
                 }
                 Map<String, long[]> before = stats(port);
+                long serverBefore = cpuNanos(schedstat);
                 long start = System.nanoTime();
                 run(operation, cache, all, window);
                 nanos += System.nanoTime() - start;
+                serverNanos[round] = cpuNanos(schedstat) - serverBefore;
                 Map<String, long[]> after = stats(port);
                 after.forEach((command, calls) -> {
                     long[] was = before.getOrDefault(command, new long[2]);
@@ -80,7 +87,11 @@ public final class BulkServerCostRun {
                 });
             }
             StringBuilder line = new StringBuilder(String.format(
-                    "%-16s %-14s client wall %7.0f us/op; server, per op:", subject, operation, nanos / 1e3 / ROUNDS));
+                    "%-16s %-14s client wall %7.0f us/op; server thread CPU %s; server, per op:",
+                    subject,
+                    operation,
+                    nanos / 1e3 / ROUNDS,
+                    schedstat == null ? "n/a" : String.format("%.0f us/op (median)", median(serverNanos) / 1e3)));
             for (Map.Entry<String, long[]> command : counted.entrySet()) {
                 if (command.getKey().equals("info") || command.getValue()[0] == 0) {
                     continue;
@@ -112,10 +123,37 @@ public final class BulkServerCostRun {
         }
     }
 
+    /**
+     * The scheduler's statistics of the main thread of the server at {@code port} (its first field: nanoseconds on a
+     * CPU), or {@code null} where the system has none. The thread's CPU time includes the {@code INFO} calls this run
+     * makes, a few microseconds each.
+     */
+    private static Path serverThreadStat(int port) throws IOException {
+        Matcher pid = Pattern.compile("process_id:(\\d+)").matcher(info(port, "server"));
+        if (!pid.find()) {
+            return null;
+        }
+        Path stat = Path.of("/proc", pid.group(1), "task", pid.group(1), "schedstat");
+        return java.nio.file.Files.isReadable(stat) ? stat : null;
+    }
+
+    private static long median(long[] values) {
+        long[] sorted = values.clone();
+        java.util.Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+
+    private static long cpuNanos(Path schedstat) throws IOException {
+        if (schedstat == null) {
+            return 0;
+        }
+        return Long.parseLong(java.nio.file.Files.readString(schedstat).trim().split("\\s+")[0]);
+    }
+
     /** Calls and microseconds per command, as {@code INFO commandstats} counts them. */
     private static Map<String, long[]> stats(int port) throws IOException {
         Map<String, long[]> stats = new TreeMap<>();
-        Matcher matcher = STAT.matcher(info(port));
+        Matcher matcher = STAT.matcher(info(port, "commandstats"));
         while (matcher.find()) {
             stats.put(
                     matcher.group(1), new long[] {Long.parseLong(matcher.group(2)), Long.parseLong(matcher.group(3))});
@@ -123,12 +161,12 @@ public final class BulkServerCostRun {
         return stats;
     }
 
-    private static String info(int port) throws IOException {
+    private static String info(int port, String section) throws IOException {
         try (Socket socket = new Socket()) {
             socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 1_000);
             socket.setSoTimeout(10_000);
             OutputStream out = socket.getOutputStream();
-            out.write("INFO commandstats\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(("INFO " + section + "\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             DataInputStream in = new DataInputStream(socket.getInputStream());
             StringBuilder header = new StringBuilder();

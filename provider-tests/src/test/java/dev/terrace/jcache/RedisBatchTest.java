@@ -117,11 +117,12 @@ class RedisBatchTest {
         Map<String, Long> after = commandStats(server);
 
         assertThat(delta(before, after, "mget"))
-                .as("no read before the write: the script decides each put (50 updates, 50 creations) itself")
-                .isZero();
+                .as("no read before the write: the script decides each put (50 updates, 50 creations) itself, from"
+                        + " its own two MGETs (the entries, the control keys; see BatchWriteCommandsTest)")
+                .isEqualTo(2);
         assertThat(delta(before, after, "get"))
-                .as("each entry read inside the write script, once")
-                .isBetween(100L, 100L + POLLS);
+                .as("no GET per entry, the coherence log's polls aside")
+                .isLessThanOrEqualTo(3L * POLLS);
         assertThat(scriptCalls(before, after))
                 .as("one write script call for 100 puts, besides the coherence log's polls")
                 .isBetween(1L, 1L + POLLS);
@@ -248,8 +249,9 @@ class RedisBatchTest {
                 .as("one log record per script call of 500 removals")
                 .isEqualTo(2);
         assertThat(delta(before, after, "mget"))
-                .as("the walk over the keys answered by the heap's near copies, and no read before the removals")
-                .isZero();
+                .as("the walk over the keys answered by the heap's near copies, and no read before the removals:"
+                        + " only each write script's own two MGETs")
+                .isEqualTo(4);
         assertThat(scriptCalls(before, after))
                 .as("one write script per 500 removals, each deciding its removals itself")
                 .isBetween(2L, 2L + POLLS);
@@ -271,8 +273,8 @@ class RedisBatchTest {
                 .as("each live entry removed counts once")
                 .isEqualTo(1000);
         assertThat(delta(before, after, "mget"))
-                .as("no page of values read before the removals")
-                .isZero();
+                .as("no page of values read before the removals: only each write script's own two MGETs")
+                .isEqualTo(4);
         assertThat(scriptCalls(before, after))
                 .as("one write script per 500 removals, besides the coherence log's polls")
                 .isBetween(2L, 2L + POLLS);

@@ -73,6 +73,38 @@ final class RawScript {
         return executor.get(executor.<R, R>writeAsync(firstKey, ByteArrayCodec.INSTANCE, eval, arguments));
     }
 
+    /**
+     * Sends the script for a list without waiting for its reply, for callers that send several calls before they
+     * wait (see {@link #call} for the arguments); {@code NOSCRIPT} is answered, as there, by sending the call again
+     * as {@code EVAL}. Wait with the executor's {@code get}, as {@code RScript.eval} waits.
+     */
+    java.util.concurrent.CompletableFuture<List<Object>> sendList(
+            RedissonClient client, String firstKey, Object[] arguments) {
+        CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
+        arguments[0] = sha;
+        return executor.<List<Object>, List<Object>>writeAsync(
+                        firstKey, ByteArrayCodec.INSTANCE, EVALSHA_LIST, arguments)
+                .toCompletableFuture()
+                .handle((reply, failure) -> {
+                    Throwable cause =
+                            failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    if (cause == null) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(reply);
+                    }
+                    if (!(cause instanceof RedisException)
+                            || cause.getMessage() == null
+                            || !cause.getMessage().startsWith(NO_SCRIPT)) {
+                        return java.util.concurrent.CompletableFuture.<List<Object>>failedFuture(cause);
+                    }
+                    Object[] asEval = arguments.clone();
+                    asEval[0] = source;
+                    return executor.<List<Object>, List<Object>>writeAsync(
+                                    firstKey, ByteArrayCodec.INSTANCE, EVAL_LIST, asEval)
+                            .toCompletableFuture();
+                })
+                .thenCompose(reply -> reply);
+    }
+
     private static byte[] sha1Hex(byte[] bytes) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(bytes);

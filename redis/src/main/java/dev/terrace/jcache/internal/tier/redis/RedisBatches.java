@@ -2,9 +2,6 @@ package dev.terrace.jcache.internal.tier.redis;
 
 import dev.terrace.jcache.internal.copy.Codec;
 import dev.terrace.jcache.internal.shaded.redisson.Redisson;
-import dev.terrace.jcache.internal.shaded.redisson.api.BatchOptions;
-import dev.terrace.jcache.internal.shaded.redisson.api.RBatch;
-import dev.terrace.jcache.internal.shaded.redisson.api.RScript;
 import dev.terrace.jcache.internal.shaded.redisson.api.RedissonClient;
 import dev.terrace.jcache.internal.shaded.redisson.client.codec.ByteArrayCodec;
 import dev.terrace.jcache.internal.shaded.redisson.client.protocol.RedisCommands;
@@ -25,8 +22,8 @@ import javax.cache.event.EventType;
 
 /**
  * The batch operations of a {@link RedisTier}: many entries read with one {@code MGET} per shard (page), or changed
- * with one script call per shard (page), and the calls of every shard sent together (writes as one pipeline per
- * node, {@link RBatch}), so a batch costs one round trip per node instead of one or two per key.
+ * with one script call per shard (page), and the calls of every shard sent together (all written before the first
+ * reply is awaited), so a batch costs one round trip per node instead of one or two per key.
  *
  * <p>A batch of puts or removals that needs nothing but what the authority finds ({@link #putAllDecided}, {@link
  * #removeAllDecided}) reads nothing first: the script decides each entry itself, as {@code redis-write.lua}'s
@@ -45,19 +42,31 @@ final class RedisBatches<K> {
     /** The most entries one script call reads or writes: Lua's {@code unpack} and the server's latency bound it. */
     static final int PAGE = 500;
 
-    private static final String WRITE_SCRIPT = RedisTier.script("redis-write-batch.lua");
+    private static final RawScript WRITE_SCRIPT = new RawScript(RedisTier.script("redis-write-batch.lua"));
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] DECIDED_PUTS = {'p'};
     private static final byte[] DECIDED_REMOVALS = {'r'};
     private static final byte[] NOTHING = new byte[0];
-    private static final long LOCKED = -2;
+    /** A stored entry's header before its payload: version, then expiry instant (see {@link RedisTier}). */
+    private static final int HEADER = 16;
+    /** What a decided call reports of each entry: a status byte, then the expiry instant found. */
+    private static final int FOUND = 9;
+    /** No entry was found (a put created it, a removal changed nothing). */
+    private static final byte FOUND_NONE = 0;
+    /** An entry was found, live or not, and changed. */
+    private static final byte FOUND_ENTRY = 1;
+    /** The entry is locked by a change that runs user code: left as it is. */
+    private static final byte FOUND_LOCKED = 2;
 
     private final RedisTier<K> tier;
     private final RedissonClient client;
     private final ShardLayout layout;
     private final Codec codec;
     private final byte[] originBytes;
-    private final int logLength;
+    private final byte[] logLengthBytes;
+    private final byte[] channelBytes;
+    /** Each shard's prefix as Redis holds it (UTF-8). */
+    private final byte[][] prefixBytes;
 
     RedisBatches(
             RedisTier<K> tier,
@@ -71,7 +80,12 @@ final class RedisBatches<K> {
         this.layout = layout;
         this.codec = codec;
         this.originBytes = originBytes;
-        this.logLength = logLength;
+        this.logLengthBytes = ascii(Integer.toString(logLength));
+        this.channelBytes = ascii(layout.channel());
+        this.prefixBytes = new byte[layout.count()][];
+        for (int shard = 0; shard < prefixBytes.length; shard++) {
+            prefixBytes[shard] = layout.prefix(shard).getBytes(StandardCharsets.UTF_8);
+        }
     }
 
     /** The entries of those {@code keys} Redis holds. */
@@ -138,17 +152,24 @@ final class RedisBatches<K> {
 
     /**
      * Makes each put of {@code puts} as {@link RedisTier#putDecided} makes one, reading nothing first: one call of
-     * {@code redis-write-batch.lua} in its decided-put mode per shard page, all in one pipeline, which picks each
+     * {@code redis-write-batch.lua} in its decided-put mode per shard page, the pages sent at once, which picks each
      * entry's creation or update by whether it is live at the put's instant, and writes, sequences, logs and
      * announces it. An entry locked by a change that runs user code is put alone afterwards, as {@link
      * RedisTier#putDecided} puts it (waiting for the lock). The puts share one instant and one expiry decision
      * (they are one {@code putAll}); returns what each key held before (left out: nothing).
+     *
+     * <p>The keys travel packed in one argument per call ({@link #packedKeys}), and each entry as one: the
+     * creation's stored bytes (new version, creation's expiry instant, payload), which the script stores as they
+     * are, or takes the update's apart from.
      */
     Map<K, DecidedPut.Found> putAllDecided(Map<K, DecidedPut> puts) {
         List<K> order = new ArrayList<>(puts.keySet());
         DecidedPut first = puts.get(order.get(0));
+        long created = tier.cappedExpiry(first.createdExpiresAt());
+        boolean keep = first.updatedExpiresAt() == DecidedPut.KEEP;
+        long updated = keep ? 0 : tier.cappedExpiry(first.updatedExpiresAt());
         List<byte[]> encoded = new ArrayList<>(order.size());
-        List<byte[]> payloads = new ArrayList<>(order.size());
+        List<byte[]> creations = new ArrayList<>(order.size());
         for (K key : order) {
             DecidedPut put = puts.get(key);
             if (put.now() != first.now()
@@ -159,11 +180,13 @@ final class RedisBatches<K> {
                         "the puts of a batch share one instant and one expiry, and bring" + " back no value");
             }
             encoded.add(codec.encodeKey(key));
-            payloads.add(codec.encodeValue(put.value()));
+            byte[] payload = codec.encodeValue(put.value());
+            byte[] creation = new byte[HEADER + payload.length];
+            putLong(creation, 0, RedisTier.newVersion());
+            putLong(creation, 8, created);
+            System.arraycopy(payload, 0, creation, HEADER, payload.length);
+            creations.add(creation);
         }
-        long created = tier.cappedExpiry(first.createdExpiresAt());
-        boolean keep = first.updatedExpiresAt() == DecidedPut.KEEP;
-        long updated = keep ? 0 : tier.cappedExpiry(first.updatedExpiresAt());
         byte[][] common = {
             ascii(Long.toString(first.now())),
             longBytes(created),
@@ -171,7 +194,7 @@ final class RedisBatches<K> {
             keep ? NOTHING : longBytes(updated),
             ascii(Long.toString(keep ? 0 : RedisTier.reclaimInstant(updated)))
         };
-        Object[][] found = decided(
+        byte[] found = decided(
                 encoded,
                 DECIDED_PUTS,
                 shard -> new byte[][] {
@@ -183,21 +206,17 @@ final class RedisBatches<K> {
                     Announcement.changeHead(tier.origin(), shard, EventType.CREATED),
                     Announcement.changeHead(tier.origin(), shard, EventType.UPDATED)
                 },
-                (args, index) -> {
-                    args.add(encoded.get(index));
-                    args.add(payloads.get(index));
-                    args.add(longBytes(RedisTier.newVersion()));
-                });
-        Map<K, DecidedPut.Found> results = new LinkedHashMap<>();
+                (args, index) -> args.add(creations.get(index)));
+        Map<K, DecidedPut.Found> results = new LinkedHashMap<>(capacity(order.size()));
         for (int i = 0; i < order.size(); i++) {
             K key = order.get(i);
-            if (((Number) found[i][0]).longValue() == LOCKED) {
+            if (found[FOUND * i] == FOUND_LOCKED) {
                 DecidedPut.Found before = tier.putDecided(key, puts.get(key));
                 if (before != null) {
                     results.put(key, before);
                 }
-            } else if (found[i][1] instanceof byte[] header && header.length >= 16) {
-                results.put(key, new DecidedPut.Found(ByteBuffer.wrap(header).getLong(8), null));
+            } else if (found[FOUND * i] == FOUND_ENTRY) {
+                results.put(key, new DecidedPut.Found(expiryFound(found, i), null));
             }
         }
         return results;
@@ -205,10 +224,10 @@ final class RedisBatches<K> {
 
     /**
      * Removes the entry of each of {@code keys}, reading nothing first: one call of {@code redis-write-batch.lua}
-     * in its decided-removal mode per shard page, all in one pipeline, which deletes, sequences, logs and announces
-     * each entry it finds (as {@code REMOVED} with the old value, or {@code EXPIRED} when it had expired at {@code
-     * now}). An entry locked by a change that runs user code is removed alone afterwards, under its lock. Returns
-     * what each key held before (left out: nothing), its value not brought back.
+     * in its decided-removal mode per shard page, the pages sent at once, which deletes, sequences, logs and
+     * announces each entry it finds (as {@code REMOVED} with the old value, or {@code EXPIRED} when it had expired
+     * at {@code now}). An entry locked by a change that runs user code is removed alone afterwards, under its lock.
+     * Returns what each key held before (left out: nothing), its value not brought back.
      */
     Map<K, DecidedPut.Found> removeAllDecided(Collection<? extends K> keys, long now) {
         List<K> order = new ArrayList<>(keys);
@@ -217,7 +236,7 @@ final class RedisBatches<K> {
             encoded.add(codec.encodeKey(key));
         }
         byte[] instant = ascii(Long.toString(now));
-        Object[][] found = decided(
+        byte[] found = decided(
                 encoded,
                 DECIDED_REMOVALS,
                 shard -> new byte[][] {
@@ -225,11 +244,11 @@ final class RedisBatches<K> {
                     Announcement.changeHead(tier.origin(), shard, EventType.REMOVED),
                     Announcement.changeHead(tier.origin(), shard, EventType.EXPIRED)
                 },
-                (args, index) -> args.add(encoded.get(index)));
-        Map<K, DecidedPut.Found> results = new LinkedHashMap<>();
+                (args, index) -> {});
+        Map<K, DecidedPut.Found> results = new LinkedHashMap<>(capacity(order.size()));
         for (int i = 0; i < order.size(); i++) {
             K key = order.get(i);
-            if (((Number) found[i][0]).longValue() == LOCKED) {
+            if (found[FOUND * i] == FOUND_LOCKED) {
                 DecidedPut.Found[] before = {null};
                 tier.compute(key, current -> {
                     before[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), null);
@@ -238,8 +257,8 @@ final class RedisBatches<K> {
                 if (before[0] != null) {
                     results.put(key, before[0]);
                 }
-            } else if (found[i][1] instanceof byte[] header && header.length >= 16) {
-                results.put(key, new DecidedPut.Found(ByteBuffer.wrap(header).getLong(8), null));
+            } else if (found[FOUND * i] == FOUND_ENTRY) {
+                results.put(key, new DecidedPut.Found(expiryFound(found, i), null));
             }
         }
         return results;
@@ -248,55 +267,85 @@ final class RedisBatches<K> {
     /**
      * Runs {@code redis-write-batch.lua} in a decided {@code mode} for the entries {@code encoded}: one call per
      * shard page, with the arguments {@code pageArgs} gives for the page's shard, then {@code entryArgs} adds for
-     * each entry. Returns the script's two items of each entry, in the order of {@code encoded}.
+     * each entry. Returns what the script found of each entry, {@value #FOUND} bytes each in the order of {@code
+     * encoded}: a status ({@link #FOUND_NONE}, {@link #FOUND_ENTRY}, {@link #FOUND_LOCKED}), then the expiry
+     * instant of the entry found.
      */
-    private Object[][] decided(
+    private byte[] decided(
             List<byte[]> encoded,
             byte[] mode,
             java.util.function.IntFunction<byte[][]> pageArgs,
             java.util.function.ObjIntConsumer<List<Object>> entryArgs) {
-        Map<Integer, List<Integer>> byShard = byShard(encoded.size(), i -> layout.shardOf(encoded.get(i)));
-        List<List<Integer>> pages = pages(byShard);
-        byte[] logLengthBytes = ascii(Integer.toString(logLength));
-        byte[] channel = ascii(layout.channel());
+        int[] shards = new int[encoded.size()];
+        for (int i = 0; i < shards.length; i++) {
+            shards[i] = layout.shardOf(encoded.get(i));
+        }
+        List<List<Integer>> pages = pages(byShard(encoded.size(), i -> shards[i]));
         List<Object> replies = run(pages, page -> {
-            int shard = layout.shardOf(encoded.get(page.get(0)));
-            String prefix = layout.prefix(shard);
-            List<Object> keys = new ArrayList<>(3 + 2 * page.size());
-            keys.add(prefix + "seq");
-            keys.add(prefix + "log");
-            keys.add(prefix + "epoch");
+            int shard = shards[page.get(0)];
             byte[][] shared = pageArgs.apply(shard);
-            List<Object> args = new ArrayList<>(5 + shared.length + 3 * page.size());
-            args.add(originBytes);
-            args.add(logLengthBytes);
-            args.add(RedisTier.newEpochBytes());
-            args.add(channel);
-            args.add(mode);
+            List<Object> args = new ArrayList<>(6 + shared.length + page.size());
+            BatchCall call = call(shard, page.size(), mode, args);
             args.addAll(List.of((Object[]) shared));
+            args.add(packedKeys(encoded, page));
             for (int index : page) {
-                String name = layout.entryName(encoded.get(index));
-                keys.add(name);
-                // RedisTier.lockOf's name, from the shard's prefix known here (lockOf looks the shard up again).
-                keys.add(prefix + "lock:" + name.substring(prefix.length()));
+                call.entry(encoded.get(index));
                 entryArgs.accept(args, index);
             }
-            keys.add(ListenerInterest.name(prefix));
-            return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
+            return call;
         });
-        Object[][] found = new Object[encoded.size()][];
+        byte[] found = new byte[FOUND * encoded.size()];
         for (int p = 0; p < pages.size(); p++) {
-            List<?> values = (List<?>) replies.get(p);
             List<Integer> page = pages.get(p);
-            if (values == null || values.size() != 2 * page.size()) {
+            List<?> values = (List<?>) replies.get(p);
+            if (values == null
+                    || values.size() != 2
+                    || !(values.get(1) instanceof byte[] pageFound)
+                    || pageFound.length != FOUND * page.size()) {
                 throw new IllegalStateException("Redis answered a batch of " + page.size() + " changes with "
                         + (values == null ? "nothing" : values.size() + " items") + "; their outcome is unknown");
             }
             for (int i = 0; i < page.size(); i++) {
-                found[page.get(i)] = new Object[] {values.get(2 * i), values.get(2 * i + 1)};
+                System.arraycopy(pageFound, FOUND * i, found, FOUND * page.get(i), FOUND);
             }
         }
         return found;
+    }
+
+    /** The expiry instant of entry {@code i} of what {@link #decided} found (8 bytes, big-endian). */
+    private static long expiryFound(byte[] found, int i) {
+        long expiry = 0;
+        for (int at = FOUND * i + 1; at < FOUND * (i + 1); at++) {
+            expiry = (expiry << 8) | (found[at] & 0xff);
+        }
+        return expiry;
+    }
+
+    /**
+     * The encoded keys of {@code page}, in order, each after its length (4 bytes, big-endian): the log record's
+     * field {@code m} as the script writes it when it changes every entry, and each change's key in its
+     * announcement. One argument for the page, not one per entry: fewer arguments to encode here and to parse on
+     * the server.
+     */
+    private static byte[] packedKeys(List<byte[]> encoded, List<Integer> page) {
+        int length = 0;
+        for (int index : page) {
+            length += 4 + encoded.get(index).length;
+        }
+        ByteBuffer packed = ByteBuffer.allocate(length);
+        for (int index : page) {
+            byte[] key = encoded.get(index);
+            packed.putInt(key.length).put(key);
+        }
+        return packed.array();
+    }
+
+    /** Writes {@code value} into {@code bytes} at {@code offset}, big-endian. */
+    private static void putLong(byte[] bytes, int offset, long value) {
+        for (int i = 7; i >= 0; i--) {
+            bytes[offset + i] = (byte) value;
+            value >>>= 8;
+        }
     }
 
     private static byte[] longBytes(long value) {
@@ -431,40 +480,29 @@ final class RedisBatches<K> {
         if (writes.isEmpty()) {
             return sequences;
         }
-        Map<Integer, List<Integer>> byShard =
-                byShard(writes.size(), i -> writes.get(i).shard());
-        List<List<Integer>> pages = pages(byShard);
-        byte[] logLengthBytes = ascii(Integer.toString(logLength));
-        byte[] channel = ascii(layout.channel());
+        List<List<Integer>> pages =
+                pages(byShard(writes.size(), i -> writes.get(i).shard()));
         List<Object> replies = run(pages, page -> {
-            String prefix = layout.prefix(writes.get(page.get(0)).shard());
-            List<Object> keys = new ArrayList<>(3 + 2 * page.size());
-            keys.add(prefix + "seq");
-            keys.add(prefix + "log");
-            keys.add(prefix + "epoch");
-            List<Object> args = new ArrayList<>(5 + 6 * page.size());
-            args.add(originBytes);
-            args.add(logLengthBytes);
-            args.add(RedisTier.newEpochBytes());
-            args.add(channel);
-            args.add(OPTIMISTIC);
+            List<Object> args = new ArrayList<>(5 + 5 * page.size());
+            BatchCall call = call(writes.get(page.get(0)).shard(), page.size(), OPTIMISTIC, args);
             for (int index : page) {
                 EntryWrite write = writes.get(index);
-                keys.add(write.name());
-                keys.add(write.lockName());
+                call.entry(write.keyBytes());
                 args.add(write.version());
                 args.add(write.stored());
                 args.add(ascii(Long.toString(write.reclaimAt())));
-                args.add(write.keyBytes());
                 args.add(write.head());
                 args.add(write.tail());
             }
-            keys.add(ListenerInterest.name(prefix));
-            return new Call(RScript.Mode.READ_WRITE, WRITE_SCRIPT, keys, args);
+            return call;
         });
         for (int p = 0; p < pages.size(); p++) {
             List<?> values = (List<?>) replies.get(p);
             List<Integer> page = pages.get(p);
+            if (values == null || values.size() != page.size()) {
+                throw new IllegalStateException("Redis answered a batch of " + page.size() + " changes with "
+                        + (values == null ? "nothing" : values.size() + " items") + "; their outcome is unknown");
+            }
             for (int i = 0; i < page.size(); i++) {
                 sequences[page.get(i)] = ((Number) values.get(i)).longValue();
             }
@@ -473,35 +511,35 @@ final class RedisBatches<K> {
     }
 
     /**
-     * Runs one script call per page and returns their replies in order: a lone call as it is, several in one
-     * pipeline, which Redisson sends to each node at once.
+     * Starts the call of {@code redis-write-batch.lua} for {@code entries} entries of {@code shard} in {@code mode}:
+     * the shard's control keys and the arguments every mode takes, added to {@code args}.
      */
-    private List<Object> run(List<List<Integer>> pages, java.util.function.Function<List<Integer>, Call> callOf) {
-        if (pages.size() == 1) {
-            Call call = callOf.apply(pages.get(0));
-            Object reply = client.getScript(ByteArrayCodec.INSTANCE)
-                    .eval(
-                            (String) call.keys().get(0),
-                            call.mode(),
-                            call.script(),
-                            RScript.ReturnType.LIST,
-                            call.keys(),
-                            call.args().toArray());
-            return List.of(reply);
-        }
-        RBatch batch = client.createBatch(BatchOptions.defaults());
+    private BatchCall call(int shard, int entries, byte[] mode, List<Object> args) {
+        args.add(originBytes);
+        args.add(logLengthBytes);
+        args.add(RedisTier.newEpochBytes());
+        args.add(channelBytes);
+        args.add(mode);
+        return new BatchCall(layout.prefix(shard), prefixBytes[shard], entries, args);
+    }
+
+    /**
+     * Sends one script call per page, all before the first reply is awaited (Redisson writes each node's calls
+     * on its connection at once), and returns their replies in order. Each call is sent by the script's digest
+     * straight through Redisson's command executor ({@link RawScript}), its arguments the byte arrays they are:
+     * {@code RScript} would wrap each in a buffer and copy it once more for its own retry after {@code NOSCRIPT},
+     * which {@link RawScript} answers by sending the call again as {@code EVAL}.
+     */
+    private List<Object> run(List<List<Integer>> pages, java.util.function.Function<List<Integer>, BatchCall> callOf) {
+        List<CompletableFuture<List<Object>>> sent = new ArrayList<>(pages.size());
         for (List<Integer> page : pages) {
-            Call call = callOf.apply(page);
-            batch.getScript(ByteArrayCodec.INSTANCE)
-                    .evalAsync(
-                            (String) call.keys().get(0),
-                            call.mode(),
-                            call.script(),
-                            RScript.ReturnType.LIST,
-                            call.keys(),
-                            call.args().toArray());
+            BatchCall call = callOf.apply(page);
+            sent.add(WRITE_SCRIPT.sendList(client, call.routing(), call.arguments()));
         }
-        List<Object> replies = new ArrayList<>(batch.execute().getResponses());
+        List<Object> replies = new ArrayList<>(sent.size());
+        for (CompletableFuture<List<Object>> reply : sent) {
+            replies.add(executor().get(reply));
+        }
         return replies;
     }
 
@@ -529,7 +567,4 @@ final class RedisBatches<K> {
     private static byte[] ascii(String text) {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
-
-    /** One script call: its mode, script, keys (all of one slot) and arguments. */
-    private record Call(RScript.Mode mode, String script, List<Object> keys, List<Object> args) {}
 }
