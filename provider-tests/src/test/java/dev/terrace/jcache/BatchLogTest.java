@@ -8,18 +8,14 @@ import static org.awaitility.Awaitility.await;
 
 import dev.terrace.jcache.internal.tier.TieredStore;
 import dev.terrace.jcache.redis.Partition;
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -47,33 +43,26 @@ class BatchLogTest {
     private static final Duration BOUND = Duration.ofSeconds(10);
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "batch-log");
 
     @TempDir
     Path disk;
 
     @AfterEach
     void stop() {
-        for (int i = managers.size() - 1; i >= 0; i--) {
-            managers.get(i).close();
-        }
+        processes.close();
         server.close();
     }
 
     private CacheManager process(String stack, String name, Object... more) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", stack);
-        settings.setProperty("terrace.l3.address", server.address());
-        if (stack.contains("disk")) {
-            settings.setProperty("terrace.l2.path", disk.resolve(name).toString());
+        if (!stack.contains("disk")) {
+            return processes.manager(stack, more);
         }
-        for (int i = 0; i < more.length; i += 2) {
-            settings.put(more[i], more[i + 1]);
-        }
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:batch-log"), loader, settings);
-        managers.add(manager);
-        return manager;
+        Object[] settings = new Object[more.length + 2];
+        settings[0] = "terrace.l2.path";
+        settings[1] = disk.resolve(name).toString();
+        System.arraycopy(more, 0, settings, 2, more.length);
+        return processes.manager(stack, settings);
     }
 
     private static Map<String, String> entries(int count, String prefix) {
@@ -322,16 +311,16 @@ class BatchLogTest {
     }
 
     private CacheManager processAt(String address, String name) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "heap+disk+redis");
-        settings.setProperty("terrace.l3.address", address);
-        settings.setProperty("terrace.l3.timeout-ms", "500");
-        settings.setProperty("terrace.l3.connect-timeout-ms", "500");
-        settings.setProperty("terrace.l2.path", disk.resolve(name).toString());
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:batch-log"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return processes.manager(
+                "heap+disk+redis",
+                "terrace.l3.address",
+                address,
+                "terrace.l3.timeout-ms",
+                "500",
+                "terrace.l3.connect-timeout-ms",
+                "500",
+                "terrace.l2.path",
+                disk.resolve(name).toString());
     }
 
     /** Records the events a listener hears, as text. */

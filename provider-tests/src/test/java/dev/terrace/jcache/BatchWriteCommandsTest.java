@@ -5,19 +5,15 @@ import static dev.terrace.jcache.redis.CommandCounts.delta;
 import static dev.terrace.jcache.redis.CommandCounts.scriptCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
@@ -41,23 +37,16 @@ class BatchWriteCommandsTest {
     private static final int POLLS = 3;
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "batch-commands");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
     private Cache<String, String> cache(String name, MutableConfiguration<String, String> configuration) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "redis");
-        settings.setProperty("terrace.l3.address", server.address());
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager =
-                Caches.provider().getCacheManager(URI.create("terrace:batch-commands"), loader, settings);
-        managers.add(manager);
-        return manager.createCache(name, configuration);
+        return processes.manager("redis").createCache(name, configuration);
     }
 
     private static Map<String, String> entries(int count, String prefix) {

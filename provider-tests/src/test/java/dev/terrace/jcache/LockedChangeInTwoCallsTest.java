@@ -6,6 +6,7 @@ import static dev.terrace.jcache.redis.CommandCounts.scriptCalls;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.terrace.jcache.redis.RedisCluster;
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.net.URI;
@@ -40,22 +41,16 @@ class LockedChangeInTwoCallsTest {
     private static final int INVOKES = 20;
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "two-calls");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
     private CacheManager manager() {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "redis");
-        settings.setProperty("terrace.l3.address", server.address());
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:two-calls"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return processes.manager("redis");
     }
 
     @Test

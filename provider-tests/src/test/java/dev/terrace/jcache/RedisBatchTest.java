@@ -7,11 +7,9 @@ import static dev.terrace.jcache.redis.CommandCounts.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -19,7 +17,6 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -52,27 +49,16 @@ class RedisBatchTest {
     private static final int POLLS = 3;
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "batches");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
     private CacheManager manager(String stack, Object... more) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", stack);
-        settings.setProperty("terrace.l3.address", server.address());
-        for (int i = 0; i < more.length; i += 2) {
-            settings.put(more[i], more[i + 1]);
-        }
-        // Another class loader gives another manager, with its own Redis connection, for the same URI: another
-        // process, as far as Redis can tell.
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:batches"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return processes.manager(stack, more);
     }
 
     private static Map<String, String> entries(int count, String prefix) {

@@ -5,11 +5,9 @@ import static dev.terrace.jcache.redis.CommandCounts.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -17,7 +15,6 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheException;
@@ -40,26 +37,16 @@ class RedisIterationTest {
     private static final int MANY = 3_000;
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "iteration");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
     private CacheManager manager(Object... more) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "redis");
-        settings.setProperty("terrace.l3.address", server.address());
-        for (int i = 0; i < more.length; i += 2) {
-            settings.put(more[i], more[i + 1]);
-        }
-        // Another class loader gives another manager, with its own Redis connection: another process, to Redis.
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager = Caches.provider().getCacheManager(URI.create("terrace:iteration"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return processes.manager("redis", more);
     }
 
     private static Map<String, String> entries(int count) {

@@ -5,17 +5,12 @@ import static dev.terrace.jcache.redis.CommandCounts.delta;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.io.Serializable;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
@@ -33,23 +28,16 @@ import org.junit.jupiter.api.Test;
 class WriteScriptCacheLossTest {
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "script-cache-loss");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
     private CacheManager manager() {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "heap+redis");
-        settings.setProperty("terrace.l3.address", server.address());
-        ClassLoader loader = new URLClassLoader(new URL[0], getClass().getClassLoader());
-        CacheManager manager =
-                Caches.provider().getCacheManager(URI.create("terrace:script-cache-loss"), loader, settings);
-        managers.add(manager);
-        return manager;
+        return processes.manager("heap+redis");
     }
 
     static final class Append implements EntryProcessor<String, String, String>, Serializable {
