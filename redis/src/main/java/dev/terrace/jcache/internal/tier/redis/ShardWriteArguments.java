@@ -28,8 +28,8 @@ final class ShardWriteArguments {
     final byte[] markerKey;
     /**
      * The write script's ARGV[1], what it takes alike on every call on the shard, as one argument (each argument
-     * costs the client a buffer and the server a Lua string): this process's CREATED head, one byte n, the log's
-     * length in n decimal digits, then the channel.
+     * costs the client a buffer and the server a Lua string): this process's CREATED, UPDATED, REMOVED and EXPIRED
+     * heads, one byte n, the log's length in n decimal digits, then the channel.
      */
     final byte[] constants;
 
@@ -54,15 +54,16 @@ final class ShardWriteArguments {
             heads[type.ordinal()] = Announcement.changeHead(origin, shard, type);
         }
         this.noEventHead = Announcement.changeHead(origin, shard, null);
-        byte[] created = head(EventType.CREATED);
         byte[] length = Integer.toString(logLength).getBytes(StandardCharsets.US_ASCII);
         byte[] channel = layout.channel().getBytes(StandardCharsets.UTF_8);
-        this.constants = ByteBuffer.allocate(created.length + 1 + length.length + channel.length)
-                .put(created)
-                .put((byte) length.length)
-                .put(length)
-                .put(channel)
-                .array();
+        ByteBuffer packed = ByteBuffer.allocate(4 * heads[0].length + 1 + length.length + channel.length);
+        // In the order of the event type byte of a head (1 CREATED, 2 UPDATED, 3 REMOVED, 4 EXPIRED).
+        for (EventType type :
+                new EventType[] {EventType.CREATED, EventType.UPDATED, EventType.REMOVED, EventType.EXPIRED}) {
+            packed.put(head(type));
+        }
+        this.constants =
+                packed.put((byte) length.length).put(length).put(channel).array();
     }
 
     /** The head of a change announced as {@code type} ({@code null}: no event), as {@link Announcement} makes it. */

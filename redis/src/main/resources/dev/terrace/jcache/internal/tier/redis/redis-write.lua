@@ -66,9 +66,9 @@ end
 --
 -- Each argument costs the client a buffer and the server a Lua string, so what is fixed per shard travels as one,
 -- and what is fixed-size per call as another:
--- ARGV[1]: the shard's constants (ShardWriteArguments): this process's CREATED head (20 bytes; the other heads
--- differ from it in their event type, byte 18, only, and its first 16 bytes are the writing process), one byte n,
--- how many log records to keep (about; n decimal digits), then the channel;
+-- ARGV[1]: the shard's constants (ShardWriteArguments): this process's CREATED, UPDATED, REMOVED and EXPIRED heads
+-- (20 bytes each; the first 16 bytes of a head are the writing process), one byte n, how many log records to keep
+-- (about; n decimal digits), then the channel;
 -- ARGV[2]: the call: its mode (1 byte: '0' for a change made under the entry's lock, 'u' for one that also releases
 -- the lock (below), '1' for an optimistic change, made without the entry's lock; 'p' for a decided put, 'a', 'r',
 -- 'd' or 'c' for the other decided writes, below), then for the modes '0', 'u' and '1' an epoch to start (16
@@ -111,25 +111,26 @@ end
 -- empty log, so that every process drops the near copies it can no longer prove. (The entry, current, and the
 -- control keys are read at the top.)
 local constants, call = ARGV[1], ARGV[2]
+-- Every string cut out of an argument costs Lua an allocation and a hash, so the call's fixed-size part is read in
+-- place where it can be (d: where the decision starts in it).
 local mode = string.sub(call, 1, 1)
 local origin = string.sub(constants, 1, 16)
-local digits = string.byte(constants, 21)
-local logLength = string.sub(constants, 22, 21 + digits)
-local channel = string.sub(constants, 22 + digits)
+local digits = string.byte(constants, 81)
+local logLength = string.sub(constants, 82, 81 + digits)
+local channel = string.sub(constants, 82 + digits)
 local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
-local stored, reclaimAt, head, tail, old, newEpoch
+local d = 1
+local stored, reclaimAt, head, tail, old
 if decided then
   tail = ARGV[3]
-  newEpoch = string.sub(call, 52, 67)
 else
-  newEpoch = string.sub(call, 2, 17)
   stored, reclaimAt, head, tail = ARGV[3], tonumber(ARGV[4]), ARGV[5], ARGV[6]
 end
 local keyEnd = 4 + struct.unpack('>i4', tail)
 local key = string.sub(tail, 5, keyEnd)
 -- The head of this process's change of event type t (1 CREATED, 2 UPDATED, 3 REMOVED, 4 EXPIRED).
 local function headOf(t)
-  return string.sub(constants, 1, 17) .. string.char(t) .. string.sub(constants, 19, 20)
+  return string.sub(constants, 20 * t - 19, 20 * t)
 end
 -- Releases the entry's lock once in mode 'u' (see redis-unlock.lua), and returns reply.
 local function released(reply)
@@ -157,9 +158,8 @@ if decided then
   if redis.call('EXISTS', KEYS[5]) == 1 then
     return {-2}
   end
-  local decision = string.sub(call, 2, 51)
   local payload = string.sub(tail, keyEnd + 5)
-  local live = current and struct.unpack('>i8', current, 9) > struct.unpack('>i8', decision, 1)
+  local live = current and struct.unpack('>i8', current, 9) > struct.unpack('>i8', call, d + 1)
   if (mode == 'a' and live) or (not current and mode ~= 'p' and mode ~= 'a')
       or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[4]) then
     return found(0)
@@ -172,17 +172,17 @@ if decided then
   elseif live then
     local expiry = string.sub(current, 9, 16)
     reclaimAt = -1
-    if string.byte(decision, 49) ~= 49 then
-      expiry = string.sub(decision, 33, 40)
-      reclaimAt = struct.unpack('>i8', decision, 41)
+    if string.byte(call, d + 49) ~= 49 then
+      expiry = string.sub(call, d + 33, d + 40)
+      reclaimAt = struct.unpack('>i8', call, d + 41)
     end
-    stored = string.sub(decision, 9, 16) .. expiry .. payload
+    stored = string.sub(call, d + 9, d + 16) .. expiry .. payload
     head = headOf(2)
     old = true
   else
-    stored = string.sub(decision, 9, 24) .. payload
-    reclaimAt = struct.unpack('>i8', decision, 25)
-    head = string.sub(constants, 1, 20)
+    stored = string.sub(call, d + 9, d + 24) .. payload
+    reclaimAt = struct.unpack('>i8', call, d + 25)
+    head = headOf(1)
     old = false
   end
 else
@@ -214,7 +214,7 @@ if epoch and seq and seq >= 0 and seq == math.floor(seq) then
 end
 if not logged then
   redis.call('DEL', KEYS[3])
-  epoch = newEpoch
+  epoch = decided and string.sub(call, 52, 67) or string.sub(call, 2, 17)
   redis.call('SET', KEYS[4], epoch)
   seq = 1
   redis.call('XADD', KEYS[3], 'MAXLEN', '~', logLength, seq .. '-0', 'o', origin, 'k', key)
