@@ -26,9 +26,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Issue 14: every argument of a script call costs the client a buffer and a copy (Redisson's encoder wraps each
- * one) and the server a Lua string, so a single-key put sends the write script only what it needs: its six keys,
- * and 13 arguments, the decided put's instants, versions and flags packed into one (MONITOR, on a real server,
- * shows each call's arguments).
+ * one) and the server a Lua string, so a single-key put sends the write script only what it needs: its seven keys
+ * and 3 arguments, the shard's constants (origin, heads, log length, channel) packed into one built once, the
+ * put's mode, instants, versions, flags and epoch into another, then the tail, its key and value (MONITOR, on a
+ * real server, shows each call's arguments; six keys and 13 arguments before).
  */
 class PutArgumentsTest {
 
@@ -212,7 +213,7 @@ class PutArgumentsTest {
     }
 
     @Test
-    void aPutSendsTheWriteScriptItsSixKeysAndThirteenArguments() throws IOException {
+    void aPutSendsTheWriteScriptItsSevenKeysAndThreeArguments() throws IOException {
         Properties settings = new Properties();
         settings.setProperty("terrace.stack", "redis");
         settings.setProperty("terrace.l3.address", server.address());
@@ -242,10 +243,10 @@ class PutArgumentsTest {
                     .toList();
             assertThat(puts).hasSizeGreaterThanOrEqualTo(3);
             for (List<String> put : puts) {
-                assertThat(put.get(2)).as("the keys").isEqualTo("6");
-                assertThat(put.size() - 3 - 6)
+                assertThat(put.get(2)).as("the keys").isEqualTo("7");
+                assertThat(put.size() - 3 - 7)
                         .as("arguments after the keys of %s", put.subList(0, 4))
-                        .isEqualTo(13);
+                        .isEqualTo(3);
             }
         }
         assertThat(cache.get("k")).isEqualTo("v1");

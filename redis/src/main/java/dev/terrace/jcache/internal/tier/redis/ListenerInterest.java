@@ -76,6 +76,16 @@ final class ListenerInterest {
     }
 
     /**
+     * The shard's no-interest marker: a string that {@code redis-write.lua} sets when it read the interest set and
+     * found no live member, so that the next writes need not read the set (nor Redis's clock), and that {@code
+     * redis-interest.lua} deletes in the same step as it records a member. It never stands beside a live member;
+     * when it is missing (evicted, deleted by hand) the scripts read the set, as before it existed.
+     */
+    static String markerName(String prefix) {
+        return prefix + "nointerest";
+    }
+
+    /**
      * Records what the listeners now want: {@code values} when there is any, {@code oldValues} when one of them
      * requires old values. Writes to Redis at once when that changed; never fails (see the class comment).
      */
@@ -143,13 +153,14 @@ final class ListenerInterest {
         String lease = Long.toString(LEASE.toMillis());
         if (layout.count() == 1) {
             String name = name(layout.prefix(0));
+            String marker = markerName(layout.prefix(0));
             client.getScript(StringCodec.INSTANCE)
                     .eval(
                             name,
                             RScript.Mode.READ_WRITE,
                             SCRIPT,
                             RScript.ReturnType.LONG,
-                            List.of(name),
+                            List.of(name, marker),
                             process,
                             wanted,
                             lease);
@@ -158,13 +169,14 @@ final class ListenerInterest {
         RBatch batch = client.createBatch();
         for (int shard = 0; shard < layout.count(); shard++) {
             String name = name(layout.prefix(shard));
+            String marker = markerName(layout.prefix(shard));
             batch.getScript(StringCodec.INSTANCE)
                     .evalAsync(
                             name,
                             RScript.Mode.READ_WRITE,
                             SCRIPT,
                             RScript.ReturnType.LONG,
-                            List.of(name),
+                            List.of(name, marker),
                             process,
                             wanted,
                             lease);

@@ -80,7 +80,6 @@ public final class RedisTier<K> implements SharedTier<K> {
     private static final RawScript WRITE = new RawScript(script("redis-write.lua"));
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String UNDO_SCRIPT = script("redis-undo.lua");
-    private static final byte[] ANY_VERSION = "*".getBytes(StandardCharsets.US_ASCII);
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
     private static final int DELETE_PAGE = 500;
     /** How many names one SCAN asks for. */
@@ -88,11 +87,11 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     private static final byte[] NO_VERSION = new byte[0];
     private static final byte[] ZERO = {'0'};
-    private static final byte[] SIX = {'6'};
     /** The bytes of a decided write's fixed-size arguments, packed into one (see {@code redis-write.lua}). */
     private static final int DECISION_LENGTH = 6 * 8 + 2;
 
     private static final byte[] SEVEN = {'7'};
+    private static final byte[] EIGHT = {'8'};
     private static final byte[] HEX_DIGITS = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] OPTIMISTIC = {'1'};
     private static final byte[] NOT_OPTIMISTIC = {'0'};
@@ -209,7 +208,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         this.channelBytes = ascii(layout.channel());
         this.shardArguments = new ShardWriteArguments[layout.count()];
         for (int shard = 0; shard < shardArguments.length; shard++) {
-            shardArguments[shard] = new ShardWriteArguments(layout, shard, origin);
+            shardArguments[shard] = new ShardWriteArguments(layout, shard, origin, logLength);
         }
         this.heardEpochs = new String[layout.count()];
         this.heardSequences = new long[layout.count()];
@@ -824,30 +823,21 @@ public final class RedisTier<K> implements SharedTier<K> {
         long created = creates ? capped(createdExpiresAt) : 0;
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
-        boolean deletes = mode != DECIDED_PUT && mode != DECIDED_PUT_IF_ABSENT;
-        // A put or put-if-absent deletes nothing and compares nothing: the deletion's arguments (ARGV[14] on) are
-        // not sent, which spares the client their encoding, and the server their parsing. Element 0 is the script's
-        // digest (RawScript), then the number of keys and the keys.
-        Object[] arguments = new Object[8 + (deletes ? 17 : 13)];
-        arguments[1] = SIX;
+        // Element 0 is the script's digest (RawScript), then the number of keys and the keys; then the shard's
+        // constants, the call's fixed-size part (mode, decision, epoch), the tail (key and new value), and for a
+        // replace-if-holds the payload it compares.
+        Object[] arguments = new Object[9 + (mode == DECIDED_REPLACE_IF_HOLDS ? 4 : 3)];
+        arguments[1] = SEVEN;
         arguments[2] = name;
         arguments[3] = constant.sequenceKey;
         arguments[4] = constant.logKey;
         arguments[5] = constant.epochKey;
         arguments[6] = lockName(name);
         arguments[7] = constant.interestKey;
-        arguments[8] = ANY_VERSION;
-        arguments[9] = payload;
-        arguments[10] = ZERO;
-        arguments[11] = originBytes;
-        arguments[12] = keyBytes;
-        arguments[13] = logLengthBytes;
-        arguments[14] = newEpochBytes();
-        arguments[15] = channelBytes;
-        arguments[16] = constant.head(EventType.CREATED);
-        arguments[17] = Announcement.tailBeforeOldValue(keyBytes, payload);
-        arguments[18] = mode;
-        arguments[19] = ByteBuffer.allocate(DECISION_LENGTH)
+        arguments[8] = constant.markerKey;
+        arguments[9] = constant.constants;
+        ByteBuffer call = ByteBuffer.allocate(1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH)
+                .put(mode[0])
                 .putLong(now)
                 .putLong(nonZeroRandom())
                 .putLong(created)
@@ -855,15 +845,12 @@ public final class RedisTier<K> implements SharedTier<K> {
                 .putLong(updated)
                 .putLong(keep ? 0 : reclaimAt(updated))
                 .put(keep ? (byte) '1' : (byte) '0')
-                .put(bringsValue ? (byte) '1' : (byte) '0')
-                .array();
-        arguments[20] = constant.head(EventType.UPDATED);
-        if (deletes) {
-            byte[] tail = Announcement.changeTail(keyBytes, EventType.REMOVED, null, null);
-            arguments[21] = constant.head(EventType.REMOVED);
-            arguments[22] = constant.head(EventType.EXPIRED);
-            arguments[23] = Arrays.copyOf(tail, tail.length - 4);
-            arguments[24] = expected == null ? NO_VERSION : codec.encodeValue(expected);
+                .put(bringsValue ? (byte) '1' : (byte) '0');
+        putNewEpoch(call);
+        arguments[10] = call.array();
+        arguments[11] = Announcement.tailBeforeOldValue(keyBytes, payload);
+        if (mode == DECIDED_REPLACE_IF_HOLDS) {
+            arguments[12] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
         return WRITE.callList(client, name, arguments);
     }
@@ -1088,33 +1075,33 @@ public final class RedisTier<K> implements SharedTier<K> {
     private long write(EntryWrite write, byte[] mode, KeyLocks.Hold hold) {
         ShardWriteArguments constant = shardArguments[write.shard()];
         boolean releases = hold != null;
-        int keys = releases ? 7 : 6;
-        Object[] arguments = new Object[2 + keys + (releases ? 14 : 11)];
-        arguments[1] = releases ? SEVEN : SIX;
+        int keys = releases ? 8 : 7;
+        Object[] arguments = new Object[2 + keys + (releases ? 9 : 6)];
+        arguments[1] = releases ? EIGHT : SEVEN;
         arguments[2] = write.name();
         arguments[3] = constant.sequenceKey;
         arguments[4] = constant.logKey;
         arguments[5] = constant.epochKey;
         arguments[6] = write.lockName();
         arguments[7] = constant.interestKey;
+        arguments[8] = constant.markerKey;
         if (releases) {
-            arguments[8] = KeyLocks.channel(hold.lockName());
+            arguments[9] = KeyLocks.channel(hold.lockName());
         }
         int argv = 2 + keys;
-        arguments[argv] = write.version();
-        arguments[argv + 1] = write.stored();
-        arguments[argv + 2] = reclaimBytes(write.reclaimAt());
-        arguments[argv + 3] = originBytes;
-        arguments[argv + 4] = write.keyBytes();
-        arguments[argv + 5] = logLengthBytes;
-        arguments[argv + 6] = newEpochBytes();
-        arguments[argv + 7] = channelBytes;
-        arguments[argv + 8] = write.head();
-        arguments[argv + 9] = write.tail();
-        arguments[argv + 10] = mode;
+        arguments[argv] = constant.constants;
+        byte[] version = write.version();
+        ByteBuffer call = ByteBuffer.allocate(1 + Announcement.EPOCH_LENGTH + version.length)
+                .put(mode[0]);
+        putNewEpoch(call);
+        arguments[argv + 1] = call.put(version).array();
+        arguments[argv + 2] = write.stored();
+        arguments[argv + 3] = reclaimBytes(write.reclaimAt());
+        arguments[argv + 4] = write.head();
+        arguments[argv + 5] = write.tail();
         if (releases) {
             byte[][] release = locks.releaseArguments(hold);
-            System.arraycopy(release, 0, arguments, argv + 11, release.length);
+            System.arraycopy(release, 0, arguments, argv + 6, release.length);
         }
         return WRITE.callLong(client, write.name(), arguments);
     }
@@ -1374,6 +1361,14 @@ public final class RedisTier<K> implements SharedTier<K> {
             version = ThreadLocalRandom.current().nextLong();
         } while (version == 0);
         return version;
+    }
+
+    /** Puts {@link #newEpochBytes}'s name at {@code buffer}'s position, without an array of its own. */
+    private static void putNewEpoch(ByteBuffer buffer) {
+        long epoch = ThreadLocalRandom.current().nextLong() | Long.MIN_VALUE;
+        for (int shift = 4 * (Announcement.EPOCH_LENGTH - 1); shift >= 0; shift -= 4) {
+            buffer.put(HEX_DIGITS[(int) ((epoch >>> shift) & 0xf)]);
+        }
     }
 
     /** {@link #newEpoch}'s name as the scripts take it, made without a string. */

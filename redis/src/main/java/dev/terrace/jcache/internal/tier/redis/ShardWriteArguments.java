@@ -1,5 +1,6 @@
 package dev.terrace.jcache.internal.tier.redis;
 
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.util.UUID;
 import javax.cache.event.EventType;
@@ -15,16 +16,28 @@ final class ShardWriteArguments {
     final String log;
     final String epoch;
     final String interest;
-    /** The four control keys as the write script's KEYS[2], KEYS[3], KEYS[4] and KEYS[6] take them, UTF-8. */
+    /**
+     * The control keys as the write script's KEYS[2], KEYS[3], KEYS[4], KEYS[6] and KEYS[7] (the no-interest
+     * marker) take them, UTF-8.
+     */
     final byte[] sequenceKey;
 
     final byte[] logKey;
     final byte[] epochKey;
     final byte[] interestKey;
+    final byte[] markerKey;
+    /**
+     * The write script's ARGV[1], what it takes alike on every call on the shard, as one argument (each argument
+     * costs the client a buffer and the server a Lua string): this process's CREATED, UPDATED, REMOVED and EXPIRED
+     * heads, one byte n, the log's length in n decimal digits, then the channel.
+     */
+    final byte[] constants;
+
     private final byte[][] heads;
     private final byte[] noEventHead;
 
-    ShardWriteArguments(ShardLayout layout, int shard, UUID origin) {
+    /** @param logLength how many log records the shard keeps (about) */
+    ShardWriteArguments(ShardLayout layout, int shard, UUID origin, int logLength) {
         String prefix = layout.prefix(shard);
         this.sequence = prefix + "seq";
         this.log = prefix + "log";
@@ -34,12 +47,23 @@ final class ShardWriteArguments {
         this.logKey = log.getBytes(StandardCharsets.UTF_8);
         this.epochKey = epoch.getBytes(StandardCharsets.UTF_8);
         this.interestKey = interest.getBytes(StandardCharsets.UTF_8);
+        this.markerKey = ListenerInterest.markerName(prefix).getBytes(StandardCharsets.UTF_8);
         EventType[] types = EventType.values();
         this.heads = new byte[types.length][];
         for (EventType type : types) {
             heads[type.ordinal()] = Announcement.changeHead(origin, shard, type);
         }
         this.noEventHead = Announcement.changeHead(origin, shard, null);
+        byte[] length = Integer.toString(logLength).getBytes(StandardCharsets.US_ASCII);
+        byte[] channel = layout.channel().getBytes(StandardCharsets.UTF_8);
+        ByteBuffer packed = ByteBuffer.allocate(4 * heads[0].length + 1 + length.length + channel.length);
+        // In the order of the event type byte of a head (1 CREATED, 2 UPDATED, 3 REMOVED, 4 EXPIRED).
+        for (EventType type :
+                new EventType[] {EventType.CREATED, EventType.UPDATED, EventType.REMOVED, EventType.EXPIRED}) {
+            packed.put(head(type));
+        }
+        this.constants =
+                packed.put((byte) length.length).put(length).put(channel).array();
     }
 
     /** The head of a change announced as {@code type} ({@code null}: no event), as {@link Announcement} makes it. */
