@@ -52,11 +52,7 @@ final class BatchCall {
     }
 
     private byte[] named(byte[] kind, byte[] encoded) {
-        byte[] name = new byte[prefixBytes.length + kind.length + encoded.length];
-        System.arraycopy(prefixBytes, 0, name, 0, prefixBytes.length);
-        System.arraycopy(kind, 0, name, prefixBytes.length, kind.length);
-        System.arraycopy(encoded, 0, name, prefixBytes.length + kind.length, encoded.length);
-        return name;
+        return ShardLayout.name(prefixBytes, kind, encoded);
     }
 
     /** The key Redisson routes the call by: the shard's sequence (every key of the call shares its slot). */

@@ -99,12 +99,15 @@ final class ShardLayout {
      * string.
      */
     byte[] entryNameBytes(byte[] keyBytes) {
-        byte[] prefix = prefixBytes[shardOf(keyBytes)];
-        byte[] encoded = KEY_ENCODER.encode(keyBytes);
-        byte[] name = new byte[prefix.length + ENTRY.length + encoded.length];
+        return name(prefixBytes[shardOf(keyBytes)], ENTRY, KEY_ENCODER.encode(keyBytes));
+    }
+
+    /** A key name as bytes: a shard's prefix, the kind of key ({@code e:} for an entry) and the encoded key. */
+    static byte[] name(byte[] prefix, byte[] kind, byte[] encoded) {
+        byte[] name = new byte[prefix.length + kind.length + encoded.length];
         System.arraycopy(prefix, 0, name, 0, prefix.length);
-        System.arraycopy(ENTRY, 0, name, prefix.length, ENTRY.length);
-        System.arraycopy(encoded, 0, name, prefix.length + ENTRY.length, encoded.length);
+        System.arraycopy(kind, 0, name, prefix.length, kind.length);
+        System.arraycopy(encoded, 0, name, prefix.length + kind.length, encoded.length);
         return name;
     }
 
