@@ -1,7 +1,6 @@
 package dev.terrace.jcache.internal.tier.redis;
 
 import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 
 /**
@@ -13,8 +12,6 @@ import java.util.List;
  */
 final class BatchCall {
 
-    private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
-    private static final byte[] ENTRY = {'e', ':'};
     /** {@code RedisTier.lockName}'s: the shard's prefix, {@code lock:}, then the rest of the entry's name. */
     private static final byte[] LOCK = {'l', 'o', 'c', 'k', ':', 'e', ':'};
 
@@ -45,8 +42,8 @@ final class BatchCall {
 
     /** Adds the next entry, of the encoded key {@code keyBytes}: its name and its lock's. */
     void entry(byte[] keyBytes) {
-        byte[] encoded = KEY_ENCODER.encode(keyBytes);
-        keys[3 + added] = named(ENTRY, encoded);
+        byte[] encoded = ShardLayout.encoded(keyBytes);
+        keys[3 + added] = named(ShardLayout.ENTRY, encoded);
         keys[3 + entries + added] = named(LOCK, encoded);
         added++;
     }

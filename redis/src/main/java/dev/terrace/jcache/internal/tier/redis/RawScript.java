@@ -10,7 +10,10 @@ import dev.terrace.jcache.internal.shaded.redisson.command.CommandAsyncExecutor;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 
 /**
  * A Lua script called with {@code EVALSHA} straight through Redisson's command executor, its arguments sent as the
@@ -40,81 +43,64 @@ final class RawScript {
         this.sha = sha1Hex(this.source);
     }
 
-    /** Runs the script for a number (see {@link #call}). */
+    /** Runs the script for a number and waits for its reply (see {@link #send}). */
     Long callLong(RedissonClient client, String firstKey, Object[] arguments) {
-        return call(client, firstKey, EVALSHA_LONG, EVAL_LONG, arguments);
+        return executor(client).get(send(client, firstKey, EVALSHA_LONG, EVAL_LONG, arguments));
     }
 
-    /** Runs the script for a list (see {@link #call}). */
+    /** Runs the script for a list and waits for its reply (see {@link #send}). */
     List<Object> callList(RedissonClient client, String firstKey, Object[] arguments) {
-        return call(client, firstKey, EVALSHA_LIST, EVAL_LIST, arguments);
+        return executor(client).get(sendList(client, firstKey, arguments));
     }
 
     /**
-     * Runs the script on the node that serves {@code firstKey}'s slot and waits for its reply, as {@code
-     * RScript.eval} waits (the same interruption and failure handling).
+     * Sends the script for a list without waiting for its reply, for callers that send several calls before they
+     * wait (see {@link #send}). Wait with the executor's {@code get}, as {@code RScript.eval} waits.
+     */
+    CompletableFuture<List<Object>> sendList(RedissonClient client, String firstKey, Object[] arguments) {
+        return send(client, firstKey, EVALSHA_LIST, EVAL_LIST, arguments);
+    }
+
+    /**
+     * Sends the script by its digest to the node that serves {@code firstKey}'s slot; a {@code NOSCRIPT} answer is
+     * answered by sending the call again as {@code EVAL} with the script's text.
      *
      * @param arguments the command's arguments after its name: element 0 is left free for the script's digest or
      *     text, then the number of keys, the keys, and the script's arguments. Byte arrays go out as they are,
      *     strings as UTF-8.
      */
-    private <R> R call(
+    private <R> CompletableFuture<R> send(
             RedissonClient client, String firstKey, RedisCommand<R> evalsha, RedisCommand<R> eval, Object[] arguments) {
-        CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
+        CommandAsyncExecutor executor = executor(client);
         arguments[0] = sha;
-        try {
-            return executor.get(executor.<R, R>writeAsync(firstKey, ByteArrayCodec.INSTANCE, evalsha, arguments));
-        } catch (RedisException e) {
-            if (e.getMessage() == null || !e.getMessage().startsWith(NO_SCRIPT)) {
-                throw e;
-            }
-        }
-        arguments[0] = source;
-        return executor.get(executor.<R, R>writeAsync(firstKey, ByteArrayCodec.INSTANCE, eval, arguments));
-    }
-
-    /**
-     * Sends the script for a list without waiting for its reply, for callers that send several calls before they
-     * wait (see {@link #call} for the arguments); {@code NOSCRIPT} is answered, as there, by sending the call again
-     * as {@code EVAL}. Wait with the executor's {@code get}, as {@code RScript.eval} waits.
-     */
-    java.util.concurrent.CompletableFuture<List<Object>> sendList(
-            RedissonClient client, String firstKey, Object[] arguments) {
-        CommandAsyncExecutor executor = ((Redisson) client).getCommandExecutor();
-        arguments[0] = sha;
-        return executor.<List<Object>, List<Object>>writeAsync(
-                        firstKey, ByteArrayCodec.INSTANCE, EVALSHA_LIST, arguments)
+        return executor.<R, R>writeAsync(firstKey, ByteArrayCodec.INSTANCE, evalsha, arguments)
                 .toCompletableFuture()
                 .handle((reply, failure) -> {
-                    Throwable cause =
-                            failure instanceof java.util.concurrent.CompletionException ? failure.getCause() : failure;
+                    Throwable cause = failure instanceof CompletionException ? failure.getCause() : failure;
                     if (cause == null) {
-                        return java.util.concurrent.CompletableFuture.completedFuture(reply);
+                        return CompletableFuture.completedFuture(reply);
                     }
                     if (!(cause instanceof RedisException)
                             || cause.getMessage() == null
                             || !cause.getMessage().startsWith(NO_SCRIPT)) {
-                        return java.util.concurrent.CompletableFuture.<List<Object>>failedFuture(cause);
+                        return CompletableFuture.<R>failedFuture(cause);
                     }
                     Object[] asEval = arguments.clone();
                     asEval[0] = source;
-                    return executor.<List<Object>, List<Object>>writeAsync(
-                                    firstKey, ByteArrayCodec.INSTANCE, EVAL_LIST, asEval)
+                    return executor.<R, R>writeAsync(firstKey, ByteArrayCodec.INSTANCE, eval, asEval)
                             .toCompletableFuture();
                 })
                 .thenCompose(reply -> reply);
     }
 
+    private static CommandAsyncExecutor executor(RedissonClient client) {
+        return ((Redisson) client).getCommandExecutor();
+    }
+
     private static byte[] sha1Hex(byte[] bytes) {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-1").digest(bytes);
-            byte[] hex = new byte[digest.length * 2];
-            byte[] digits = "0123456789abcdef".getBytes(StandardCharsets.US_ASCII);
-            for (int i = 0; i < digest.length; i++) {
-                hex[2 * i] = digits[(digest[i] >> 4) & 0xf];
-                hex[2 * i + 1] = digits[digest[i] & 0xf];
-            }
-            return hex;
+            return HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-1 is missing from this JVM", e);
         }

@@ -17,6 +17,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.function.Function;
+import java.util.function.IntFunction;
+import java.util.function.IntUnaryOperator;
+import java.util.function.ObjIntConsumer;
 import java.util.function.UnaryOperator;
 import javax.cache.event.EventType;
 
@@ -272,10 +276,7 @@ final class RedisBatches<K> {
      * instant of the entry found.
      */
     private byte[] decided(
-            List<byte[]> encoded,
-            byte[] mode,
-            java.util.function.IntFunction<byte[][]> pageArgs,
-            java.util.function.ObjIntConsumer<List<Object>> entryArgs) {
+            List<byte[]> encoded, byte[] mode, IntFunction<byte[][]> pageArgs, ObjIntConsumer<List<Object>> entryArgs) {
         int[] shards = new int[encoded.size()];
         for (int i = 0; i < shards.length; i++) {
             shards[i] = layout.shardOf(encoded.get(i));
@@ -400,7 +401,7 @@ final class RedisBatches<K> {
      * The indexes 0..{@code size}-1 grouped by shard, in order within each, and cut into pages of at most {@code
      * limit}; with one shard, no grouping at all.
      */
-    private List<int[]> readPages(int size, java.util.function.IntUnaryOperator shardOf, int limit) {
+    private List<int[]> readPages(int size, IntUnaryOperator shardOf, int limit) {
         List<int[]> pages = new ArrayList<>();
         if (layout.count() == 1) {
             for (int from = 0; from < size; from += limit) {
@@ -530,7 +531,7 @@ final class RedisBatches<K> {
      * {@code RScript} would wrap each in a buffer and copy it once more for its own retry after {@code NOSCRIPT},
      * which {@link RawScript} answers by sending the call again as {@code EVAL}.
      */
-    private List<Object> run(List<List<Integer>> pages, java.util.function.Function<List<Integer>, BatchCall> callOf) {
+    private List<Object> run(List<List<Integer>> pages, Function<List<Integer>, BatchCall> callOf) {
         List<CompletableFuture<List<Object>>> sent = new ArrayList<>(pages.size());
         for (List<Integer> page : pages) {
             BatchCall call = callOf.apply(page);
@@ -544,7 +545,7 @@ final class RedisBatches<K> {
     }
 
     /** The indexes 0..{@code size}-1 grouped by shard, in order within each. */
-    private static Map<Integer, List<Integer>> byShard(int size, java.util.function.IntUnaryOperator shardOf) {
+    private static Map<Integer, List<Integer>> byShard(int size, IntUnaryOperator shardOf) {
         Map<Integer, List<Integer>> byShard = new LinkedHashMap<>();
         for (int i = 0; i < size; i++) {
             byShard.computeIfAbsent(shardOf.applyAsInt(i), shard -> new ArrayList<>())

@@ -25,7 +25,9 @@ import java.util.zip.CRC32;
 final class ShardLayout {
 
     private static final int SLOTS = 16_384;
-    private static final byte[] ENTRY = {'e', ':'};
+    /** What follows a shard's prefix in an entry's name, before its encoded key. */
+    static final byte[] ENTRY = {'e', ':'};
+
     private static final Base64.Encoder KEY_ENCODER = Base64.getUrlEncoder().withoutPadding();
     private static final byte[] TAG_THEN_ENTRY = {'}', ':', 'e', ':'};
 
@@ -90,8 +92,7 @@ final class ShardLayout {
 
     /** The Redis key of the entry of an encoded key. */
     String entryName(byte[] keyBytes) {
-        return prefixes[shardOf(keyBytes)] + "e:"
-                + Base64.getUrlEncoder().withoutPadding().encodeToString(keyBytes);
+        return prefixes[shardOf(keyBytes)] + "e:" + KEY_ENCODER.encodeToString(keyBytes);
     }
 
     /**
@@ -99,7 +100,12 @@ final class ShardLayout {
      * string.
      */
     byte[] entryNameBytes(byte[] keyBytes) {
-        return name(prefixBytes[shardOf(keyBytes)], ENTRY, KEY_ENCODER.encode(keyBytes));
+        return name(prefixBytes[shardOf(keyBytes)], ENTRY, encoded(keyBytes));
+    }
+
+    /** An encoded key as entry names hold it after {@link #ENTRY} (URL-safe Base64, no padding). */
+    static byte[] encoded(byte[] keyBytes) {
+        return KEY_ENCODER.encode(keyBytes);
     }
 
     /** A key name as bytes: a shard's prefix, the kind of key ({@code e:} for an entry) and the encoded key. */
