@@ -828,13 +828,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         // replace-if-holds the payload it compares.
         Object[] arguments = new Object[9 + (mode == DECIDED_REPLACE_IF_HOLDS ? 4 : 3)];
         arguments[1] = SEVEN;
-        arguments[2] = name;
-        arguments[3] = constant.sequenceKey;
-        arguments[4] = constant.logKey;
-        arguments[5] = constant.epochKey;
-        arguments[6] = lockName(name);
-        arguments[7] = constant.interestKey;
-        arguments[8] = constant.markerKey;
+        constant.putKeys(arguments, name, lockName(name));
         arguments[9] = constant.constants;
         ByteBuffer call = ByteBuffer.allocate(1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH)
                 .put(mode[0])
@@ -1078,13 +1072,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         int keys = releases ? 8 : 7;
         Object[] arguments = new Object[2 + keys + (releases ? 9 : 6)];
         arguments[1] = releases ? EIGHT : SEVEN;
-        arguments[2] = write.name();
-        arguments[3] = constant.sequenceKey;
-        arguments[4] = constant.logKey;
-        arguments[5] = constant.epochKey;
-        arguments[6] = write.lockName();
-        arguments[7] = constant.interestKey;
-        arguments[8] = constant.markerKey;
+        constant.putKeys(arguments, write.name(), write.lockName());
         if (releases) {
             arguments[9] = KeyLocks.channel(hold.lockName());
         }

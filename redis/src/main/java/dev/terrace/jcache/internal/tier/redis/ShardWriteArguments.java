@@ -12,20 +12,14 @@ import javax.cache.event.EventType;
  */
 final class ShardWriteArguments {
 
-    final String sequence;
-    final String log;
-    final String epoch;
-    final String interest;
-    /**
-     * The control keys as the write script's KEYS[2], KEYS[3], KEYS[4], KEYS[6] and KEYS[7] (the no-interest
-     * marker) take them, UTF-8.
-     */
-    final byte[] sequenceKey;
+    /** The control keys as the write script's KEYS[2], KEYS[3], KEYS[4], KEYS[6] and KEYS[7] take them, UTF-8. */
+    private final byte[] sequenceKey;
 
-    final byte[] logKey;
-    final byte[] epochKey;
-    final byte[] interestKey;
-    final byte[] markerKey;
+    private final byte[] logKey;
+    private final byte[] epochKey;
+    private final byte[] interestKey;
+    /** The no-interest marker ({@link ListenerInterest#markerName}). */
+    private final byte[] markerKey;
     /**
      * The write script's ARGV[1], what it takes alike on every call on the shard, as one argument (each argument
      * costs the client a buffer and the server a Lua string): this process's CREATED, UPDATED, REMOVED and EXPIRED
@@ -39,14 +33,10 @@ final class ShardWriteArguments {
     /** @param logLength how many log records the shard keeps (about) */
     ShardWriteArguments(ShardLayout layout, int shard, UUID origin, int logLength) {
         String prefix = layout.prefix(shard);
-        this.sequence = prefix + "seq";
-        this.log = prefix + "log";
-        this.epoch = prefix + "epoch";
-        this.interest = ListenerInterest.name(prefix);
-        this.sequenceKey = sequence.getBytes(StandardCharsets.UTF_8);
-        this.logKey = log.getBytes(StandardCharsets.UTF_8);
-        this.epochKey = epoch.getBytes(StandardCharsets.UTF_8);
-        this.interestKey = interest.getBytes(StandardCharsets.UTF_8);
+        this.sequenceKey = (prefix + "seq").getBytes(StandardCharsets.UTF_8);
+        this.logKey = (prefix + "log").getBytes(StandardCharsets.UTF_8);
+        this.epochKey = (prefix + "epoch").getBytes(StandardCharsets.UTF_8);
+        this.interestKey = ListenerInterest.name(prefix).getBytes(StandardCharsets.UTF_8);
         this.markerKey = ListenerInterest.markerName(prefix).getBytes(StandardCharsets.UTF_8);
         EventType[] types = EventType.values();
         this.heads = new byte[types.length][];
@@ -64,6 +54,21 @@ final class ShardWriteArguments {
         }
         this.constants =
                 packed.put((byte) length.length).put(length).put(channel).array();
+    }
+
+    /**
+     * Puts the write script's first seven keys (KEYS[1] to KEYS[7]: the entry, the control keys, the entry's lock,
+     * the interest set and its marker) into {@code arguments} from element 2 on, after the script (element 0) and
+     * the number of keys (element 1), which the caller puts.
+     */
+    void putKeys(Object[] arguments, String entryName, String lockName) {
+        arguments[2] = entryName;
+        arguments[3] = sequenceKey;
+        arguments[4] = logKey;
+        arguments[5] = epochKey;
+        arguments[6] = lockName;
+        arguments[7] = interestKey;
+        arguments[8] = markerKey;
     }
 
     /** The head of a change announced as {@code type} ({@code null}: no event), as {@link Announcement} makes it. */
