@@ -124,4 +124,33 @@ class TlsTest {
                     .hasMessageNotContaining("unreachable");
         }
     }
+
+    /**
+     * With TLS 1.3 a server's refusal of a missing client certificate reaches the client only on its first read;
+     * a server that is slow to send it (here: never answers after the handshake) must not pass for one that
+     * accepted the client. The cache started as "unreachable" before, on a timed-out read.
+     */
+    @Test
+    void aServerThatCompletesTheHandshakeButNeverAnswersFailsCacheCreationSayingTlsCouldNotBeConfirmed() {
+        try (SilentTlsServer silent = SilentTlsServer.start(pki)) {
+            String[] settings = new String[10];
+            settings[0] = "terrace.stack";
+            settings[1] = "heap+redis";
+            settings[2] = "terrace.l3.address";
+            settings[3] = silent.address();
+            // Redisson gives up soon; the TLS check still waits its own 10 s for the server's answer or refusal.
+            settings[4] = "terrace.l3.timeout-ms";
+            settings[5] = "500";
+            System.arraycopy(trust(), 0, settings, 6, 4);
+            try (CacheManager manager = Managers.manager(settings)) {
+                assertThatThrownBy(() -> manager.createCache("secure", new MutableConfiguration<String, String>()))
+                        .as("a server that never answers after the handshake may be refusing the client certificate")
+                        .isInstanceOf(CacheException.class)
+                        .hasMessageContaining("127.0.0.1:" + silent.port())
+                        .hasMessageContaining("TLS could not be confirmed")
+                        .hasMessageContaining("key-store")
+                        .hasMessageNotContaining("unreachable");
+            }
+        }
+    }
 }

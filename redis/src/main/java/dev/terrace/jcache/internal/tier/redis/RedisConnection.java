@@ -17,6 +17,7 @@ import dev.terrace.jcache.internal.shaded.redisson.config.SubscriptionMode;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.InetSocketAddress;
+import java.net.SocketTimeoutException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -45,6 +46,8 @@ public final class RedisConnection implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(RedisConnection.class);
     /** How long the TLS probe of a connection that failed at start waits for the server's reply or refusal. */
     private static final long PROBE_REPLY_MILLIS = 10_000;
+    /** How {@link #tlsRefusal} begins when the handshake completed but the server's answer never came. */
+    private static final String TLS_UNCONFIRMED = "TLS could not be confirmed";
 
     private static final String FAILOVER_SCRIPT = RedisTier.script("redis-failover.lua");
     /** How often a Cluster's layout (which master serves which slots) is read. */
@@ -177,16 +180,18 @@ public final class RedisConnection implements AutoCloseable {
         String refusal = refusal(client, settings, trust, keys);
         if (refusal != null) {
             String where = withoutCredentials(settings);
+            String refused = refusal.startsWith(TLS_UNCONFIRMED) ? "may refuse this client" : "refused this client";
             if (!settings.degradeOnAuthFailure()) {
                 connection.close();
-                throw new CacheException("Redis at " + where + " refused this client: " + refusal
+                throw new CacheException("Redis at " + where + " " + refused + ": " + refusal
                         + "; fix the credentials or TLS settings (terrace.l3.*), or set terrace.l3.on-auth-failure"
                         + " to degrade to run on the near tiers alone");
             }
             LOG.error(
-                    "Redis at {} refused this client: {}; terrace.l3.on-auth-failure is degrade, so caches run on"
+                    "Redis at {} {}: {}; terrace.l3.on-auth-failure is degrade, so caches run on"
                             + " their near tiers alone until Redis accepts this client",
                     where,
+                    refused,
                     refusal);
             // The guard reports the kind (credentials, permission) rather than an outage while it stays down.
             RedisFailure kind = refusal.startsWith("authentication")
@@ -221,8 +226,9 @@ public final class RedisConnection implements AutoCloseable {
     /**
      * Asks Redis once, with a command Terrace's least ACL allows, whether it accepts this client.
      *
-     * @return what Redis refused, in words that hold no secret, or {@code null} when it accepted the client or
-     *     could not be asked (an unreachable server is the health probe's business, not a refusal)
+     * @return what Redis refused (or, over TLS, could not be confirmed not to refuse), in words that hold no
+     *     secret, or {@code null} when it accepted the client or could not be asked (an unreachable server is the
+     *     health probe's business, not a refusal)
      */
     private static String refusal(
             RedissonClient client, RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
@@ -265,8 +271,14 @@ public final class RedisConnection implements AutoCloseable {
 
     /**
      * Shakes hands with the first node, as Redisson would (same stores, host name checked), and reads one reply.
+     * With TLS 1.3 the client's side of the handshake is done before the server has checked the client's
+     * certificate, so the server's refusal comes only on that read: a read that times out, or a connection closed
+     * without an answer, after a completed handshake is no proof of acceptance, and is reported as TLS that could
+     * not be confirmed rather than passed over as an unreachable server (which would start the caches on their
+     * near tiers, looking healthy, when the configuration may be what is wrong).
      *
-     * @return why the handshake failed, or {@code null} when it did not fail or the node cannot be reached
+     * @return why the handshake failed or TLS could not be confirmed, or {@code null} when the server answered or
+     *     could not be reached (no connection, or no completed handshake)
      */
     private static String tlsRefusal(RedisSettings settings, TrustManagerFactory trust, KeyManagerFactory keys) {
         String address = settings.mode() == RedisSettings.Mode.SINGLE
@@ -276,32 +288,66 @@ public final class RedisConnection implements AutoCloseable {
             return null;
         }
         URI uri = URI.create(address);
+        long replyMillis = Math.max(PROBE_REPLY_MILLIS, settings.timeout().toMillis());
+        boolean handshakeDone = false;
+        SSLSocket socket = null;
         try {
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(
                     keys == null ? null : keys.getKeyManagers(), trust == null ? null : trust.getTrustManagers(), null);
-            try (SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket()) {
-                socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), (int)
-                        settings.connectTimeout().toMillis());
-                // Only a connection that already failed gets here: waiting longer than a command would for the
-                // server's refusal keeps a slow server (or a loaded machine) from passing for an unreachable one.
-                socket.setSoTimeout(
-                        (int) Math.max(PROBE_REPLY_MILLIS, settings.timeout().toMillis()));
-                SSLParameters parameters = socket.getSSLParameters();
-                parameters.setEndpointIdentificationAlgorithm("HTTPS");
-                socket.setSSLParameters(parameters);
-                socket.startHandshake();
-                socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-                socket.getOutputStream().flush();
-                socket.getInputStream().read();
+            socket = (SSLSocket) context.getSocketFactory().createSocket();
+            socket.connect(new InetSocketAddress(uri.getHost(), uri.getPort() < 0 ? 6379 : uri.getPort()), (int)
+                    settings.connectTimeout().toMillis());
+            // Only a connection that already failed gets here: waiting longer than a command would for the
+            // server's refusal keeps a slow server (or a loaded machine) from passing for an unreachable one.
+            socket.setSoTimeout((int) replyMillis);
+            SSLParameters parameters = socket.getSSLParameters();
+            parameters.setEndpointIdentificationAlgorithm("HTTPS");
+            socket.setSSLParameters(parameters);
+            socket.startHandshake();
+            handshakeDone = true;
+            socket.getOutputStream().write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+            if (socket.getInputStream().read() >= 0) {
+                return null;
             }
-            return null;
+            return tlsUnconfirmed("closed the connection without an answer");
         } catch (SSLException e) {
             return tlsFailure(e);
-        } catch (IOException | GeneralSecurityException | IllegalArgumentException e) {
+        } catch (IOException e) {
+            if (handshakeDone) {
+                // A refusal sent while the PING was still unread can arrive as a reset instead of an alert.
+                return tlsUnconfirmed(
+                        e instanceof SocketTimeoutException
+                                ? "did not answer a PING within " + replyMillis + " ms"
+                                : "closed the connection without an answer (" + e + ")");
+            }
             LOG.debug("No TLS handshake with {} to check: {}", uri.getHost(), e.toString());
             return null;
+        } catch (GeneralSecurityException | IllegalArgumentException e) {
+            LOG.debug("No TLS handshake with {} to check: {}", uri.getHost(), e.toString());
+            return null;
+        } finally {
+            // Closed here, not by try-with-resources: a failure to close must not replace the answer read.
+            closeQuietly(socket);
         }
+    }
+
+    private static void closeQuietly(SSLSocket socket) {
+        if (socket != null) {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                LOG.debug("Closing the TLS check's socket failed: {}", e.toString());
+            }
+        }
+    }
+
+    private static String tlsUnconfirmed(String what) {
+        return TLS_UNCONFIRMED + ": the handshake completed, then the server " + what
+                + "; a server that requires a client certificate refuses a missing or untrusted one only after the"
+                + " handshake (TLS 1.3), so check terrace.l3.key-store (a client certificate, when the server asks for"
+                + " one) and terrace.l3.trust-store, or whether the server is overloaded";
     }
 
     private static String tlsFailure(SSLException e) {
