@@ -21,9 +21,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryUpdatedListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -133,7 +130,7 @@ class InterestMarkerTest {
 
         Cache<String, String> listening = process();
         listening.registerCacheEntryListener(
-                new MutableCacheEntryListenerConfiguration<>(() -> new Recorder(heard), null, true, false));
+                new MutableCacheEntryListenerConfiguration<>(() -> new EventRecorder(heard), null, true, false));
         assertThat(server.command("EXISTS " + shardKey("nointerest")))
                 .as("recording the interest deleted the marker")
                 .isEqualTo(":0");
@@ -150,7 +147,7 @@ class InterestMarkerTest {
         Cache<String, String> writer = process();
         Cache<String, String> listening = process();
         listening.registerCacheEntryListener(
-                new MutableCacheEntryListenerConfiguration<>(() -> new Recorder(heard), null, false, false));
+                new MutableCacheEntryListenerConfiguration<>(() -> new EventRecorder(heard), null, false, false));
         writer.put("k", "1");
         await().atMost(BOUND).untilAsserted(() -> assertThat(heard).containsExactly("CREATED k=1"));
         // Neither set nor deleted by hand can make a marker stand beside the live member: only its absence is
@@ -162,25 +159,5 @@ class InterestMarkerTest {
         assertThat(server.command("EXISTS " + shardKey("nointerest")))
                 .as("a live member: the write script sets no marker")
                 .isEqualTo(":0");
-    }
-
-    private static final class Recorder
-            implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String> {
-        private final List<String> heard;
-
-        Recorder(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(
-                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
-        }
     }
 }

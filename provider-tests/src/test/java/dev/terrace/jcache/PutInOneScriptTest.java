@@ -27,9 +27,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
 import org.junit.jupiter.api.AfterEach;
@@ -158,7 +155,7 @@ class PutInOneScriptTest {
                         "events",
                         new MutableConfiguration<String, String>()
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder(heard), null, true, false)));
 
         writer.put("k", "a");
         await().atMost(10, TimeUnit.SECONDS).until(() -> "a".equals(reader.get("k")));
@@ -182,7 +179,7 @@ class PutInOneScriptTest {
                         "local",
                         new MutableConfiguration<String, String>()
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, true)));
+                                        () -> new EventRecorder(heard), null, true, true)));
 
         cache.put("k", "a");
         cache.put("k", "b");
@@ -230,7 +227,7 @@ class PutInOneScriptTest {
                         "expired",
                         expiring(CreatedExpiryPolicy.class)
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder(heard), null, true, false)));
 
         writer.put("k", "a");
         clock.advance(Duration.ofMinutes(2));
@@ -320,26 +317,5 @@ class PutInOneScriptTest {
                         policy == CreatedExpiryPolicy.class
                                 ? CreatedExpiryPolicy.factoryOf(minute)
                                 : ModifiedExpiryPolicy.factoryOf(minute));
-    }
-
-    /** Records the creations and updates a listener hears, as text. */
-    private static final class Recorder
-            implements CacheEntryCreatedListener<String, String>, CacheEntryUpdatedListener<String, String> {
-        private final List<String> heard;
-
-        Recorder(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(
-                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
-        }
     }
 }

@@ -25,9 +25,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryRemovedListener;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.integration.CacheWriter;
 import org.junit.jupiter.api.AfterEach;
@@ -134,7 +131,7 @@ class RedisBatchTest {
                         "coherent",
                         new MutableConfiguration<String, String>()
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder.WithRemovedAndExpired(heard), null, true, false)));
         writer.putAll(entries(50, "old"));
         assertThat(reader.getAll(entries(50, "old").keySet()))
                 .as("the reader's near copies filled")
@@ -340,7 +337,7 @@ class RedisBatchTest {
                         "lapsed",
                         new MutableConfiguration<>(expiring)
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder.WithRemovedAndExpired(heard), null, true, false)));
         Map<String, String> early = entries(10, "early");
         Map<String, String> late = new LinkedHashMap<>();
         for (int i = 10; i < 20; i++) {
@@ -377,7 +374,7 @@ class RedisBatchTest {
                         "swept",
                         new MutableConfiguration<String, String>()
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder.WithRemovedAndExpired(heard), null, true, false)));
         writer.putAll(entries(50, "v"));
         assertThat(reader.getAll(entries(50, "v").keySet())).isEqualTo(entries(50, "v"));
 
@@ -418,40 +415,6 @@ class RedisBatchTest {
             return java.nio.file.Files.createTempDirectory("terrace-batch-").toString();
         } catch (IOException e) {
             throw new IllegalStateException(e);
-        }
-    }
-
-    /** Records the events a listener hears, as text. */
-    private static final class Recorder
-            implements CacheEntryCreatedListener<String, String>,
-                    CacheEntryRemovedListener<String, String>,
-                    javax.cache.event.CacheEntryExpiredListener<String, String>,
-                    javax.cache.event.CacheEntryUpdatedListener<String, String> {
-        private final List<String> heard;
-
-        Recorder(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(
-                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
-        }
-
-        @Override
-        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("REMOVED " + e.getKey() + " (was " + e.getOldValue() + ")"));
-        }
-
-        @Override
-        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("EXPIRED " + e.getKey() + " (was " + e.getOldValue() + ")"));
         }
     }
 

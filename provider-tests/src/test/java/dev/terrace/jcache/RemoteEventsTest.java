@@ -15,10 +15,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryRemovedListener;
-import javax.cache.event.CacheEntryUpdatedListener;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -51,7 +47,7 @@ class RemoteEventsTest {
                     "events",
                     new MutableConfiguration<String, String>()
                             .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                    () -> new Recorder(heard), null, true, false)));
+                                    () -> new EventRecorder.WithRemoved(heard), null, true, false)));
 
             writer.put("k", "v1");
             writer.put("k", "v2");
@@ -61,33 +57,6 @@ class RemoteEventsTest {
             await().atMost(10, TimeUnit.SECONDS)
                     .untilAsserted(() -> assertThat(heard)
                             .containsExactly("CREATED k=v1", "UPDATED k=v2 (was v1)", "REMOVED k (was v2)"));
-        }
-    }
-
-    private static final class Recorder
-            implements CacheEntryCreatedListener<String, String>,
-                    CacheEntryUpdatedListener<String, String>,
-                    CacheEntryRemovedListener<String, String> {
-        private final List<String> heard;
-
-        Recorder(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(
-                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
-        }
-
-        @Override
-        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("REMOVED " + e.getKey() + " (was " + e.getOldValue() + ")"));
         }
     }
 }

@@ -30,11 +30,6 @@ import javax.cache.Cache;
 import javax.cache.CacheManager;
 import javax.cache.configuration.MutableCacheEntryListenerConfiguration;
 import javax.cache.configuration.MutableConfiguration;
-import javax.cache.event.CacheEntryCreatedListener;
-import javax.cache.event.CacheEntryEvent;
-import javax.cache.event.CacheEntryExpiredListener;
-import javax.cache.event.CacheEntryRemovedListener;
-import javax.cache.event.CacheEntryUpdatedListener;
 import javax.cache.expiry.AccessedExpiryPolicy;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.ModifiedExpiryPolicy;
@@ -199,7 +194,7 @@ class WritesInOneScriptTest {
                         "heard",
                         expiring(CreatedExpiryPolicy.class)
                                 .addCacheEntryListenerConfiguration(new MutableCacheEntryListenerConfiguration<>(
-                                        () -> new Recorder(heard), null, true, false)));
+                                        () -> new EventRecorder.WithRemovedAndExpired(heard), null, true, false)));
 
         writer.put("k", "a");
         writer.put("gone", "g");
@@ -320,39 +315,5 @@ class WritesInOneScriptTest {
                                 : policy == AccessedExpiryPolicy.class
                                         ? AccessedExpiryPolicy.factoryOf(minute)
                                         : ModifiedExpiryPolicy.factoryOf(minute));
-    }
-
-    /** Records what a listener hears, as text. */
-    private static final class Recorder
-            implements CacheEntryCreatedListener<String, String>,
-                    CacheEntryUpdatedListener<String, String>,
-                    CacheEntryRemovedListener<String, String>,
-                    CacheEntryExpiredListener<String, String> {
-        private final List<String> heard;
-
-        Recorder(List<String> heard) {
-            this.heard = heard;
-        }
-
-        @Override
-        public void onCreated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("CREATED " + e.getKey() + "=" + e.getValue()));
-        }
-
-        @Override
-        public void onUpdated(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(
-                    e -> heard.add("UPDATED " + e.getKey() + "=" + e.getValue() + " (was " + e.getOldValue() + ")"));
-        }
-
-        @Override
-        public void onRemoved(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("REMOVED " + e.getKey() + " (was " + e.getOldValue() + ")"));
-        }
-
-        @Override
-        public void onExpired(Iterable<CacheEntryEvent<? extends String, ? extends String>> events) {
-            events.forEach(e -> heard.add("EXPIRED " + e.getKey() + " (was " + e.getOldValue() + ")"));
-        }
     }
 }

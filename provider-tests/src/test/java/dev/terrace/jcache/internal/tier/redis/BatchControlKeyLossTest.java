@@ -3,20 +3,13 @@ package dev.terrace.jcache.internal.tier.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.terrace.jcache.config.RedisSettings;
-import dev.terrace.jcache.internal.copy.Codec;
-import dev.terrace.jcache.internal.copy.JavaSerializer;
-import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.tier.DecidedPut;
 import dev.terrace.jcache.internal.tier.TierEntry;
-import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -26,42 +19,12 @@ import org.junit.jupiter.api.Test;
  * every change and reports it, and starts a new epoch (sequence 1, an empty log) that makes every other process
  * drop the near copies it cannot prove.
  */
-class BatchControlKeyLossTest {
+class BatchControlKeyLossTest extends ControlKeyLossSetup {
 
     private static final String PREFIX = "terrace:{m/batch-control}:";
 
-    private final RedisServer server = RedisServer.start();
-    private final RedisConnection writer = open();
-    private final RedisConnection reader = open();
-    private final Codec codec = new Codec(new JavaSerializer(getClass().getClassLoader()), SerialFilter.builtInOnly());
-    private final AtomicInteger dropped = new AtomicInteger();
-
-    private RedisConnection open() {
-        return RedisConnection.open(RedisSettings.from(Map.of("terrace.l3.address", server.address())::get));
-    }
-
-    @AfterEach
-    void stop() {
-        reader.close();
-        writer.close();
-        server.close();
-    }
-
-    private RedisTier<String> tier(RedisConnection connection) {
-        return new RedisTier<>(connection, "m", "batch-control", codec);
-    }
-
-    /** A tier whose process counts how often it had to drop every near copy (a new epoch, a gap). */
-    private void subscribedReader() {
-        tier(reader).subscribe(new RedisTier.Invalidations<>() {
-            @Override
-            public void changed(String key) {}
-
-            @Override
-            public void unknown() {
-                dropped.incrementAndGet();
-            }
-        });
+    BatchControlKeyLossTest() {
+        super("batch-control");
     }
 
     private static Map<String, DecidedPut> puts(String prefix) {

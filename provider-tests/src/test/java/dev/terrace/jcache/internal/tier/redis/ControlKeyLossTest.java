@@ -3,16 +3,8 @@ package dev.terrace.jcache.internal.tier.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.terrace.jcache.config.RedisSettings;
-import dev.terrace.jcache.internal.copy.Codec;
-import dev.terrace.jcache.internal.copy.JavaSerializer;
-import dev.terrace.jcache.internal.copy.SerialFilter;
 import dev.terrace.jcache.internal.tier.TierEntry;
-import dev.terrace.jcache.redis.RedisServer;
-import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,44 +12,17 @@ import org.junit.jupiter.api.Test;
  * by an operator). A write either applies completely or not at all, and reports the truth; a sequence that
  * went backwards is a new epoch, which makes every other process drop the near copies it cannot prove.
  */
-class ControlKeyLossTest {
+class ControlKeyLossTest extends ControlKeyLossSetup {
 
     private static final String PREFIX = "terrace:{m/control}:";
 
-    private final RedisServer server = RedisServer.start();
-    private final RedisConnection writer = open();
-    private final RedisConnection reader = open();
-    private final Codec codec = new Codec(new JavaSerializer(getClass().getClassLoader()), SerialFilter.builtInOnly());
-    private final AtomicInteger dropped = new AtomicInteger();
-
-    private RedisConnection open() {
-        return RedisConnection.open(RedisSettings.from(Map.of("terrace.l3.address", server.address())::get));
-    }
-
-    @AfterEach
-    void stop() {
-        reader.close();
-        writer.close();
-        server.close();
-    }
-
-    private RedisTier<String> subscribedReader() {
-        RedisTier<String> other = new RedisTier<>(reader, "m", "control", codec);
-        other.subscribe(new RedisTier.Invalidations<>() {
-            @Override
-            public void changed(String key) {}
-
-            @Override
-            public void unknown() {
-                dropped.incrementAndGet();
-            }
-        });
-        return other;
+    ControlKeyLossTest() {
+        super("control");
     }
 
     @Test
     void aDeletedSequenceStartsANewEpochAndTheWriteIsAppliedAndReportedAsSuch() throws Exception {
-        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        RedisTier<String> tier = tier(writer);
         for (int i = 0; i < 3; i++) {
             tier.put("k", new TierEntry("v" + i, TierEntry.ETERNAL));
         }
@@ -76,7 +41,7 @@ class ControlKeyLossTest {
 
     @Test
     void aSequenceThatWentBackwardsWithItsLogMakesOthersDropTheirNearCopies() throws Exception {
-        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        RedisTier<String> tier = tier(writer);
         for (int i = 0; i < 5; i++) {
             tier.put("k", new TierEntry("v" + i, TierEntry.ETERNAL));
         }
@@ -98,7 +63,7 @@ class ControlKeyLossTest {
     void evictionsMakeOtherProcessesDropTheirNearCopies() throws Exception {
         server.command("CONFIG SET maxmemory-policy allkeys-lru");
         server.command("CONFIG SET maxmemory 4mb");
-        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        RedisTier<String> tier = tier(writer);
         tier.put("k", new TierEntry("v", TierEntry.ETERNAL));
         subscribedReader();
         int droppedBefore = dropped.get();
@@ -118,9 +83,9 @@ class ControlKeyLossTest {
     @Test
     void anEntryDeletedInRedisDropsNearCopiesWhereKeyspaceEventsArePublished() throws Exception {
         server.command("CONFIG SET notify-keyspace-events Kg");
-        RedisTier<String> tier = new RedisTier<>(writer, "m", "control", codec);
+        RedisTier<String> tier = tier(writer);
         java.util.List<String> changed = new java.util.concurrent.CopyOnWriteArrayList<>();
-        RedisTier<String> other = new RedisTier<>(reader, "m", "control", codec);
+        RedisTier<String> other = tier(reader);
         other.subscribe(new RedisTier.Invalidations<>() {
             @Override
             public void changed(String key) {
