@@ -1,8 +1,10 @@
-import json, subprocess, sys, collections
 # jfr-disk-put.py for a recording whose Java samples are taken every 1 ms (a copy of the JDK's profile.jfc with
 # method-sampling-java-interval set to 1 ms; native samples stay at 20 ms and weigh 20x), with one more layer:
 # samples whose top frame is in a lock (the compaction read lock, the stripe, the group commit, the journal's
-# monitor, the index's lifecycle lock). Usage: python3 jfr-disk-put-split.py profile.jfr
+# monitor, the index's lifecycle lock).
+from jfr_samples import layer_counts, print_table, recording
+
+USAGE = "Usage: python3 jfr-disk-put-split.py profile.jfr"
 layers = [
     ("compaction (amortised)", "Compactor."),
     ("index rebuild", "StoreOpener."),
@@ -21,25 +23,11 @@ layers = [
     ("TieredStore", "TieredStore"),
     ("JCache layer", "dev.terrace.jcache."),
 ]
-out = subprocess.run(["jfr", "print", "--json", "--stack-depth", "200", "--events",
-                      "jdk.ExecutionSample,jdk.NativeMethodSample", sys.argv[1]],
-                     capture_output=True, text=True, check=True).stdout
-count = collections.Counter()
-for event in json.loads(out)["recording"]["events"]:
-    stack = event["values"].get("stackTrace")
-    if not stack:
-        continue
-    frames = [f["method"]["type"]["name"].replace("/", ".") + "." + f["method"]["name"] for f in stack["frames"]]
-    # Only samples inside a benchmark method: the trial's setup (preloading) and teardown (close) are left out.
-    if not any(f.startswith(("dev.terrace.benchmarks.DiskPutBenchmark.", "dev.terrace.benchmarks.DiskBatchBenchmark."))
-               for f in frames):
-        continue
-    weight = 20 if event["type"] == "jdk.NativeMethodSample" else 1
-    joined = " ".join(frames)
-    if any(x in frames[0] for x in ("locks.", "StampedLock", "ReentrantLock")): joined = "LOCKS " + joined
-    count[next((name for name, frame in layers if frame in joined), "JMH harness / other")] += weight
-total = sum(count.values())
-print("| layer | share | samples |\n|---|---:|---:|")
-for name, n in count.most_common():
-    print(f"| {name} | {100 * n / total:.1f} % | {n} |")
-print(f"| total | 100 % | {total} |")
+
+
+def in_a_lock(frames):
+    return "LOCKS " if any(x in frames[0] for x in ("locks.", "StampedLock", "ReentrantLock")) else ""
+
+
+if __name__ == "__main__":
+    print_table(layer_counts(recording(USAGE), 200, layers, native_weight=20, mark=in_a_lock))
