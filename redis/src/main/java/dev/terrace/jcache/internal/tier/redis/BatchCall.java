@@ -6,9 +6,9 @@ import java.util.List;
 /**
  * One call of {@code redis-write-batch.lua} being built for a page of one shard's entries ({@link RedisBatches}):
  * its keys in the script's order (the shard's sequence, log and epoch; every entry's name; every entry's lock's
- * name, in the same order; the shard's listener interest) and its arguments. Entry and lock names are made as the
- * bytes Redis holds them under, from the encoded key's Base64 form made once for both, so that no name is built as
- * a string and encoded again.
+ * name, in the same order; the shard's listener interest and no-interest marker) and its arguments. Entry and lock
+ * names are made as the bytes Redis holds them under, from the encoded key's Base64 form made once for both, so
+ * that no name is built as a string and encoded again.
  */
 final class BatchCall {
 
@@ -32,12 +32,13 @@ final class BatchCall {
         this.prefix = prefix;
         this.prefixBytes = prefixBytes;
         this.entries = entries;
-        this.keys = new Object[4 + 2 * entries];
+        this.keys = new Object[5 + 2 * entries];
         this.args = args;
         keys[0] = prefix + "seq";
         keys[1] = prefix + "log";
         keys[2] = prefix + "epoch";
-        keys[keys.length - 1] = ListenerInterest.name(prefix);
+        keys[keys.length - 2] = ListenerInterest.name(prefix);
+        keys[keys.length - 1] = ListenerInterest.markerName(prefix);
     }
 
     /** Adds the next entry, of the encoded key {@code keyBytes}: its name and its lock's. */

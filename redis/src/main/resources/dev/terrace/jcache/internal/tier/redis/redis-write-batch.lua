@@ -11,14 +11,15 @@
 --
 -- The server's work is a handful of commands per call, not per entry: one MGET reads every entry, one EXISTS of
 -- every entry's lock tells whether any is locked (then, and only then, each lock is asked alone), one MGET reads
--- the control keys, and the writes go out as one DEL of the deleted entries, one MSET of those stored without a
--- time to live, and a SET each for the others (PXAT, or KEEPTTL where an update keeps a finite expiry instant). The
--- decided modes take their keys packed in one argument, which is the log record's field 'm' as it stands when every
--- entry is changed.
+-- the control keys and the no-interest marker, and the writes go out as one DEL of the deleted entries, one MSET
+-- of those stored without a time to live, and a SET each for the others (PXAT, or KEEPTTL where an update keeps a
+-- finite expiry instant). The decided modes take their keys packed in one argument, which is the log record's
+-- field 'm' as it stands when every entry is changed.
 --
 -- KEYS[1]: the shard's sequence; KEYS[2]: the shard's invalidation log (a stream); KEYS[3]: the shard's epoch;
 -- then the n entries, KEYS[4] to KEYS[3 + n], then their locks in the same order, KEYS[4 + n] to KEYS[3 + 2n];
--- last, KEYS[#KEYS]: the shard's listener interest (see ListenerInterest.java).
+-- then KEYS[#KEYS - 1]: the shard's listener interest (see ListenerInterest.java); last, KEYS[#KEYS]: its
+-- no-interest marker (below).
 -- ARGV[1]: the writing process (16 bytes); ARGV[2]: how many changed keys to keep in the log (about: a record of n
 -- keys trims the log to about ARGV[2] / n records); ARGV[3]: an epoch to start (16 characters) when the data set has
 -- none; ARGV[4]: the channel; ARGV[5]: the mode, then what it takes:
@@ -47,27 +48,46 @@
 -- order, a status byte, then the expiry instant (8 bytes) of the entry found, live or not: status 0 when there was
 -- none (a put created it, a removal changed nothing), 1 when there was one (changed), 2 while the entry is locked
 -- (left as it is; the expiry bytes then zero).
-local n = (#KEYS - 4) / 2
+local n = (#KEYS - 5) / 2
+local INTEREST, MARKER = KEYS[#KEYS - 1], KEYS[#KEYS]
 local sub, unpackBytes = string.sub, struct.unpack
 local mode = ARGV[5]
 local NONE = struct.pack('>i4', -1)
 local ZERO = string.rep('\0', 8)
 
--- What the listeners want, as the cache's listener interest records it (KEYS[#KEYS]): members '<process>:v'
+-- The control keys (the epoch, the sequence) and the no-interest marker, read with one MGET (false for a key
+-- missing or not a string) the first time the call needs any of them: a call that changes nothing and announces
+-- nothing reads none.
+local control = nil
+local function controlKeys()
+  if control == nil then
+    control = redis.call('MGET', KEYS[3], KEYS[1], MARKER)
+  end
+  return control
+end
+
+-- What the listeners want, as the cache's listener interest records it (INTEREST): members '<process>:v'
 -- (values) and '<process>:o' (old values too), each scored with the instant (Redis time, milliseconds) its lease
 -- runs out. 'none' with no live member (the changes then announce the key alone, kind 3), 'values' with none
 -- that wants old values (the key and the new value, kind 4), else 'all'. Read once per call (Redis runs the script
--- as one step, so every change of the batch sees the same interest); without an interest set (no process has
--- listeners, the common case) neither Redis's clock nor the set is read.
+-- as one step, so every change of the batch sees the same interest).
+--
+-- As in redis-write.lua, the no-interest marker (MARKER) is there only while the set is known to hold no live
+-- member: this script sets it when it read the set and found none, and redis-interest.lua deletes it before it
+-- records any member, in the same atomic step. While it stands (no process has listeners, the common case)
+-- neither Redis's clock nor the set is read; a marker that is missing (never set, evicted, deleted by hand) only
+-- costs reading the set: it never hides a live member.
 local wants = nil
 local function wanted()
   if wants == nil then
     wants = 'none'
-    if redis.call('EXISTS', KEYS[#KEYS]) == 1 then
+    if not controlKeys()[3] then
       local time = redis.call('TIME')
       local now = tonumber(time[1]) * 1000 + math.floor(tonumber(time[2]) / 1000)
-      local members = redis.call('ZRANGEBYSCORE', KEYS[#KEYS], string.format('(%d', now), '+inf')
-      if #members > 0 then
+      local members = redis.call('ZRANGEBYSCORE', INTEREST, string.format('(%d', now), '+inf')
+      if #members == 0 then
+        redis.call('SET', MARKER, '1')
+      else
         wants = 'values'
       end
       for _, member in ipairs(members) do
@@ -168,11 +188,11 @@ local function finish(packedKeys)
   if loggedCount < n or not record then
     record = table.concat(logged)
   end
-  -- As redis-write.lua: the control keys are read with one MGET (nil for a key missing or not a string), and the
-  -- log's top is not read, because XADD refuses an id at or below it (and a log that is not a stream): exactly the
-  -- case of a sequence that went backwards. Control keys gone or damaged start a new epoch with an empty log.
-  local control = redis.call('MGET', KEYS[3], KEYS[1])
-  local epoch, seq = control[1], tonumber(control[2])
+  -- As redis-write.lua: the log's top is not read, because XADD refuses an id at or below it (and a log that is
+  -- not a stream): exactly the case of a sequence that went backwards. Control keys gone or damaged start a new
+  -- epoch with an empty log.
+  local read = controlKeys()
+  local epoch, seq = read[1], tonumber(read[2])
   local added = false
   if epoch and seq and seq >= 0 and seq == math.floor(seq) then
     seq = seq + 1
