@@ -128,7 +128,7 @@ public final class BulkServerCostRun {
      * CPU), or {@code null} where the system has none. The thread's CPU time includes the {@code INFO} calls this run
      * makes, a few microseconds each.
      */
-    private static Path serverThreadStat(int port) throws IOException {
+    static Path serverThreadStat(int port) throws IOException {
         Matcher pid = Pattern.compile("process_id:(\\d+)").matcher(info(port, "server"));
         if (!pid.find()) {
             return null;
@@ -143,7 +143,8 @@ public final class BulkServerCostRun {
         return sorted[sorted.length / 2];
     }
 
-    private static long cpuNanos(Path schedstat) throws IOException {
+    /** The CPU nanoseconds the thread of {@code schedstat} has run ({@code 0} where there is none). */
+    static long cpuNanos(Path schedstat) throws IOException {
         if (schedstat == null) {
             return 0;
         }
