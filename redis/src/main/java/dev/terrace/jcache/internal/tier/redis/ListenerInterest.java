@@ -76,8 +76,8 @@ final class ListenerInterest {
     }
 
     /**
-     * The shard's no-interest marker: a string that {@code redis-write.lua} sets when it read the interest set and
-     * found no live member, so that the next writes need not read the set (nor Redis's clock), and that {@code
+     * The shard's no-interest marker: a string that {@code redis-write.lua} and {@code redis-write-batch.lua} set
+     * when they read the interest set and found no live member, so that the next writes need not read the set (nor Redis's clock), and that {@code
      * redis-interest.lua} deletes in the same step as it records a member. It never stands beside a live member;
      * when it is missing (evicted, deleted by hand) the scripts read the set, as before it existed.
      */
