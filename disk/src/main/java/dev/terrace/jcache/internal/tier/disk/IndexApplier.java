@@ -128,6 +128,9 @@ final class IndexApplier {
     /** Set when applying a change failed; cleared by {@link #replace}. */
     private volatile Index.Failure failure;
 
+    /** For tests: the next change applied fails as if MapDB threw, the index left open. */
+    private volatile boolean failNext;
+
     private volatile boolean sleeping;
     private volatile boolean paused;
     private volatile boolean stopped;
@@ -305,6 +308,11 @@ final class IndexApplier {
         LockSupport.unpark(thread);
     }
 
+    /** For tests: the next change applied fails as MapDB failing would make it, with the index left open. */
+    void failNextChange() {
+        failNext = true;
+    }
+
     /** Whether applying a change failed and the index was not replaced since, for tests. */
     boolean hasFailed() {
         return failure != null;
@@ -342,6 +350,10 @@ final class IndexApplier {
         byte[] stored = change.stored();
         byte[] replaced;
         try {
+            if (failNext) {
+                failNext = false;
+                throw new Index.Failure(target.file(), new IllegalStateException("a failure injected by a test"));
+            }
             replaced = stored != null ? target.put(change.key, stored) : target.remove(change.key);
         } catch (Index.Failure e) {
             failure = e;

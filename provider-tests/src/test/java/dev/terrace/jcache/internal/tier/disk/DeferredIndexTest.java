@@ -261,6 +261,26 @@ class DeferredIndexTest {
     }
 
     @Test
+    void aFailedChangeOnAnIndexThatStaysOpenIsNeitherLostNorServedStale() {
+        DiskTier<String> disk = pausedWith100(temp.resolve("fails-open"));
+        for (int i = 0; i < 20; i++) {
+            put(disk, "k" + i, "w" + i);
+        }
+        remove(disk, "k40");
+        Index before = disk.indexWithBacklog();
+        // MapDB throws on the first change applied (a full device, a damaged file), and the index stays open.
+        disk.applier().failNextChange();
+        disk.applier().resume();
+        await().atMost(Duration.ofSeconds(30)).until(() -> disk.applier().hasFailed());
+
+        assertThat(valueOf(disk, "k0")).as("the change that failed").isEqualTo("w0");
+        assertThat(disk.indexWithBacklog()).as("rebuilt from the journal").isNotSameAs(before);
+        assertThat(inIndex(disk, "k0")).as("the rebuilt index holds the change").isEqualTo("w0");
+        assertThat(inIndex(disk, "k40")).as("and the removal").isNull();
+        assertHoldsTheModel("after the rebuild", disk);
+    }
+
+    @Test
     void aFailureOfTheIndexWhileASizeAppliesTheBacklogRebuildsIt() {
         DiskTier<String> disk = pausedWith100(temp.resolve("fails-in-size"));
         for (int i = 0; i < 20; i++) {
