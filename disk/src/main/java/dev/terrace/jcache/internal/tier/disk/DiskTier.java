@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * or the JVM throws leaves this class: callers get a {@link CacheException} naming the file.
  *
  * <p>An acknowledged write (the call returned) is in the journal, in the operating system's page cache: it
- * survives the death of the process. With {@code fsync} each append is also forced to the device.
+ * survives the death of the process. With {@code fsync} each append is also forced to the device. The index is
+ * changed after the call returns, by the store's {@link IndexApplier} on a thread of its own; until then every
+ * read of the key finds the change among the applier's pending ones, and whatever lists or counts the entries
+ * applies them first.
  *
  * <p>The tier stays within its byte bound by compaction: when the live data outgrows its share of the bound,
  * or the journal grows to twice the live data, the journal is rewritten with only the live entries, in the

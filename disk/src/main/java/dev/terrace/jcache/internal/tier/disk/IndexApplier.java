@@ -28,7 +28,8 @@ import java.util.function.BiConsumer;
  * <p>The backlog is bounded: past {@value #BOUND} changes, or past a bound on their bytes (the memory they hold,
  * and how far the tier's count of live bytes may lag), the putting thread applies changes itself until it is
  * back to half of that ({@link #keepBounded}). The thread sleeps while fewer than {@value #WAKE} changes
- * wait, so a put pays no wake-up call; what waits is applied by the next batch, or by the next drain.
+ * wait, so a put pays no wake-up call; what waits is applied by the next batch, by the next drain, or when
+ * the thread looks again shortly after it last applied something.
  *
  * <p>When the index fails while a change is applied (MapDB throws, a full device), the applier stops applying,
  * leaves the change and every later one pending (reads still see them), and reports the failure to the tier,
@@ -44,6 +45,13 @@ final class IndexApplier {
 
     /** How many changes must wait before a put wakes the applier's thread. */
     static final int WAKE = 64;
+
+    /**
+     * How long the thread waits, after it applied something, before it looks again without being woken: the
+     * changes fewer than {@link #WAKE} puts left are applied this long after the writes stop, and then the thread
+     * sleeps until woken (an idle store costs no wake-ups).
+     */
+    private static final long LINGER_NANOS = 10_000_000;
 
     private static final byte[] NO_BYTES = new byte[0];
 
@@ -370,6 +378,7 @@ final class IndexApplier {
     }
 
     private void run() {
+        boolean lately = false;
         while (true) {
             boolean worked = false;
             applying.lock();
@@ -395,6 +404,7 @@ final class IndexApplier {
                 applying.unlock();
             }
             if (worked) {
+                lately = true;
                 continue;
             }
             sleeping = true;
@@ -402,7 +412,12 @@ final class IndexApplier {
                 sleeping = false;
                 continue;
             }
-            LockSupport.park(this);
+            if (lately) {
+                LockSupport.parkNanos(this, LINGER_NANOS);
+            } else {
+                LockSupport.park(this);
+            }
+            lately = false;
             sleeping = false;
         }
     }
