@@ -248,6 +248,8 @@ final class IndexApplier {
                     && applyNext()) {
                 // Applying.
             }
+        } catch (Index.Failure e) {
+            // Recorded and reported by applyNext: the tier rebuilds the index at its next operation.
         } finally {
             applying.unlock();
             restore(interrupted);

@@ -332,6 +332,21 @@ class DeferredIndexTest {
         assertThat(mostBytes).as("bytes waiting at most").isLessThanOrEqualTo(IndexApplier.MAX_BYTES_BOUND + 21_000);
     }
 
+    @Test
+    void aFailureWhileAPutKeepsTheBacklogBoundedFailsNoCall() {
+        DiskTier<String> disk = pausedWith100(temp.resolve("bounded-fails"));
+        Index before = disk.indexWithBacklog();
+        disk.applier().failNextChange();
+        // The applier is paused: the put past the bound applies changes itself, and the first one fails.
+        for (int i = 0; i <= IndexApplier.BOUND + 10; i++) {
+            put(disk, "b" + (i % 300), "v" + i);
+        }
+        assertThat(disk.indexWithBacklog())
+                .as("the index was rebuilt after the failure")
+                .isNotSameAs(before);
+        assertHoldsTheModel("after the failure and the rebuild", disk);
+    }
+
     /**
      * Four writers, each on keys of its own, with the applier running: each read of a writer's own key returns what
      * that writer last wrote, while changes are applied underneath; then everything is listed and reopened.
