@@ -34,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * or the JVM throws leaves this class: callers get a {@link CacheException} naming the file.
  *
  * <p>An acknowledged write (the call returned) is in the journal, in the operating system's page cache: it
- * survives the death of the process. With {@code fsync} each append is also forced to the device.
+ * survives the death of the process. With {@code fsync} each append is also forced to the device. The index is
+ * changed after the call returns, by the store's {@link IndexApplier} on a thread of its own; until then every
+ * read of the key finds the change among the applier's pending ones, and whatever lists or counts the entries
+ * applies them first.
  *
  * <p>The tier stays within its byte bound by compaction: when the live data outgrows its share of the bound,
  * or the journal grows to twice the live data, the journal is rewritten with only the live entries, in the
@@ -72,7 +75,6 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
 
     private static final Logger LOG = LoggerFactory.getLogger(DiskTier.class);
     private static final int STRIPES = 64;
-    private static final byte[] NO_VALUE = new byte[0];
 
     private final Options options;
     private final Codec codec;
@@ -90,6 +92,8 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
 
     private final Compactor<K> compactor;
     private volatile Index index;
+    /** Applies the journal's changes to the index off the writers' threads; reads look at its pending changes first. */
+    private IndexApplier applier;
     /** Set when the index failed; the next operation rebuilds it from the journal first. */
     private volatile boolean indexBroken;
 
@@ -162,6 +166,14 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             journal.close();
             throw e;
         }
+        applier = new IndexApplier(
+                index,
+                liveBytes,
+                // The count of live bytes lags by what waits: a compaction is late by at most a 32nd of the bound.
+                options.maxBytes() / 32,
+                this::failed,
+                "terrace-disk-index-" + directory.directory().getFileName());
+        applier.start();
         LOG.info(
                 "Disk store {} open: {} entries, {} live bytes, bound {} bytes",
                 directory.directory().toAbsolutePath(),
@@ -193,7 +205,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         for (int attempt = 0; ; attempt++) {
             Index current = usableIndex();
             try {
-                byte[] stored = current.get(keyBytes);
+                byte[] stored = stored(current, keyBytes);
                 return stored == null ? null : decode(current, key, keyBytes, stored);
             } catch (Index.Failure e) {
                 failed(current, e);
@@ -224,22 +236,20 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         TierEntry next = capped(Objects.requireNonNull(entry, "entry"));
         byte[] keyBytes = codec.encodeKey(Objects.requireNonNull(key, "key"));
         byte[] payload = checkedPayload(keyBytes, next);
-        // As putAll of one entry, without the arrays and the stripe set a batch needs.
-        Index current = lockedIndex();
+        // As putAll of one entry, without the arrays and the stripe set a batch needs. The usable index is not
+        // written here (the applier does it), but a broken one is rebuilt before anything is appended.
+        lockedIndex();
         ReentrantLock stripe = stripes[stripeOf(keyBytes)];
         stripe.lock();
         try {
-            journal.append(putRecord(current, keyBytes, next.expiresAt(), payload));
+            journal.append(putRecord(keyBytes, next.expiresAt(), payload));
         } catch (IOException e) {
             throw notWritten(e);
-        } catch (Index.Failure e) {
-            // The journal holds no trace of the failed entry: it was cut back.
-            failed(current, e);
-            throw unusable(e);
         } finally {
             stripe.unlock();
             compaction.readLock().unlock();
         }
+        applier.keepBounded();
         compactIfNeeded();
     }
 
@@ -271,26 +281,23 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             expiries[i] = next.expiresAt();
             i++;
         }
-        Index current = lockedIndex();
+        lockedIndex();
         ReentrantLock[] held = lockStripes(keys);
         try {
             Journal.Append[] appends = new Journal.Append[count];
             for (int n = 0; n < count; n++) {
-                appends[n] = putRecord(current, keys[n], expiries[n], payloads[n]);
+                appends[n] = putRecord(keys[n], expiries[n], payloads[n]);
             }
             journal.append(appends);
         } catch (IOException e) {
             throw notWritten(e);
-        } catch (Index.Failure e) {
-            // The journal holds no trace of the failed entry or those after it: they were cut back.
-            failed(current, e);
-            throw unusable(e);
         } finally {
             for (int n = held.length - 1; n >= 0; n--) {
                 held[n].unlock();
             }
             compaction.readLock().unlock();
         }
+        applier.keepBounded();
         compactIfNeeded();
     }
 
@@ -322,14 +329,14 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             for (int n = 0; n < count; n++) {
                 K key = keys.get(n);
                 byte[] bytes = keyBytes[n];
-                byte[] stored = current.get(bytes);
+                byte[] stored = stored(current, bytes);
                 TierEntry existing = stored == null ? null : decode(current, key, bytes, stored);
                 TierEntry result;
                 try {
                     result = remappings.get(key).apply(existing);
                     if (result != existing) {
                         result = capped(result);
-                        Journal.Append append = changeOf(current, bytes, stored, result);
+                        Journal.Append append = changeOf(bytes, stored, result);
                         if (append != null) {
                             appends.add(append);
                         }
@@ -346,6 +353,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         } catch (IOException e) {
             throw notWritten(e);
         } catch (Index.Failure e) {
+            // A read of an entry failed, before anything was appended.
             failed(current, e);
             throw unusable(e);
         } finally {
@@ -354,6 +362,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             }
             compaction.readLock().unlock();
         }
+        applier.keepBounded();
         compactIfNeeded();
         if (stopped != null) {
             throw stopped;
@@ -361,49 +370,36 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         return results;
     }
 
-    /** The journal record that turns {@code previous} (stored bytes, or {@code null}) into {@code next}. */
-    private Journal.Append changeOf(Index current, byte[] keyBytes, byte[] previous, TierEntry next) {
+    /**
+     * The journal record that turns {@code previous} (stored bytes, or {@code null}) into {@code next}; once
+     * written, the applier applies it to the index.
+     */
+    private Journal.Append changeOf(byte[] keyBytes, byte[] previous, TierEntry next) {
         if (next == null) {
-            return previous == null
-                    ? null
-                    : new Journal.Append(Journal.REMOVE, 0, keyBytes, NO_VALUE, seq -> {
-                        current.remove(keyBytes);
-                        liveBytes.addAndGet(-StoredValue.footprint(keyBytes, previous));
-                    });
+            return previous == null ? null : applier.remove(keyBytes);
         }
-        return putRecord(current, keyBytes, next.expiresAt(), checkedPayload(keyBytes, next));
+        return putRecord(keyBytes, next.expiresAt(), checkedPayload(keyBytes, next));
     }
 
     /**
-     * The journal record that stores the value of {@code unsealed} (from {@link #checkedPayload}) for the key, and
-     * puts it in the index once written: the record's value is the encoding after the header, and the index update
-     * fills in the header, so the value is encoded and copied once for both.
+     * The journal record that stores the value of {@code unsealed} (from {@link #checkedPayload}) for the key: the
+     * record's value is the encoding after the header, and the index update fills in the header, so the value is
+     * encoded and copied once for both.
      */
-    private Journal.Append putRecord(Index current, byte[] keyBytes, long expiresAt, byte[] unsealed) {
+    private Journal.Append putRecord(byte[] keyBytes, long expiresAt, byte[] unsealed) {
         if (expiresAt != TierEntry.ETERNAL) {
             mayHoldExpiring = true;
         }
-        return new PutRecord(current, keyBytes, expiresAt, unsealed);
+        return applier.put(keyBytes, expiresAt, unsealed);
     }
 
-    /** A put's journal record and its index update in one object (no lambda per put). */
-    private final class PutRecord extends Journal.Append {
-        private final Index current;
-
-        PutRecord(Index current, byte[] keyBytes, long expiresAt, byte[] unsealed) {
-            super(Journal.PUT, expiresAt, keyBytes, unsealed, StoredValue.HEADER, null);
-            this.current = current;
-        }
-
-        @Override
-        void indexed(long seq) {
-            byte[] stored = StoredValue.seal(key, value, seq, expiresAt);
-            // Every put record is written while its caller holds the compaction lock (putAll, put, compute and
-            // computeAll take it before building the record), and every close of an index holds it for writing.
-            assert compaction.getReadLockCount() > 0 || compaction.isWriteLocked();
-            byte[] replaced = current.putUnderTierLock(key, stored);
-            liveBytes.addAndGet(StoredValue.footprint(key, stored) - StoredValue.footprint(key, replaced));
-        }
+    /**
+     * The stored bytes of the key's newest value: an acknowledged change the applier has not applied yet, else the
+     * index's; {@code null} when absent.
+     */
+    private byte[] stored(Index current, byte[] keyBytes) {
+        IndexApplier.Change change = applier.pendingFor(keyBytes);
+        return change != null ? change.stored() : current.get(keyBytes);
     }
 
     /**
@@ -464,9 +460,22 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         return journal.size();
     }
 
-    /** The index in use now (rebuilt first if it failed), for tests that look at or damage it. */
+    /**
+     * The index in use now (rebuilt first if it failed), holding every change acknowledged so far, for tests that
+     * look at or damage it.
+     */
     Index index() {
-        return usableIndex();
+        return settledIndex();
+    }
+
+    /** The index in use now as it is, with the changes the applier has not applied yet, for tests. */
+    Index indexWithBacklog() {
+        return index;
+    }
+
+    /** The applier of the index's changes, for tests that pause it and benchmarks that watch it. */
+    IndexApplier applier() {
+        return applier;
     }
 
     /**
@@ -478,6 +487,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         compaction.writeLock().lock();
         try {
             requireOpen();
+            applier.drain();
             compactor.compact(journal, index, compactor.evictBytes(liveBytes.get()));
         } finally {
             compaction.writeLock().unlock();
@@ -502,13 +512,13 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
                 ReentrantLock stripe = stripes[stripeOf(keyBytes)];
                 stripe.lock();
                 try {
-                    byte[] stored = current.get(keyBytes);
+                    byte[] stored = stored(current, keyBytes);
                     TierEntry existing = stored == null ? null : decode(current, key, keyBytes, stored);
                     remapped = true;
                     result = remapping.apply(existing);
                     if (result != existing) {
                         result = capped(result);
-                        write(current, keyBytes, existing == null ? null : stored, result);
+                        write(keyBytes, existing == null ? null : stored, result);
                     }
                 } finally {
                     stripe.unlock();
@@ -517,13 +527,14 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             } catch (Index.Failure e) {
                 failed(current, e);
                 if (remapped || attempt > 0) {
-                    // The journal holds no trace of the write: it was cut back when the index failed.
+                    // The read failed; the remapping's result was not appended.
                     throw unusable(e);
                 }
             } finally {
                 compaction.readLock().unlock();
             }
         }
+        applier.keepBounded();
         compactIfNeeded();
         return result;
     }
@@ -537,8 +548,8 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         return entry.expiresAt() > limit ? entry.withExpiresAt(limit) : entry;
     }
 
-    private void write(Index current, byte[] keyBytes, byte[] previous, TierEntry next) {
-        Journal.Append change = changeOf(current, keyBytes, previous, next);
+    private void write(byte[] keyBytes, byte[] previous, TierEntry next) {
+        Journal.Append change = changeOf(keyBytes, previous, next);
         if (change == null) {
             return;
         }
@@ -575,7 +586,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     @Override
     public Iterator<K> keys() {
         requireOpen();
-        Index current = usableIndex();
+        Index current = settledIndex();
         Iterator<byte[]> keys;
         try {
             keys = current.keys();
@@ -612,7 +623,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     @Override
     public long size() {
         requireOpen();
-        Index current = usableIndex();
+        Index current = settledIndex();
         try {
             return current.size();
         } catch (Index.Failure e) {
@@ -630,7 +641,12 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
             if (indexBroken) {
                 rebuildIndex();
             } else {
-                index.clear();
+                // The changes waiting to be applied are cleared with the rest: the applier drops them.
+                Index current = index;
+                applier.replace(() -> {
+                    current.clear();
+                    return current;
+                });
             }
             liveBytes.set(0);
             mayHoldExpiring = false;
@@ -652,6 +668,12 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
 
     /** The bytes of the live entries, as the size bound counts them. */
     public long liveBytes() {
+        try {
+            applier.drain();
+        } catch (Index.Failure e) {
+            // Rebuilt, with its count, by the next operation; until then the count of what was applied.
+            failed(index, e);
+        }
         return liveBytes.get();
     }
 
@@ -669,6 +691,7 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
                 return;
             }
             closed = true;
+            applier.stop();
             index.closeQuietly();
             journal.close();
             directory.markClean(journal.lastSeq(), liveBytes.get(), journal.size());
@@ -723,13 +746,37 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
         }
     }
 
+    /**
+     * The usable index once the applier has applied every change acknowledged so far: for what lists or counts the
+     * entries. A failure of the index while applying rebuilds it (which takes in every change from the journal).
+     */
+    private Index settledIndex() {
+        for (int attempt = 0; ; attempt++) {
+            Index current = usableIndex();
+            try {
+                applier.drain();
+                return current;
+            } catch (Index.Failure e) {
+                failed(current, e);
+                if (attempt > 0) {
+                    throw unusable(e);
+                }
+            }
+        }
+    }
+
     /** Rebuilds the index from the journal; call with the compaction lock held for writing. */
     private void rebuildIndex() throws IOException {
-        index.closeQuietly();
-        StoreOpener.Rebuilt rebuilt = StoreOpener.rebuild(directory, journal, true);
-        index = rebuilt.index();
-        liveBytes.set(rebuilt.liveBytes());
-        mayHoldExpiring = mayHoldExpiring || rebuilt.finiteEntries() > 0;
+        Index old = index;
+        // Every change the applier holds is in the journal, so in the rebuilt index: the applier drops them.
+        StoreOpener.Rebuilt[] rebuilt = new StoreOpener.Rebuilt[1];
+        index = applier.replace(() -> {
+            old.closeQuietly();
+            rebuilt[0] = StoreOpener.rebuild(directory, journal, true);
+            liveBytes.set(rebuilt[0].liveBytes());
+            return rebuilt[0].index();
+        });
+        mayHoldExpiring = mayHoldExpiring || rebuilt[0].finiteEntries() > 0;
         indexBroken = false;
         LOG.warn(
                 "Disk store index {} rebuilt from the journal: {} entries",
@@ -776,14 +823,23 @@ public final class DiskTier<K> implements DiskBackedTier<K> {
     }
 
     private void compactIfNeeded() {
-        if (!compactor.isDue(liveBytes.get(), journal.size())) {
+        // The changes waiting to be applied are not counted yet: they may add up to their bytes, or take some away.
+        long counted = liveBytes.get();
+        long journalBytes = journal.size();
+        if (!compactor.isDue(counted, journalBytes)
+                && !compactor.isDue(counted + applier.backlogBytes(), journalBytes)) {
             return;
         }
         compaction.writeLock().lock();
         try {
+            if (closed || indexBroken) {
+                return;
+            }
+            // The count of live bytes is exact, and the index's list of live records complete, once the applier
+            // has applied every change (none can be appended meanwhile).
+            applier.drain();
             long live = liveBytes.get();
-            long journalBytes = journal.size();
-            if (!closed && !indexBroken && compactor.isDue(live, journalBytes)) {
+            if (compactor.isDue(live, journal.size())) {
                 compactor.compact(journal, index, compactor.evictBytes(live));
             }
         } catch (IOException e) {

@@ -27,9 +27,10 @@ import org.mapdb.Serializer;
  *
  * <p>The index also keeps the sequence numbers of the records that wrote its values ({@link LiveSeqs}), so a
  * compaction tells live records from dead ones without reading every value back out of MapDB. Every change of
- * the map here changes them too: {@link #put} and {@link #remove(byte[])} (run by the journal's index updates,
- * one at a time under the journal's monitor, by a rebuild, or by a compaction under the tier's compaction
- * write lock), and {@link #clear} (under that write lock). A rebuild makes a new index, numbers and all. The one
+ * the map here changes them too: {@link #put} and {@link #remove(byte[])} (run by the tier's {@link
+ * IndexApplier}, one change at a time under its lock and in the journal's order, by a rebuild, or by a
+ * compaction under the tier's compaction write lock, once the applier has applied every change), and {@link
+ * #clear} (under that write lock and the applier's lock). A rebuild makes a new index, numbers and all. The one
  * exception is {@link #remove(byte[], byte[])}, a read dropping a damaged value with no lock that orders it
  * against those: it leaves the number, which a compaction then finds dead and forgets ({@link #forget}). So
  * the numbers are never fewer than the live records (a missing one would lose an entry at the next compaction)
@@ -113,21 +114,6 @@ final class Index implements AutoCloseable {
     byte[] put(byte[] key, byte[] value) {
         long stamp = lifecycle.readLock();
         try {
-            return putUnderTierLock(key, value);
-        } finally {
-            lifecycle.unlockRead(stamp);
-        }
-    }
-
-    /**
-     * As {@link #put}, without this index's lifecycle lock: only for a caller that holds the disk tier's
-     * compaction lock (for reading or writing) for the whole call. Every close of the tier's live index (a
-     * rebuild, the tier's close) holds that lock for writing, so the index cannot close during the call, and a
-     * close made before it is seen (the lock orders them): the put throws a {@link Failure} then, as {@link
-     * #put} does.
-     */
-    byte[] putUnderTierLock(byte[] key, byte[] value) {
-        try {
             requireOpen();
             byte[] replaced = map.put(key, value);
             live.replace(StoredValue.seqOf(replaced), StoredValue.seqOf(value));
@@ -136,12 +122,14 @@ final class Index implements AutoCloseable {
             throw e;
         } catch (RuntimeException | Error e) {
             throw new Failure(file, e);
+        } finally {
+            lifecycle.unlockRead(stamp);
         }
     }
 
     /**
-     * Removes {@code key}; returns the value it had. Only for the journal's index updates, a rebuild and a
-     * compaction (see the class comment).
+     * Removes {@code key}; returns the value it had. Only for the applier, a rebuild and a compaction (see the
+     * class comment).
      */
     byte[] remove(byte[] key) {
         return guard(() -> {
