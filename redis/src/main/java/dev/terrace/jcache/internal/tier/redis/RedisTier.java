@@ -78,6 +78,9 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     private static final int HEADER = 16;
     private static final RawScript WRITE = new RawScript(script("redis-write.lua"));
+    /** The decided put, the most frequent write, in a script of its own that does nothing else. */
+    private static final RawScript PUT = new RawScript(script("redis-put.lua"));
+
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String UNDO_SCRIPT = script("redis-undo.lua");
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
@@ -705,7 +708,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /**
-     * Makes {@code put} with one call of {@code redis-write.lua} in its decided-put mode, reading nothing first:
+     * Makes {@code put} with one call of {@code redis-put.lua}, reading nothing first:
      * the script picks the creation or the update by whether the entry is live at the put's instant, and writes,
      * sequences, logs and announces it (as {@code CREATED} or {@code UPDATED}, with the old value) as any change.
      * An entry locked by a change that runs user code is waited for as a locked change waits, then put under the
@@ -788,7 +791,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         return lockName(entryName);
     }
 
-    /** Runs {@code redis-write.lua} in its decided-put mode (see the script for its arguments and reply). */
+    /** Runs {@code redis-put.lua} (see the script for its arguments and reply). */
     private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
         return writeDecided(
                 keyBytes,
@@ -802,8 +805,9 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /**
-     * Runs {@code redis-write.lua} in the decided mode {@code mode} (see the script for its arguments and reply);
-     * {@code value} is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
+     * Runs {@code redis-put.lua} for a put, else {@code redis-write.lua} in the decided mode {@code mode} (see the
+     * scripts for their arguments and reply, alike but for the shard's constants); {@code value} is {@code null} for
+     * a removal, {@code expected} for all but a replace-if-holds.
      */
     private List<Object> writeDecided(
             byte[] keyBytes,
@@ -829,7 +833,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         Object[] arguments = new Object[9 + (mode == DECIDED_REPLACE_IF_HOLDS ? 4 : 3)];
         arguments[1] = SEVEN;
         constant.putKeys(arguments, name, lockName(name));
-        arguments[9] = constant.constants;
+        arguments[9] = mode == DECIDED_PUT ? constant.putConstants : constant.constants;
         ByteBuffer call = ByteBuffer.allocate(1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH)
                 .put(mode[0])
                 .putLong(now)
@@ -846,7 +850,7 @@ public final class RedisTier<K> implements SharedTier<K> {
         if (mode == DECIDED_REPLACE_IF_HOLDS) {
             arguments[12] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
-        return WRITE.callList(client, name, arguments);
+        return (mode == DECIDED_PUT ? PUT : WRITE).callList(client, name, arguments);
     }
 
     /**
