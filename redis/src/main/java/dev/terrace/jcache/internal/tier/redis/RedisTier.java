@@ -827,17 +827,20 @@ public final class RedisTier<K> implements SharedTier<K> {
         long created = creates ? capped(createdExpiresAt) : 0;
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
+        boolean put = mode == DECIDED_PUT;
+        long version = nonZeroRandom();
         // Element 0 is the script's digest (RawScript), then the number of keys and the keys; then the shard's
-        // constants, the call's fixed-size part (mode, decision, epoch), the tail (key and new value), and for a
-        // replace-if-holds the payload it compares.
+        // constants, the call's fixed-size part (mode, decision, epoch; for a put, the key after it), the tail (key
+        // and new value; for a put, the creation's stored bytes), and for a replace-if-holds the payload it compares.
         Object[] arguments = new Object[9 + (mode == DECIDED_REPLACE_IF_HOLDS ? 4 : 3)];
         arguments[1] = SEVEN;
         constant.putKeys(arguments, name, lockName(name));
-        arguments[9] = mode == DECIDED_PUT ? constant.putConstants : constant.constants;
-        ByteBuffer call = ByteBuffer.allocate(1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH)
+        arguments[9] = put ? constant.putConstants : constant.constants;
+        ByteBuffer call = ByteBuffer.allocate(
+                        1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH + (put ? 4 + keyBytes.length : 0))
                 .put(mode[0])
                 .putLong(now)
-                .putLong(nonZeroRandom())
+                .putLong(version)
                 .putLong(created)
                 .putLong(creates ? reclaimAt(created) : 0)
                 .putLong(updated)
@@ -846,11 +849,21 @@ public final class RedisTier<K> implements SharedTier<K> {
                 .put(bringsValue ? (byte) '1' : (byte) '0');
         putNewEpoch(call);
         arguments[10] = call.array();
+        if (put) {
+            // The script stores these bytes as they are wherever the outcome's expiry instant is the creation's.
+            call.putInt(keyBytes.length).put(keyBytes);
+            arguments[11] = ByteBuffer.allocate(HEADER + payload.length)
+                    .putLong(version)
+                    .putLong(created)
+                    .put(payload)
+                    .array();
+            return PUT.callList(client, name, arguments);
+        }
         arguments[11] = Announcement.tailBeforeOldValue(keyBytes, payload);
         if (mode == DECIDED_REPLACE_IF_HOLDS) {
             arguments[12] = expected == null ? NO_VERSION : codec.encodeValue(expected);
         }
-        return (mode == DECIDED_PUT ? PUT : WRITE).callList(client, name, arguments);
+        return WRITE.callList(client, name, arguments);
     }
 
     /**

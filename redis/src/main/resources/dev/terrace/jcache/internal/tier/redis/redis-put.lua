@@ -11,10 +11,13 @@
 -- without values (kind 3; 20 bytes each, the first 16 the writing process), one byte n, how many log records to keep
 -- (about; n decimal digits), then the channel.
 -- ARGV[2]: 'p', then the decision, 50 bytes: the put's instant (epoch milliseconds, 8 bytes big-endian, as every
--- instant here), the new version (8 bytes), the creation's expiry instant, its reclaim instant (0: never), the
--- update's expiry instant, its reclaim instant, '1' to keep the entry's expiry and reclaim instants on an update
--- ('0': the update's), '1' to return the whole entry found; then the epoch to start (16 characters).
--- ARGV[3]: the announcement's tail without the old value: the key and the new value's payload, each length-prefixed.
+-- instant here), the new version (8 bytes, as in ARGV[3]), the creation's expiry instant, its reclaim instant (0:
+-- never), the update's expiry instant, its reclaim instant, '1' to keep the entry's expiry and reclaim instants on
+-- an update ('0': the update's), '1' to return the whole entry found; then the epoch to start (16 characters), then
+-- the key, length-prefixed (4 bytes), as the announcement's tail starts.
+-- ARGV[3]: the creation's stored bytes: the new version, the creation's expiry instant, the new value's payload. An
+-- update stores them as they are where its expiry instant is the creation's (an eternal entry in an eternal cache;
+-- under a modified policy), else with its own expiry instant in their place.
 --
 -- Returns {sequence, the entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or
 -- not, {sequence} when none, {-2} while the entry is locked (by a change that runs user code; nothing written).
@@ -24,30 +27,30 @@ if redis.call('EXISTS', KEYS[5]) == 1 then
 end
 local sub, unpack = string.sub, struct.unpack
 local current, epoch, seq = read[1], read[2], tonumber(read[3])
-local constants, call, tail = ARGV[1], ARGV[2], ARGV[3]
-local keyEnd = 4 + unpack('>i4', tail)
-local payload = sub(tail, keyEnd + 5)
+local constants, call, stored = ARGV[1], ARGV[2], ARGV[3]
 local live = current and unpack('>i8', current, 9) > unpack('>i8', call, 2)
-local head, stored, reclaimAt
+local head, reclaimAt
 if live then
   head = sub(constants, 21, 40)
+  local expiry
   if string.byte(call, 50) == 49 then
-    local expiry = sub(current, 9, 16)
-    stored = sub(call, 10, 17) .. expiry .. payload
+    expiry = sub(current, 9, 16)
     -- The entry's time to live is the one its expiry instant gives (every write sets both): none for an eternal
     -- entry, which then goes out with the sequence in one MSET (it clears a time to live as SET does), else kept.
     reclaimAt = expiry == '\127\255\255\255\255\255\255\255' and 0 or -1
   else
-    stored = sub(call, 10, 17) .. sub(call, 34, 41) .. payload
+    expiry = sub(call, 34, 41)
     reclaimAt = unpack('>i8', call, 42)
+  end
+  if expiry ~= sub(stored, 9, 16) then
+    stored = sub(stored, 1, 8) .. expiry .. sub(stored, 17)
   end
 else
   head = sub(constants, 1, 20)
-  stored = sub(call, 10, 25) .. payload
   reclaimAt = unpack('>i8', call, 26)
 end
 local digits = string.byte(constants, 41)
-local logLength, origin, key = sub(constants, 42, 41 + digits), sub(constants, 1, 16), sub(tail, 5, keyEnd)
+local logLength, origin, key = sub(constants, 42, 41 + digits), sub(constants, 1, 16), sub(call, 72)
 -- The log's top is not read: XADD refuses an id at or below the log's last one (and a log that is not a stream),
 -- which is exactly the case of a sequence that went backwards (control keys evicted, deleted, damaged), so the
 -- record is tried first, as the first write, and that refusal starts a new epoch with an empty log, so that every
@@ -98,7 +101,7 @@ if not lean then
 end
 local announcement
 if lean then
-  announcement = head .. epoch .. sub(zeros, #s + 1) .. s .. sub(tail, 1, keyEnd)
+  announcement = head .. epoch .. sub(zeros, #s + 1) .. s .. sub(call, 68)
 else
   local middle = epoch .. sub(zeros, #s + 1) .. s
   local whole = not live
@@ -111,7 +114,8 @@ else
   if live and whole then
     old = struct.pack('>i4', #current - 16) .. sub(current, 17)
   end
-  announcement = sub(head, 1, 16) .. (whole and '\1' or '\4') .. sub(head, 18) .. middle .. tail .. old
+  announcement = sub(head, 1, 16) .. (whole and '\1' or '\4') .. sub(head, 18) .. middle .. sub(call, 68)
+    .. struct.pack('>i4', #stored - 16) .. sub(stored, 17) .. old
 end
 redis.call('PUBLISH', sub(constants, 42 + digits), announcement)
 if current then
