@@ -110,7 +110,7 @@ def main():
                     c.send(b''.join(cmds[j:j+chunk]))
                     for _ in range(chunk):
                         r = c.read()
-                        assert isinstance(r, list) and r[0] > 0, r
+                        assert (isinstance(r, list) and r[0] > 0) or isinstance(r, bytes), r
                 info = c.call('INFO', 'commandstats').decode()
                 stats = {}
                 for line in info.splitlines():

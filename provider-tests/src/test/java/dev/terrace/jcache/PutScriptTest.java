@@ -5,6 +5,7 @@ import static dev.terrace.jcache.redis.CommandCounts.delta;
 import static dev.terrace.jcache.redis.CommandCounts.scriptCalls;
 import static dev.terrace.jcache.redis.CommandCounts.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
@@ -24,6 +25,10 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
 import javax.cache.CacheManager;
@@ -38,7 +43,8 @@ import org.junit.jupiter.api.Test;
  * the fewest commands a put needs on a real Redis server: where the entry has no time to live, its sequence number
  * and the entry go out in one {@code MSET}, so a put runs five commands ({@code MGET}, the lock's {@code EXISTS},
  * {@code XADD}, {@code MSET}, {@code PUBLISH}) where the write script ran six (two {@code SET}s). An entry with a
- * time to live still gets its {@code PXAT} or {@code KEEPTTL} from a {@code SET} of its own.
+ * time to live still gets its {@code PXAT} or {@code KEEPTTL} from a {@code SET} of its own; an entry locked by a
+ * change that runs user code is put after it, under its lock.
  */
 class PutScriptTest {
 
@@ -137,6 +143,43 @@ class PutScriptTest {
                 .as("the updates under CreatedExpiryPolicy kept the creation's reclaim instant")
                 .isEqualTo(reclaimAt);
         assertThat(cache.get("k")).isEqualTo("v" + (PUTS - 1));
+    }
+
+    @Test
+    void aPutOnAnEntryLockedByAnEntryProcessorElsewhereWaitsForItAndComesAfterIt() throws Exception {
+        Cache<String, String> processing = cache("locked", new MutableConfiguration<>());
+        Cache<String, String> putting = cache("locked", new MutableConfiguration<>());
+        processing.put("k", "a");
+        CountDownLatch release = new CountDownLatch(1);
+        ExecutorService pool = Executors.newFixedThreadPool(2);
+        try {
+            Future<Object> processor = pool.submit(() -> processing.invoke("k", (entry, arguments) -> {
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                entry.setValue("b");
+                return null;
+            }));
+            await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> !server.command("KEYS *lock:*").equals("*0"));
+            Future<String> put = pool.submit(() -> putting.getAndPut("k", "c"));
+            // The put script found the entry locked (its reply -2), and the put waits for the lock.
+            await().atMost(10, TimeUnit.SECONDS)
+                    .until(() -> !server.command("PUBSUB CHANNELS redisson_lock__channel*")
+                            .equals("*0"));
+            release.countDown();
+
+            processor.get(10, TimeUnit.SECONDS);
+            assertThat(put.get(10, TimeUnit.SECONDS))
+                    .as("the put was made after the entry processor's change, under the lock")
+                    .isEqualTo("b");
+            assertThat(processing.get("k")).isEqualTo("c");
+        } finally {
+            release.countDown();
+            pool.shutdownNow();
+        }
     }
 
     private static String putScriptDigest() throws IOException, NoSuchAlgorithmException {

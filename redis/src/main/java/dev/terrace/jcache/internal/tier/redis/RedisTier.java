@@ -719,8 +719,8 @@ public final class RedisTier<K> implements SharedTier<K> {
         requireSameShards();
         LOCKED_CHANGE_FAILED.remove();
         return health.call(() -> {
-            List<Object> reply = writeDecided(codec.encodeKey(key), put);
-            if (((Number) reply.get(0)).longValue() == LOCKED) {
+            Object reply = writeDecided(codec.encodeKey(key), put);
+            if (reply instanceof Long locked && locked == LOCKED) {
                 DecidedPut.Found[] found = {null};
                 computeLocked(key, current -> {
                     found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
@@ -728,7 +728,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
                 return found[0];
             }
-            return found(reply, put.bringsValue());
+            return reply == null ? null : found((byte[]) reply, put.bringsValue());
         });
     }
 
@@ -792,7 +792,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /** Runs {@code redis-put.lua} (see the script for its arguments and reply). */
-    private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
+    private Object writeDecided(byte[] keyBytes, DecidedPut put) {
         return writeDecided(
                 keyBytes,
                 DECIDED_PUT,
@@ -806,10 +806,10 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     /**
      * Runs {@code redis-put.lua} for a put, else {@code redis-write.lua} in the decided mode {@code mode} (see the
-     * scripts for their arguments and reply, alike but for the shard's constants); {@code value} is {@code null} for
-     * a removal, {@code expected} for all but a replace-if-holds.
+     * scripts for their arguments and replies: for a put the entry found, or {@code -2}; else a list); {@code value}
+     * is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
      */
-    private List<Object> writeDecided(
+    private Object writeDecided(
             byte[] keyBytes,
             byte[] mode,
             Object value,
@@ -857,7 +857,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                     .putLong(created)
                     .put(payload)
                     .array();
-            return PUT.callList(client, name, arguments);
+            return PUT.callObject(client, name, arguments);
         }
         arguments[11] = Announcement.tailBeforeOldValue(keyBytes, payload);
         if (mode == DECIDED_REPLACE_IF_HOLDS) {
@@ -883,7 +883,8 @@ public final class RedisTier<K> implements SharedTier<K> {
             case REPLACE_IF_HOLDS -> DECIDED_REPLACE_IF_HOLDS;
         };
         return health.call(() -> {
-            List<Object> reply = writeDecided(
+            @SuppressWarnings("unchecked")
+            List<Object> reply = (List<Object>) writeDecided(
                     codec.encodeKey(key),
                     mode,
                     write.value(),
@@ -903,16 +904,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
                 return new DecidedWrite.Outcome(found[0], written[0]);
             }
-            return new DecidedWrite.Outcome(found(reply, write.bringsValue()), seq > 0);
+            return new DecidedWrite.Outcome(
+                    reply.size() < 2 ? null : found((byte[]) reply.get(1), write.bringsValue()), seq > 0);
         });
     }
 
-    /** The entry a decided write's reply says the script found, {@code null} for none. */
-    private DecidedPut.Found found(List<Object> reply, boolean bringsValue) {
-        if (reply.size() < 2) {
-            return null;
-        }
-        byte[] found = (byte[]) reply.get(1);
+    /** The entry a decided write's script found, as it replied: its first 16 bytes (version, expiry), or all. */
+    private DecidedPut.Found found(byte[] found, boolean bringsValue) {
         return new DecidedPut.Found(
                 ByteBuffer.wrap(found).getLong(8),
                 bringsValue ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);

@@ -19,11 +19,12 @@
 -- update stores them as they are where its expiry instant is the creation's (an eternal entry in an eternal cache;
 -- under a modified policy), else with its own expiry instant in their place.
 --
--- Returns {sequence, the entry's first 16 bytes (version, expiry instant), or all of it} when it held one, live or
--- not, {sequence} when none, {-2} while the entry is locked (by a change that runs user code; nothing written).
+-- Returns the entry's first 16 bytes (version, expiry instant), or all of it, when it held one, live or not, nil when
+-- none, -2 while the entry is locked (by a change that runs user code; nothing written). The caller needs no sequence
+-- number, and one value replies cheaper than a table.
 local read = redis.call('MGET', KEYS[1], KEYS[4], KEYS[2], KEYS[7])
 if redis.call('EXISTS', KEYS[5]) == 1 then
-  return {-2}
+  return -2
 end
 local sub, unpack = string.sub, struct.unpack
 local current, epoch, seq = read[1], read[2], tonumber(read[3])
@@ -120,8 +121,8 @@ end
 redis.call('PUBLISH', sub(constants, 42 + digits), announcement)
 if current then
   if string.byte(call, 51) == 49 then
-    return {seq, current}
+    return current
   end
-  return {seq, sub(current, 1, 16)}
+  return sub(current, 1, 16)
 end
-return {seq}
+return false

@@ -97,8 +97,8 @@ end
 -- entry found. ARGV[3]: the announcement's tail without the old value: the key and the new value's payload, each
 -- length-prefixed (the script takes the payload from there). Returns {sequence, the entry's first 16 bytes
 -- (version, expiry instant), or all of it} when it held one, live or not, {sequence} when none, {-2} while the
--- entry is locked; the sequence is 0 where it writes nothing. These are the arguments and the reply of a decided
--- put (redis-put.lua, a script of its own as the most frequent write) but for ARGV[1], this script's constants.
+-- entry is locked; the sequence is 0 where it writes nothing. A decided put decides alike in a script of its own,
+-- redis-put.lua, the most frequent write, with arguments and a reply cut to what it needs.
 --
 -- 'a' (put if absent) makes the put's creation where the entry is absent or expired, and writes nothing where it
 -- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
