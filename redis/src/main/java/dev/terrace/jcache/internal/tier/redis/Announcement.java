@@ -82,6 +82,14 @@ record Announcement(UUID origin, int shard, String epoch, long seq, boolean clea
         return head(origin, shard, CHANGED, type);
     }
 
+    /**
+     * The part of a change's announcement before the epoch, as the script sends it when it leaves the values out
+     * ({@link #VALUES_LEFT_OUT}): {@code redis-put.lua} takes it ready-made.
+     */
+    static byte[] changeHeadWithoutValues(UUID origin, int shard, EventType type) {
+        return head(origin, shard, CHANGED_WITHOUT_VALUES, type);
+    }
+
     /** The part of a clear's announcement before the epoch. */
     static byte[] clearHead(UUID origin, int shard) {
         return head(origin, shard, CLEARED, null);

@@ -34,6 +34,8 @@ final class RawScript {
     private static final RedisCommand<List<Object>> EVALSHA_LIST =
             new RedisCommand<>(RedisCommands.EVAL_LIST, "EVALSHA");
     private static final RedisCommand<List<Object>> EVAL_LIST = new RedisCommand<>(RedisCommands.EVAL_LIST, "EVAL");
+    private static final RedisCommand<Object> EVALSHA_OBJECT = new RedisCommand<>(RedisCommands.EVAL_OBJECT, "EVALSHA");
+    private static final RedisCommand<Object> EVAL_OBJECT = new RedisCommand<>(RedisCommands.EVAL_OBJECT, "EVAL");
 
     private final byte[] source;
     private final byte[] sha;
@@ -46,6 +48,14 @@ final class RawScript {
     /** Runs the script for a number and waits for its reply (see {@link #send}). */
     Long callLong(RedissonClient client, String firstKey, Object[] arguments) {
         return executor(client).get(send(client, firstKey, EVALSHA_LONG, EVAL_LONG, arguments));
+    }
+
+    /**
+     * Runs the script for a reply of one value, a number ({@code Long}), bytes or none ({@code null}), and waits for
+     * it (see {@link #send}).
+     */
+    Object callObject(RedissonClient client, String firstKey, Object[] arguments) {
+        return executor(client).get(send(client, firstKey, EVALSHA_OBJECT, EVAL_OBJECT, arguments));
     }
 
     /** Runs the script for a list and waits for its reply (see {@link #send}). */

@@ -78,6 +78,9 @@ public final class RedisTier<K> implements SharedTier<K> {
 
     private static final int HEADER = 16;
     private static final RawScript WRITE = new RawScript(script("redis-write.lua"));
+    /** The decided put, the most frequent write, in a script of its own that does nothing else. */
+    private static final RawScript PUT = new RawScript(script("redis-put.lua"));
+
     private static final String CLEAR_SCRIPT = script("redis-clear.lua");
     private static final String UNDO_SCRIPT = script("redis-undo.lua");
     private static final String SHARDS_SCRIPT = script("redis-shards.lua");
@@ -705,7 +708,7 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /**
-     * Makes {@code put} with one call of {@code redis-write.lua} in its decided-put mode, reading nothing first:
+     * Makes {@code put} with one call of {@code redis-put.lua}, reading nothing first:
      * the script picks the creation or the update by whether the entry is live at the put's instant, and writes,
      * sequences, logs and announces it (as {@code CREATED} or {@code UPDATED}, with the old value) as any change.
      * An entry locked by a change that runs user code is waited for as a locked change waits, then put under the
@@ -716,8 +719,8 @@ public final class RedisTier<K> implements SharedTier<K> {
         requireSameShards();
         LOCKED_CHANGE_FAILED.remove();
         return health.call(() -> {
-            List<Object> reply = writeDecided(codec.encodeKey(key), put);
-            if (((Number) reply.get(0)).longValue() == LOCKED) {
+            Object reply = writeDecided(codec.encodeKey(key), put);
+            if (reply instanceof Long locked && locked == LOCKED) {
                 DecidedPut.Found[] found = {null};
                 computeLocked(key, current -> {
                     found[0] = current == null ? null : new DecidedPut.Found(current.expiresAt(), current.value());
@@ -725,7 +728,7 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
                 return found[0];
             }
-            return found(reply, put.bringsValue());
+            return reply == null ? null : found((byte[]) reply, put.bringsValue());
         });
     }
 
@@ -788,8 +791,8 @@ public final class RedisTier<K> implements SharedTier<K> {
         return lockName(entryName);
     }
 
-    /** Runs {@code redis-write.lua} in its decided-put mode (see the script for its arguments and reply). */
-    private List<Object> writeDecided(byte[] keyBytes, DecidedPut put) {
+    /** Runs {@code redis-put.lua} (see the script for its arguments and reply). */
+    private Object writeDecided(byte[] keyBytes, DecidedPut put) {
         return writeDecided(
                 keyBytes,
                 DECIDED_PUT,
@@ -802,10 +805,11 @@ public final class RedisTier<K> implements SharedTier<K> {
     }
 
     /**
-     * Runs {@code redis-write.lua} in the decided mode {@code mode} (see the script for its arguments and reply);
-     * {@code value} is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
+     * Runs {@code redis-put.lua} for a put, else {@code redis-write.lua} in the decided mode {@code mode} (see the
+     * scripts for their arguments and replies: for a put the entry found, or {@code -2}; else a list); {@code value}
+     * is {@code null} for a removal, {@code expected} for all but a replace-if-holds.
      */
-    private List<Object> writeDecided(
+    private Object writeDecided(
             byte[] keyBytes,
             byte[] mode,
             Object value,
@@ -823,17 +827,20 @@ public final class RedisTier<K> implements SharedTier<K> {
         long created = creates ? capped(createdExpiresAt) : 0;
         boolean keep = !updates || updatedExpiresAt == DecidedPut.KEEP;
         long updated = keep ? 0 : capped(updatedExpiresAt);
+        boolean put = mode == DECIDED_PUT;
+        long version = nonZeroRandom();
         // Element 0 is the script's digest (RawScript), then the number of keys and the keys; then the shard's
-        // constants, the call's fixed-size part (mode, decision, epoch), the tail (key and new value), and for a
-        // replace-if-holds the payload it compares.
+        // constants, the call's fixed-size part (mode, decision, epoch; for a put, the key after it), the tail (key
+        // and new value; for a put, the creation's stored bytes), and for a replace-if-holds the payload it compares.
         Object[] arguments = new Object[9 + (mode == DECIDED_REPLACE_IF_HOLDS ? 4 : 3)];
         arguments[1] = SEVEN;
         constant.putKeys(arguments, name, lockName(name));
-        arguments[9] = constant.constants;
-        ByteBuffer call = ByteBuffer.allocate(1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH)
+        arguments[9] = put ? constant.putConstants : constant.constants;
+        ByteBuffer call = ByteBuffer.allocate(
+                        1 + DECISION_LENGTH + Announcement.EPOCH_LENGTH + (put ? 4 + keyBytes.length : 0))
                 .put(mode[0])
                 .putLong(now)
-                .putLong(nonZeroRandom())
+                .putLong(version)
                 .putLong(created)
                 .putLong(creates ? reclaimAt(created) : 0)
                 .putLong(updated)
@@ -842,6 +849,16 @@ public final class RedisTier<K> implements SharedTier<K> {
                 .put(bringsValue ? (byte) '1' : (byte) '0');
         putNewEpoch(call);
         arguments[10] = call.array();
+        if (put) {
+            // The script stores these bytes as they are wherever the outcome's expiry instant is the creation's.
+            call.putInt(keyBytes.length).put(keyBytes);
+            arguments[11] = ByteBuffer.allocate(HEADER + payload.length)
+                    .putLong(version)
+                    .putLong(created)
+                    .put(payload)
+                    .array();
+            return PUT.callObject(client, name, arguments);
+        }
         arguments[11] = Announcement.tailBeforeOldValue(keyBytes, payload);
         if (mode == DECIDED_REPLACE_IF_HOLDS) {
             arguments[12] = expected == null ? NO_VERSION : codec.encodeValue(expected);
@@ -866,7 +883,8 @@ public final class RedisTier<K> implements SharedTier<K> {
             case REPLACE_IF_HOLDS -> DECIDED_REPLACE_IF_HOLDS;
         };
         return health.call(() -> {
-            List<Object> reply = writeDecided(
+            @SuppressWarnings("unchecked")
+            List<Object> reply = (List<Object>) writeDecided(
                     codec.encodeKey(key),
                     mode,
                     write.value(),
@@ -886,16 +904,13 @@ public final class RedisTier<K> implements SharedTier<K> {
                 });
                 return new DecidedWrite.Outcome(found[0], written[0]);
             }
-            return new DecidedWrite.Outcome(found(reply, write.bringsValue()), seq > 0);
+            return new DecidedWrite.Outcome(
+                    reply.size() < 2 ? null : found((byte[]) reply.get(1), write.bringsValue()), seq > 0);
         });
     }
 
-    /** The entry a decided write's reply says the script found, {@code null} for none. */
-    private DecidedPut.Found found(List<Object> reply, boolean bringsValue) {
-        if (reply.size() < 2) {
-            return null;
-        }
-        byte[] found = (byte[]) reply.get(1);
+    /** The entry a decided write's script found, as it replied: its first 16 bytes (version, expiry), or all. */
+    private DecidedPut.Found found(byte[] found, boolean bringsValue) {
         return new DecidedPut.Found(
                 ByteBuffer.wrap(found).getLong(8),
                 bringsValue ? codec.decodeValue(found, HEADER, found.length - HEADER) : null);

@@ -6,7 +6,7 @@ import java.util.UUID;
 import javax.cache.event.EventType;
 
 /**
- * What every call of {@code redis-write.lua} on one shard sends alike, built once per tier rather than once per
+ * What every call of {@code redis-write.lua} and {@code redis-put.lua} on one shard sends alike, built once per tier rather than once per
  * write: the shard's control keys and the announcement heads of this process for each kind of change. Arrays handed
  * out here go to Redis as they are and are never written to.
  */
@@ -26,6 +26,12 @@ final class ShardWriteArguments {
      * heads, one byte n, the log's length in n decimal digits, then the channel.
      */
     final byte[] constants;
+    /**
+     * {@code redis-put.lua}'s ARGV[1]: this process's CREATED and UPDATED heads as announced without values (the
+     * announcement a put makes while no process has a listener, so the script sends them as they are), one byte n,
+     * the log's length in n decimal digits, then the channel.
+     */
+    final byte[] putConstants;
 
     private final byte[][] heads;
     private final byte[] noEventHead;
@@ -54,6 +60,13 @@ final class ShardWriteArguments {
         }
         this.constants =
                 packed.put((byte) length.length).put(length).put(channel).array();
+        this.putConstants = ByteBuffer.allocate(2 * heads[0].length + 1 + length.length + channel.length)
+                .put(Announcement.changeHeadWithoutValues(origin, shard, EventType.CREATED))
+                .put(Announcement.changeHeadWithoutValues(origin, shard, EventType.UPDATED))
+                .put((byte) length.length)
+                .put(length)
+                .put(channel)
+                .array();
     }
 
     /**

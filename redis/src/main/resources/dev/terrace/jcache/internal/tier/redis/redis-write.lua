@@ -70,8 +70,8 @@ end
 -- (20 bytes each; the first 16 bytes of a head are the writing process), one byte n, how many log records to keep
 -- (about; n decimal digits), then the channel;
 -- ARGV[2]: the call: its mode (1 byte: '0' for a change made under the entry's lock, 'u' for one that also releases
--- the lock (below), '1' for an optimistic change, made without the entry's lock; 'p' for a decided put, 'a', 'r',
--- 'd' or 'c' for the other decided writes, below), then for the modes '0', 'u' and '1' an epoch to start (16
+-- the lock (below), '1' for an optimistic change, made without the entry's lock; 'a', 'r', 'd' or 'c' for the
+-- decided writes, below; a decided put is redis-put.lua's), then for the modes '0', 'u' and '1' an epoch to start (16
 -- characters) when the data set has none, and the version (first 8 bytes) of the entry the caller read, '' when
 -- it read none, '*' to change whatever version is there.
 --
@@ -88,18 +88,18 @@ end
 -- the version fence refuses the change (not when the script fails: then the caller releases it):
 -- ARGV[7]: the holder's field; ARGV[8]: the lease (milliseconds); ARGV[9]: 'publish' or 'spublish'.
 --
--- A decided put (mode 'p') reads nothing beforehand: the caller sends both its outcomes, and the script picks the
--- creation when the entry is absent or expired at the put's instant, else the update, and announces it as CREATED
--- or UPDATED (with the old value) exactly as the caller would have. ARGV[2] holds after the mode the decision, 50
--- bytes, then the epoch to start (16 characters): the put's instant (epoch milliseconds, 8 bytes big-endian, as every instant here), the new
--- version (8 bytes), the creation's expiry instant, its reclaim instant (0: never), the update's expiry instant, its
--- reclaim instant, then '1' to keep the entry's expiry and reclaim instants on an update ('0': the update's), and
--- '1' to return the whole entry found. ARGV[3]: the announcement's tail without the old value: the key and the new
--- value's payload, each length-prefixed (the script takes the payload from there). Returns {sequence, the entry's
--- first 16 bytes (version, expiry instant), or all of it} when it held one, live or not, {sequence} when none,
--- {-2} while the entry is locked.
+-- The decided writes read nothing beforehand: the caller sends the outcomes a put would have, and the script picks
+-- one by whether the entry is absent, expired or live at the write's instant, and announces it exactly as the
+-- caller would have. ARGV[2] holds after the mode the decision, 50 bytes, then the epoch to start (16 characters):
+-- the write's instant (epoch milliseconds, 8 bytes big-endian, as every instant here), the new version (8 bytes), the
+-- creation's expiry instant, its reclaim instant (0: never), the update's expiry instant, its reclaim instant, then
+-- '1' to keep the entry's expiry and reclaim instants on an update ('0': the update's), and '1' to return the whole
+-- entry found. ARGV[3]: the announcement's tail without the old value: the key and the new value's payload, each
+-- length-prefixed (the script takes the payload from there). Returns {sequence, the entry's first 16 bytes
+-- (version, expiry instant), or all of it} when it held one, live or not, {sequence} when none, {-2} while the
+-- entry is locked; the sequence is 0 where it writes nothing. A decided put decides alike in a script of its own,
+-- redis-put.lua, the most frequent write, with arguments and a reply cut to what it needs.
 --
--- The other decided writes take the same arguments and reply, with 0 as the sequence where they write nothing:
 -- 'a' (put if absent) makes the put's creation where the entry is absent or expired, and writes nothing where it
 -- is live; 'r' (replace) makes the put's update where it is live, deletes it where it is expired (announced as
 -- EXPIRED), writes nothing where it is absent; 'd' (remove) deletes the entry, announced as REMOVED where it is
@@ -118,7 +118,7 @@ local origin = string.sub(constants, 1, 16)
 local digits = string.byte(constants, 81)
 local logLength = string.sub(constants, 82, 81 + digits)
 local channel = string.sub(constants, 82 + digits)
-local decided = mode == 'p' or mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
+local decided = mode == 'a' or mode == 'r' or mode == 'd' or mode == 'c'
 local d = 1
 local stored, reclaimAt, head, tail, old
 if decided then
@@ -160,7 +160,7 @@ if decided then
   end
   local payload = string.sub(tail, keyEnd + 5)
   local live = current and struct.unpack('>i8', current, 9) > struct.unpack('>i8', call, d + 1)
-  if (mode == 'a' and live) or (not current and mode ~= 'p' and mode ~= 'a')
+  if (mode == 'a' and live) or (not current and mode ~= 'a')
       or (mode == 'c' and live and string.sub(current, 17) ~= ARGV[4]) then
     return found(0)
   end
