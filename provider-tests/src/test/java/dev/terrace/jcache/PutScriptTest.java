@@ -7,6 +7,7 @@ import static dev.terrace.jcache.redis.CommandCounts.sequence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import dev.terrace.jcache.redis.RedisProcesses;
 import dev.terrace.jcache.redis.RedisServer;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,24 +15,17 @@ import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.URI;
-import java.net.URL;
-import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.ArrayList;
 import java.util.HexFormat;
-import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import javax.cache.Cache;
-import javax.cache.CacheManager;
 import javax.cache.configuration.MutableConfiguration;
 import javax.cache.expiry.CreatedExpiryPolicy;
 import javax.cache.expiry.Duration;
@@ -55,25 +49,17 @@ class PutScriptTest {
     private static final int PUTS = 20;
 
     private final RedisServer server = RedisServer.start();
-    private final List<CacheManager> managers = new ArrayList<>();
+    private final RedisProcesses processes = new RedisProcesses(server.address(), "put-script");
 
     @AfterEach
     void stop() {
-        managers.forEach(CacheManager::close);
+        processes.close();
         server.close();
     }
 
+    /** The cache {@code name} in a process of its own. */
     private Cache<String, String> cache(String name, MutableConfiguration<String, String> configuration) {
-        Properties settings = new Properties();
-        settings.setProperty("terrace.stack", "redis");
-        settings.setProperty("terrace.l3.address", server.address());
-        CacheManager manager = Caches.provider()
-                .getCacheManager(
-                        URI.create("terrace:put-script"),
-                        new URLClassLoader(new URL[0], getClass().getClassLoader()),
-                        settings);
-        managers.add(manager);
-        return manager.createCache(name, configuration);
+        return processes.manager("redis").createCache(name, configuration);
     }
 
     @Test
