@@ -118,7 +118,10 @@ final class IndexApplier {
     /** Each key's newest change not yet applied. */
     private final ConcurrentHashMap<Key, Change> pending = new ConcurrentHashMap<>();
 
-    /** The last change applied (or a placeholder): the queue runs from its {@link Change#next}. Under {@link #applying}. */
+    /**
+     * The last change applied (or a placeholder): the queue runs from its {@link Change#next}. Under {@link
+     * #applying}.
+     */
     private Change head;
     /** The last change queued; only the journal's index updates (one at a time) and {@link #replace} touch it. */
     private Change tail;

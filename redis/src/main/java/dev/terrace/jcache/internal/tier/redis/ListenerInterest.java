@@ -76,9 +76,10 @@ final class ListenerInterest {
     }
 
     /**
-     * The shard's no-interest marker: a string that {@code redis-write.lua} and {@code redis-write-batch.lua} set
-     * when they read the interest set and found no live member, so that the next writes need not read the set (nor Redis's clock), and that {@code
-     * redis-interest.lua} deletes in the same step as it records a member. It never stands beside a live member;
+     * The shard's no-interest marker: a string that the write scripts ({@code redis-write.lua}, {@code
+     * redis-put.lua}, {@code redis-write-batch.lua}) set when they read the interest set and found no live member,
+     * so that the next writes need not read the set (nor Redis's clock), and that {@code redis-interest.lua}
+     * deletes in the same step as it records a member. It never stands beside a live member;
      * when it is missing (evicted, deleted by hand) the scripts read the set, as before it existed.
      */
     static String markerName(String prefix) {

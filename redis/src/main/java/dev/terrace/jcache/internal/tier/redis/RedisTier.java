@@ -54,9 +54,9 @@ import org.slf4j.LoggerFactory;
  * <p>An entry's Redis key is {@code <namespace>:{<shard tag>}:e:<key>}: a cache's key space is split into
  * shards ({@link ShardLayout}; one by default, whose tag is {@code <manager>/<cache>}), and the braces make every
  * key of a shard hash to one slot, so a Redis Cluster spreads a cache over its masters while each shard's
- * entries, sequence, epoch and log change together in one script. The value is a version (8 random bytes written with it), the expiry
- * instant and the encoded value; Redis drops the key a grace period after that instant ({@code PXAT}), so the
- * cache layer is the one that observes the expiry and reports it.
+ * entries, sequence, epoch and log change together in one script. The value is a version (8 random bytes written
+ * with it), the expiry instant and the encoded value; Redis drops the key a grace period after that instant
+ * ({@code PXAT}), so the cache layer is the one that observes the expiry and reports it.
  *
  * <p>{@link #compute} holds the key's lock while it reads, decides and writes, so that work done inside it (a
  * loader, an entry processor, a writer) runs once across processes: one script takes the lock and reads the entry,

@@ -6,9 +6,9 @@ import java.util.UUID;
 import javax.cache.event.EventType;
 
 /**
- * What every call of {@code redis-write.lua} and {@code redis-put.lua} on one shard sends alike, built once per tier rather than once per
- * write: the shard's control keys and the announcement heads of this process for each kind of change. Arrays handed
- * out here go to Redis as they are and are never written to.
+ * What every call of {@code redis-write.lua} and {@code redis-put.lua} on one shard sends alike, built once per
+ * tier rather than once per write: the shard's control keys and the announcement heads of this process for each
+ * kind of change. Arrays handed out here go to Redis as they are and are never written to.
  */
 final class ShardWriteArguments {
 
